@@ -1,0 +1,1 @@
+"""Gaoxin (高新): the digital office of a high-tech zone administration."""

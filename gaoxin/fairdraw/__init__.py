@@ -1,0 +1,1 @@
+"""fairdraw: publicly verifiable allocation draws (pure library, no Django)."""
