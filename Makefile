@@ -1,0 +1,67 @@
+# Gaoxin — the two commands a fresh machine needs are `make run` and `make test`.
+# Everything else here is what those two call, plus tools for developers.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= gaoxin.config.settings.local
+
+.PHONY: run test install install-dev system-deps lint types contracts migrations-check check lock messages clean
+
+## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data --if-empty
+	@echo "Gaoxin: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: install the development tools and pass the whole suite (SQLite, then PostgreSQL)
+test: install-dev system-deps
+	DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) -m pytest
+	GAOXIN_TEST_DB=postgres DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) -m pytest --ignore=gaoxin/fairdraw -m "not browser"
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-base: requirements/base.txt pyproject.toml
+	scripts/bootstrap.sh base
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml
+	scripts/bootstrap.sh dev
+	@touch $@ $(VENV)/.installed-base
+
+## system packages the tests use (Chromium for browser tests); skipped with a message when impossible
+system-deps:
+	@scripts/system-deps.sh
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: install-dev
+	$(VENV)/bin/mypy gaoxin bench
+
+contracts: install-dev
+	$(VENV)/bin/lint-imports
+
+migrations-check: install-dev
+	DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+check: lint types contracts migrations-check
+
+## regenerate the lock files after changing pyproject.toml
+lock: install-dev
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
+
+## regenerate translation catalogues (needs gettext)
+messages: install-dev
+	cd gaoxin && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore "fairdraw/*" --ignore "*/tests/*"
+	cd gaoxin && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

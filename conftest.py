@@ -1,0 +1,48 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from gaoxin.accounts import roles
+from gaoxin.accounts.models import User
+from gaoxin.accounts.services import user_create
+
+ALL_ROLES = [role.code for role in roles.ROLES]
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(*role_codes: str, username: str | None = None, **extra: Any) -> User:
+        roles.sync_roles()
+        name = username or f"{'-'.join(role_codes) or 'norole'}-{next(counter)}"
+        user = user_create(
+            actor=None, username=name, password=PASSWORD, role_codes=list(role_codes)
+        )
+        for key, value in extra.items():
+            setattr(user, key, value)
+        if extra:
+            user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., User]) -> Callable[[str | None], Client]:
+    """A logged-in test client for a role ("anonymous" or None for a visitor)."""
+
+    def make(role: str | None) -> Client:
+        client = Client()
+        if role and role != "anonymous":
+            client.force_login(make_user(role))
+        return client
+
+    return make

@@ -1,0 +1,33 @@
+"""`manage.py demo_data [--if-empty]`: load the demo accounts (one per role) and print them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from gaoxin.accounts.demo import DEMO_USERS, load_demo_users
+from gaoxin.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Load demo data (demo users for every role). 载入演示数据。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if the database has users"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write(
+                "数据库已有数据，未载入演示数据 / database not empty: demo data skipped"
+            )
+        else:
+            load_demo_users()
+            self.stdout.write(self.style.SUCCESS("演示数据已载入 / demo data loaded"))
+        self.stdout.write("演示账户 / demo accounts (username / password / role):")
+        for username, display_name, password, role_codes in DEMO_USERS:
+            self.stdout.write(
+                f"  {username:<10} {password:<22} {', '.join(role_codes)}  {display_name}"
+            )

@@ -1,0 +1,20 @@
+"""Test settings. The database comes from DATABASE_URL, which the test run sets when it starts
+its own PostgreSQL cluster (gaoxin/testing/postgres.py); otherwise SQLite."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_from_url
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ALLOWED_HOSTS = ["*"]

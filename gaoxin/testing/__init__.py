@@ -1,0 +1,1 @@
+"""Test infrastructure shipped with the package (loaded by pytest via `-p`)."""
