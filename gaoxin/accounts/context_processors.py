@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "user_roles": []}
     links = [(_("Home"), reverse("accounts:home"))]
+    if user.has_perm("registry.view_registry"):  # registry.access.can_view_registry
+        links.append((_("Registry"), reverse("registry:index")))
     if common_access.can_view_audit_log(user):
         links.append((_("Audit log"), reverse("common:audit_log")))
     if access.can_use_admin_site(user):

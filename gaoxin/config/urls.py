@@ -9,6 +9,7 @@ from .api import api
 urlpatterns = [
     path("", include("gaoxin.accounts.urls")),
     path("", include("gaoxin.common.urls")),
+    path("registry/", include("gaoxin.registry.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gaoxin.common",
     "gaoxin.accounts",
+    "gaoxin.registry",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +216,5 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 GAOXIN_API_TOKEN_PREFIX = "gx_"  # noqa: S105  (a prefix, not a secret)
+# Largest agency file the registry accepts for import, in MB (docs/registry.md).
+GAOXIN_REGISTRY_MAX_UPLOAD_MB = int(os.environ.get("GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024))

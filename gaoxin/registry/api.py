@@ -1,0 +1,123 @@
+"""Registry API: the catalogue, enterprises (public business data), and import status.
+Personal data is not served here; the housing app calls the selectors in-process."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from gaoxin.common.errors import NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
+
+from . import access, selectors
+from .models import Enterprise
+
+router = Router(tags=["registry"])
+
+
+class IndustryOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    effective_from: date
+    effective_to: date | None
+
+
+class EnterpriseOut(Schema):
+    credit_code: str
+    name: str
+    registered_address: str
+    sector: str
+    status: str
+    business_in_zone_from: date | None
+    business_in_zone_to: date | None
+    tax_in_zone_from: date | None
+    tax_in_zone_to: date | None
+
+
+class ClassificationOut(Schema):
+    industry: str
+    effective_from: date
+    effective_to: date | None
+    basis: str
+
+    @staticmethod
+    def resolve_industry(obj: Any) -> str:
+        return str(obj.industry.code)
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    classifications: list[ClassificationOut]
+    key_industry_in_zone_today: bool
+
+
+class EnterpriseFilterIn(Schema):
+    q: str = ""
+    industry: str = ""
+    in_zone: str = ""
+    status: str = ""
+
+
+class ImportRunOut(Schema):
+    id: int
+    kind: str
+    mode: str
+    status: str
+    original_name: str
+    file_sha256: str
+    created_at: datetime
+    finished_at: datetime | None
+    total_rows: int
+    processed_rows: int
+    valid_rows: int
+    error_rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    error_code: str
+    progress_percent: int
+
+
+@router.get("/industries", response=list[IndustryOut], summary="The key-industry catalogue")
+def list_industries(request: HttpRequest) -> Any:
+    ensure(access.can_view_registry(request.user), NOT_ALLOWED)
+    return selectors.industry_list()
+
+
+@router.get("/enterprises", response=list[EnterpriseOut], summary="Search enterprises")
+@paginate
+def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]) -> Any:
+    ensure(access.can_view_registry(request.user), NOT_ALLOWED)
+    return selectors.enterprise_list(filters=selectors.EnterpriseFilter(**filters.dict()))
+
+
+@router.get("/enterprises/{credit_code}", response=EnterpriseDetailOut, summary="One enterprise")
+def get_enterprise(request: HttpRequest, credit_code: str) -> Any:
+    ensure(access.can_view_registry(request.user), NOT_ALLOWED)
+    enterprise = Enterprise.objects.filter(credit_code=credit_code.upper()).first()
+    if enterprise is None:
+        raise GaoxinError(NOT_FOUND)
+    today = date.today()  # noqa: DTZ011
+    enterprise.key_industry_in_zone_today = enterprise.pk in selectors.key_industry_enterprises(  # type: ignore[attr-defined]
+        enterprise_ids=[enterprise.pk], on=today
+    )
+    enterprise.classifications_list = list(  # type: ignore[attr-defined]
+        selectors.enterprise_classifications(enterprise=enterprise)
+    )
+    return {
+        **{f: getattr(enterprise, f) for f in EnterpriseOut.model_fields},
+        "classifications": enterprise.classifications_list,  # type: ignore[attr-defined]
+        "key_industry_in_zone_today": enterprise.key_industry_in_zone_today,  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/imports/{run_id}", response=ImportRunOut, summary="Status of an import")
+def get_import(request: HttpRequest, run_id: int) -> Any:
+    ensure(access.can_view_imports(request.user), NOT_ALLOWED)
+    run = selectors.import_run_get(run_id=run_id)
+    if run is None:
+        raise GaoxinError(NOT_FOUND)
+    return run

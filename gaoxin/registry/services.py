@@ -1,0 +1,284 @@
+"""Writes to the registry. Keyword-only arguments, one transaction, an audit event for every
+change. Bulk data arrives through imports (imports/runner.py), which audit each run (and each
+classification they change)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+
+from gaoxin.common import audit
+from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+
+from . import access, errors
+from .choices import ImportKind, ImportMode
+from .models import EnterpriseClassification, ImportRun, KeyIndustry, Person
+from .tasks import run_import
+
+MAX_UPLOAD_MB = getattr(settings, "GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024)
+
+
+def _industry_json(industry: KeyIndustry) -> dict[str, Any]:
+    return {
+        "code": industry.code,
+        "name_zh": industry.name_zh,
+        "name_en": industry.name_en,
+        "effective_from": industry.effective_from,
+        "effective_to": industry.effective_to,
+        "sort_order": industry.sort_order,
+    }
+
+
+def _check_period(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise GaoxinError(errors.PERIOD_INVALID, start=start, end=end)
+
+
+@transaction.atomic
+def industry_create(
+    *,
+    actor: Any,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    effective_from: date,
+    effective_to: date | None = None,
+    sort_order: int = 0,
+) -> KeyIndustry:
+    ensure(actor is None or access.can_manage_catalogue(actor), NOT_ALLOWED)
+    code = code.strip()
+    ensure(
+        not KeyIndustry.objects.filter(code=code).exists(), errors.INDUSTRY_CODE_TAKEN, code=code
+    )
+    _check_period(effective_from, effective_to)
+    industry = KeyIndustry.objects.create(
+        code=code,
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        sort_order=sort_order,
+    )
+    audit.record(
+        actor=actor,
+        action="registry.industry.created",
+        obj=industry,
+        after=_industry_json(industry),
+    )
+    return industry
+
+
+@transaction.atomic
+def industry_update(*, actor: Any, industry: KeyIndustry, **changes: Any) -> KeyIndustry:
+    """Change names, order or the period in force (e.g. end a category: effective_to)."""
+    ensure(actor is None or access.can_manage_catalogue(actor), NOT_ALLOWED)
+    industry = KeyIndustry.objects.select_for_update().get(pk=industry.pk)
+    before = _industry_json(industry)
+    allowed = {"name_zh", "name_en", "effective_from", "effective_to", "sort_order"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(industry, name, value)
+    _check_period(industry.effective_from, industry.effective_to)
+    after = _industry_json(industry)
+    if after != before:
+        industry.save()
+        audit.record(
+            actor=actor,
+            action="registry.industry.changed",
+            obj=industry,
+            before=before,
+            after=after,
+        )
+    return industry
+
+
+def _classification_json(c: EnterpriseClassification) -> dict[str, Any]:
+    return {
+        "enterprise": c.enterprise.credit_code,
+        "industry": c.industry.code,
+        "effective_from": c.effective_from,
+        "effective_to": c.effective_to,
+        "basis": c.basis,
+    }
+
+
+@transaction.atomic
+def classification_add(
+    *,
+    actor: Any,
+    enterprise: Any,
+    industry: KeyIndustry,
+    effective_from: date,
+    effective_to: date | None,
+    basis: str,
+) -> EnterpriseClassification:
+    """Record that `enterprise` belongs to `industry` from `effective_from`, on `basis`."""
+    ensure(actor is None or access.can_manage_catalogue(actor), NOT_ALLOWED)
+    ensure(bool(basis.strip()), errors.BASIS_REQUIRED)
+    _check_period(effective_from, effective_to)
+    ensure(
+        industry.in_force_on(effective_from),
+        errors.INDUSTRY_NOT_EFFECTIVE,
+        industry=industry.name_zh,
+        start=effective_from,
+    )
+    overlapping = EnterpriseClassification.objects.select_for_update().filter(
+        enterprise=enterprise, industry=industry
+    )
+    for other in overlapping:
+        other_end = other.effective_to or date.max
+        end = effective_to or date.max
+        ensure(
+            other.effective_from > end or other_end < effective_from,
+            errors.CLASSIFICATION_OVERLAP,
+            enterprise=enterprise.name,
+            industry=industry.name_zh,
+            start=other.effective_from,
+        )
+    classification = EnterpriseClassification.objects.create(
+        enterprise=enterprise,
+        industry=industry,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        basis=basis.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="registry.classification.created",
+        obj=classification,
+        after=_classification_json(classification),
+    )
+    return classification
+
+
+@transaction.atomic
+def classification_end(
+    *, actor: Any, classification: EnterpriseClassification, effective_to: date, basis: str = ""
+) -> EnterpriseClassification:
+    ensure(actor is None or access.can_manage_catalogue(actor), NOT_ALLOWED)
+    classification = (
+        EnterpriseClassification.objects.select_for_update()
+        .select_related("enterprise", "industry")
+        .get(pk=classification.pk)
+    )
+    _check_period(classification.effective_from, effective_to)
+    before = _classification_json(classification)
+    classification.effective_to = effective_to
+    if basis.strip():
+        classification.basis = f"{classification.basis}；{basis.strip()}"[:300]
+    classification.save()
+    audit.record(
+        actor=actor,
+        action="registry.classification.ended",
+        obj=classification,
+        before=before,
+        after=_classification_json(classification),
+    )
+    return classification
+
+
+@transaction.atomic
+def person_reveal(*, actor: Any, person: Person, purpose: str = "") -> Person:
+    """Record that `actor` saw `person`'s unmasked personal data (the view shows it after)."""
+    ensure(access.can_view_personal_data(actor), NOT_ALLOWED)
+    audit.record(
+        actor=actor,
+        action="registry.person.unmasked",
+        obj=person,
+        after={"purpose": purpose[:200]},
+    )
+    return person
+
+
+def _sha256(handle: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), size
+
+
+@transaction.atomic
+def import_start(
+    *,
+    actor: Any,
+    kind: str,
+    upload: File[Any],
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    source: str = "web",
+) -> ImportRun:
+    """Store the uploaded file, record the run (pending) and hand it to the worker after
+    commit. `mode=valid_rows_only` is the user's explicit choice, recorded on the run and in
+    the audit log."""
+    ensure(actor is None or access.can_run_import(actor), errors.IMPORT_NOT_ALLOWED)
+    kind = ImportKind(kind)
+    mode = ImportMode(mode)
+    digest, size = _sha256(upload)
+    limit = MAX_UPLOAD_MB * 1024 * 1024
+    ensure(size <= limit, errors.IMPORT_TOO_LARGE, size=size // 2**20, limit=MAX_UPLOAD_MB)
+    name = Path(upload.name or "upload").name[:200]
+    run = ImportRun(
+        kind=kind,
+        mode=mode,
+        original_name=name,
+        file_sha256=digest,
+        file_size=size,
+        started_by=actor,
+        source=source,
+    )
+    run.file.save(name, upload, save=False)
+    run.save()
+    _record_start(actor, run)
+    return run
+
+
+@transaction.atomic
+def import_start_from_path(
+    *, actor: Any, kind: str, path: Path, mode: str = ImportMode.ALL_OR_NOTHING
+) -> ImportRun:
+    """For the command line: the file is read where it lies (no copy of a multi-GB file)."""
+    ensure(actor is None or access.can_run_import(actor), errors.IMPORT_NOT_ALLOWED)
+    kind = ImportKind(kind)
+    mode = ImportMode(mode)
+    with path.open("rb") as handle:
+        digest, size = _sha256(handle)
+    run = ImportRun.objects.create(
+        kind=kind,
+        mode=mode,
+        original_name=path.name[:200],
+        source_path=str(path.resolve()),
+        file_sha256=digest,
+        file_size=size,
+        started_by=actor,
+        source="cli",
+    )
+    _record_start(actor, run, enqueue=False)
+    return run
+
+
+def _record_start(actor: Any, run: ImportRun, *, enqueue: bool = True) -> None:
+    audit.record(
+        actor=actor,
+        action="registry.import.started",
+        obj=run,
+        after={
+            "kind": run.kind,
+            "mode": run.mode,
+            "file_name": run.original_name,
+            "file_sha256": run.file_sha256,
+            "file_size": run.file_size,
+            "source": run.source,
+        },
+    )
+    if enqueue:
+        run_id = run.pk
+        transaction.on_commit(lambda: run_import.enqueue(run_id))
