@@ -42,7 +42,8 @@ def main(source: str, weight_index: int = 2) -> None:
     collection = TTCollection(source)
     # In NotoSansCJK-*.ttc the fonts are JP, KR, SC, TC, HK (index 2 is Simplified Chinese).
     font = collection.fonts[weight_index]
-    text = "".join(chr(c) for c in range(0x20, 0x7F)) + "·—–‘’“”…、。《》「」【】〔〕￥" + gb2312_characters()
+    ascii_text = "".join(chr(c) for c in range(0x20, 0x7F))
+    text = ascii_text + "·—–‘’“”…、。《》「」【】〔〕￥" + gb2312_characters()
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
