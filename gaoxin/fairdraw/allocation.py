@@ -1,12 +1,12 @@
 """Allocation with reserved pools: rounds in precedence order (spec §8).
 
-The hot path works on parallel lists indexed by position in registration-number order and
-avoids per-entry objects.
+The hot path works on parallel lists indexed by position in registration-number order,
+touches memory in ascending order where it can, and builds no per-entry objects.
 """
 
 from __future__ import annotations
 
-from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +26,12 @@ Progress = Callable[[str], None]
 
 @dataclass
 class RoundOutcome:
-    """What happened in one round."""
+    """What happened in one round.
+
+    ``members``/``ranks``/``keys`` are aligned lists, ascending by entry position, holding
+    every entry this round may have decided: all participants of a fully ranked round, only
+    the winners of a round ranked partially (when every loser carries on to a later round).
+    """
 
     name: str
     pool: str
@@ -34,6 +39,16 @@ class RoundOutcome:
     seats: int
     participants: int
     winners: list[int] = field(default_factory=list)  # entry positions, in rank order
+    members: list[int] = field(default_factory=list, repr=False)
+    ranks: list[int] = field(default_factory=list, repr=False)
+    keys: list[bytes] = field(default_factory=list, repr=False)
+
+    def lookup(self, position: int) -> tuple[int, bytes] | None:
+        """(rank, key) of the entry at ``position`` if this round ranked it."""
+        j = bisect_left(self.members, position)
+        if j < len(self.members) and self.members[j] == position:
+            return self.ranks[j], self.keys[j]
+        return None
 
 
 @dataclass
@@ -43,9 +58,7 @@ class Allocation:
     size: int
     rounds: list[RoundOutcome]
     decided: bytearray  # index of the round that decided each entry
-    rank: array[int]  # 1-based rank in the deciding round
     won: bytearray  # 1 for winners
-    key: list[bytes]  # the entry's key in its deciding round
     waitlist: list[int]
     choice: list[int]
     unfilled: int
@@ -53,6 +66,11 @@ class Allocation:
     @property
     def allocated(self) -> int:
         return sum(len(r.winners) for r in self.rounds)
+
+    def rank_and_key(self, position: int) -> tuple[int, bytes]:
+        found = self.rounds[self.decided[position]].lookup(position)
+        assert found is not None
+        return found
 
 
 def allocate(
@@ -64,8 +82,8 @@ def allocate(
 ) -> Allocation:
     """Run the rounds of ``config`` over entries given in registration-number order.
 
-    ``encoded_regnos[i]`` is ``lp(registration number)``; ``poolsets[i]`` the entry's pools
-    (shared frozenset objects make grouping cheap). See spec §8 for the rules.
+    ``encoded_regnos[i]`` is the ASCII registration number; ``poolsets[i]`` the entry's
+    pools (shared frozenset objects make grouping cheap). Spec §8 states the rules.
     """
     n = len(encoded_regnos)
     rounds = config.rounds
@@ -82,14 +100,17 @@ def allocate(
     }
     won = bytearray(n)
     decided = bytearray(n)
-    rank = array("q", bytes(8 * n))
-    fkey: list[bytes] = [b""] * n
+    for ps, g in groups.items():
+        lr = last_round[ps]
+        if lr > 0:
+            for i in g:
+                decided[i] = lr
     shared: list[bytes] | None = None
     if config.key_mode == "shared":
         shared = keys_for(key_prefix(seed, round_key_name(config, "*")), encoded_regnos, range(n))
     outcomes: list[RoundOutcome] = []
     allocated = 0
-    remainder_state: tuple[int, list[int], list[bytes], list[int]] | None = None
+    remainder: tuple[int, list[int]] | None = None
     any_won = False
     for r, spec in enumerate(rounds):
         member_groups = [ps for ps in groups if spec.pool in ps]
@@ -105,28 +126,27 @@ def allocate(
             keys = [shared[i] for i in parts]
         seats = config.seats(r, allocated)
         take = min(seats, len(parts))
-        full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
         outcome = RoundOutcome(spec.name, spec.pool, spec.rule.text(), seats, len(parts))
+        full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
         if full:
             order = sorted_positions(keys)
+            inv = [0] * len(parts)
             for pos, j in enumerate(order, 1):
-                i = parts[j]
-                rank[i] = pos
-                fkey[i] = keys[j]
-                decided[i] = r
+                inv[j] = pos
             top = order[:take]
+            outcome.members, outcome.ranks, outcome.keys = parts, inv, keys
             if spec.is_remainder:
-                remainder_state = (r, parts, keys, order)
+                remainder = (r, order)
         else:
             top = smallest_positions(keys, take)
-            for pos, j in enumerate(top, 1):
-                i = parts[j]
-                rank[i] = pos
-                fkey[i] = keys[j]
-                decided[i] = r
-        for j in top:
-            won[parts[j]] = 1
+            mine = sorted((parts[j], pos, keys[j]) for pos, j in enumerate(top, 1))
+            outcome.members = [m[0] for m in mine]
+            outcome.ranks = [m[1] for m in mine]
+            outcome.keys = [m[2] for m in mine]
         outcome.winners = [parts[j] for j in top]
+        for i in outcome.winners:
+            won[i] = 1
+            decided[i] = r
         any_won = any_won or bool(top)
         allocated += take
         outcomes.append(outcome)
@@ -134,19 +154,16 @@ def allocate(
             progress(f"round {spec.name}")
     # Seats left unfilled by reserve rounds that came after the remainder round go to the
     # next entries in the remainder round's order who have not won (spec §8.3).
-    if remainder_state is not None and allocated < config.units:
-        r, parts, keys, order = remainder_state
+    if remainder is not None and allocated < config.units:
+        r, order = remainder
         outcome = outcomes[r]
         for pos in range(outcome.seats, len(order)):
             if allocated >= config.units:
                 break
-            j = order[pos]
-            i = parts[j]
+            i = outcome.members[order[pos]]
             if won[i]:
                 continue
             won[i] = 1
-            rank[i] = pos + 1
-            fkey[i] = keys[j]
             decided[i] = r
             outcome.winners.append(i)
             allocated += 1
@@ -169,9 +186,7 @@ def allocate(
         size=n,
         rounds=outcomes,
         decided=decided,
-        rank=rank,
         won=won,
-        key=fkey,
         waitlist=waitlist,
         choice=choice,
         unfilled=config.units - allocated,

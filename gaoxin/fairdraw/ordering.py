@@ -20,13 +20,15 @@ def key_prefix(seed: bytes, key_name: str) -> bytes:
 
 
 def entry_key(seed: bytes, key_name: str, registration_number: str) -> bytes:
-    """``SHA-256(lp("fairdraw/1/key") || lp(seed) || lp(key name) || lp(registration number))``.
+    """``SHA-256(lp("fairdraw/1/key") || lp(seed) || lp(key name) || registration number)``.
+
+    The registration number (ASCII) is the last field and is not length-prefixed.
 
     An applicant recomputes their own key from the published seed, the round's key name
     (see :func:`round_key_name`) and their registration number.
     """
     regno = canonical_registration_number(registration_number)
-    return hashlib.sha256(key_prefix(seed, key_name) + lps(regno)).digest()
+    return hashlib.sha256(key_prefix(seed, key_name) + regno.encode("ascii")).digest()
 
 
 def round_key_name(config: DrawConfig, name: str) -> str:
@@ -39,7 +41,7 @@ def round_key_name(config: DrawConfig, name: str) -> str:
 
 
 def keys_for(prefix: bytes, encoded_regnos: Sequence[bytes], indices: Sequence[int]) -> list[bytes]:
-    """Keys of the entries ``indices`` (``encoded_regnos`` are ``lp(regno)`` bytes)."""
+    """Keys of the entries ``indices`` (``encoded_regnos`` are the ASCII registration numbers)."""
     sha = hashlib.sha256
     return [sha(prefix + encoded_regnos[i]).digest() for i in indices]
 
@@ -68,5 +70,5 @@ def order_registration_numbers(
     """Order ``registration_numbers`` by their key for ``key_name``: ``[(regno, key hex)]``."""
     regnos = sorted({canonical_registration_number(r) for r in registration_numbers})
     prefix = key_prefix(seed, key_name)
-    keys = keys_for(prefix, [lps(r) for r in regnos], range(len(regnos)))
+    keys = keys_for(prefix, [r.encode("ascii") for r in regnos], range(len(regnos)))
     return [(regnos[j], keys[j].hex()) for j in sorted_positions(keys)]

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .allocation import Allocation, allocate
-from .canonical import SPEC_VERSION, canonical_json, lps
+from .canonical import SPEC_VERSION, canonical_json
 from .config import DrawConfig
 from .entropy import EntropyDeclaration, derive_seed
 from .errors import InputError
 from .merkle import leaf_hashes, root_from_leaf_hashes
 from .results import ResultRow, parse_results, result_lines, write_results
-from .roster import RosterEntry, load_json_text, pools_text, read_text, sort_roster
+from .roster import RosterEntry, load_json_text, read_text, sort_roster
 
 Progress = Callable[[str], None]
 
@@ -48,10 +48,8 @@ def prepare_roster(
                     f'登记 {bad.registration_number}：未知的资格池 "{unknown[0]}"',
                     field="pools",
                 )
-    lines = [
-        f"{e.registration_number},{pools_text(e.pools)},{e.identity_commitment}" for e in ordered
-    ]
-    encoded = [lps(e.registration_number) for e in ordered]
+    lines = [e.line for e in ordered]
+    encoded = [e.registration_number.encode("ascii") for e in ordered]
     root = root_from_leaf_hashes(leaf_hashes(lines))
     return Prepared(ordered, lines, encoded, root)
 
@@ -205,4 +203,4 @@ def load_protocol(path: str | Path) -> dict[str, Any]:
 
 def entries_from_rows(rows: Sequence[ResultRow]) -> list[RosterEntry]:
     """Roster entries reconstructed from result rows (the results file repeats the roster)."""
-    return [RosterEntry(r.registration_number, r.pools, r.identity_commitment) for r in rows]  # type: ignore[arg-type]
+    return [RosterEntry.make(r.registration_number, r.pools, r.identity_commitment) for r in rows]

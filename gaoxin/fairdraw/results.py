@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -55,27 +56,38 @@ class ResultRow:
 def result_lines(
     entry_lines: Sequence[str], alloc: Allocation, round_names: Sequence[str]
 ) -> Iterator[str]:
-    """Yield the results file in chunks of text (header first), rows in roster order."""
+    """Yield the results file in chunks of text (header first), rows in roster order.
+
+    Each chunk is filled round by round, walking each round's members in ascending order so
+    memory is read sequentially.
+    """
     yield RESULTS_HEADER + "\n"
     wl = {i: str(p) for p, i in enumerate(alloc.waitlist, 1)}
     ch = {i: str(p) for p, i in enumerate(alloc.choice, 1)}
     wl_get = wl.get
     ch_get = ch.get
     decided = alloc.decided
-    rank = alloc.rank
     won = alloc.won
-    keys = alloc.key
     outcome_text = ("lost", "won")
-    names = list(round_names)
     n = len(entry_lines)
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
-        rows = [
-            f"{entry_lines[i]},{names[decided[i]]},{rank[i]},{outcome_text[won[i]]},"
-            f"{keys[i].hex()},{wl_get(i, '')},{ch_get(i, '')}"
-            for i in range(start, stop)
-        ]
-        rows.append("")
+        rows: list[str] = [""] * (stop - start + 1)
+        for r, o in enumerate(alloc.rounds):
+            name = round_names[r]
+            members, ranks, keys = o.members, o.ranks, o.keys
+            lost_tail = f",{name},"
+            for j in range(bisect_left(members, start), bisect_left(members, stop)):
+                i = members[j]
+                if decided[i] != r:
+                    continue
+                if won[i] or i in wl:
+                    rows[i - start] = (
+                        f"{entry_lines[i]},{name},{ranks[j]},{outcome_text[won[i]]},"
+                        f"{keys[j].hex()},{wl_get(i, '')},{ch_get(i, '')}"
+                    )
+                else:
+                    rows[i - start] = f"{entry_lines[i]}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
         yield "\n".join(rows)
 
 

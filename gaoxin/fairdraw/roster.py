@@ -9,7 +9,8 @@ import json
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ class RosterEntry:
     registration_number: str
     pools: frozenset[str]
     identity_commitment: str
+    line: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         regno = canonical_registration_number(self.registration_number)
@@ -73,10 +75,18 @@ class RosterEntry:
         object.__setattr__(self, "registration_number", regno)
         object.__setattr__(self, "pools", _intern_pools(pools))
         object.__setattr__(self, "identity_commitment", commitment)
+        object.__setattr__(self, "line", f"{regno},{pools_text(self.pools)},{commitment}")
+
+    @classmethod
+    def make(
+        cls, registration_number: str, pools: Iterable[str] | str, identity_commitment: str
+    ) -> RosterEntry:
+        """Build an entry from any iterable of pool names (or a ``;``-separated string)."""
+        return cls(registration_number, pools, identity_commitment)  # type: ignore[arg-type]
 
     def canonical(self) -> str:
         """Canonical entry line (spec §3.2): ``regno,pool1;pool2,commitment``."""
-        return f"{self.registration_number},{pools_text(self.pools)},{self.identity_commitment}"
+        return self.line
 
 
 def new_salt() -> str:
@@ -99,19 +109,16 @@ def identity_commitment(identity: str, salt: str | bytes) -> str:
 
 def sort_roster(entries: Iterable[RosterEntry]) -> list[RosterEntry]:
     """Entries sorted by registration number (bytewise); duplicates rejected."""
-    ordered = sorted(entries, key=_regno_of)
-    for before, after in zip(ordered, ordered[1:], strict=False):
-        if before.registration_number == after.registration_number:
-            raise InputError(
-                f"duplicate registration number {after.registration_number}",
-                f"登记号重复 {after.registration_number}",
-                field="registration_number",
-            )
+    ordered = sorted(entries, key=attrgetter("registration_number"))
+    regnos = [e.registration_number for e in ordered]
+    if any(map(eq, regnos, regnos[1:])):
+        dup = next(a for a, b in zip(regnos, regnos[1:], strict=False) if a == b)
+        raise InputError(
+            f"duplicate registration number {dup}",
+            f"登记号重复 {dup}",
+            field="registration_number",
+        )
     return ordered
-
-
-def _regno_of(entry: RosterEntry) -> str:
-    return entry.registration_number
 
 
 ROSTER_COLUMNS = ("registration_number", "pools", "identity_commitment")
@@ -195,7 +202,7 @@ def _entry_from_fields(
                 source=source, line=line, entry=entry, field=name,
             )
     try:
-        result = RosterEntry(regno, pools, commitment)
+        result = RosterEntry.make(regno, pools, commitment)
     except InputError as exc:
         raise exc.at(source=source, line=line, entry=entry) from None
     if known_pools is not None:
