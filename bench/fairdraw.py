@@ -143,7 +143,9 @@ def main() -> None:
         print(f"measuring {n:,} entries ...", file=sys.stderr, flush=True)
         out = subprocess.run(
             [sys.executable, __file__, "--one", str(n)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         rows.append(json.loads(out.stdout))
     cpu = "unknown"
@@ -156,8 +158,10 @@ def main() -> None:
         pass
     print(f"Machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print()
-    print("| entries | run (s) | verify (s) | floor (s) | run / floor | verify / floor "
-          "| SHA-256 digests | peak RSS (MB) |")
+    print(
+        "| entries | run (s) | verify (s) | floor (s) | run / floor | verify / floor "
+        "| SHA-256 digests | peak RSS (MB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(

@@ -30,7 +30,10 @@ from .verify import verify_protocol
 
 def _bar(total: int, quiet: bool, desc: str) -> tqdm[Any]:
     return tqdm(
-        total=total, desc=desc, file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
+        total=total,
+        desc=desc,
+        file=sys.stderr,
+        disable=quiet or not sys.stderr.isatty(),
         leave=False,
     )
 
@@ -58,8 +61,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.publisher:
         data = _json_file(args.publisher)
         if not isinstance(data, dict):
-            raise InputError("publisher must be a JSON object", "publisher 必须是 JSON 对象",
-                             source=args.publisher)
+            raise InputError(
+                "publisher must be a JSON object",
+                "publisher 必须是 JSON 对象",
+                source=args.publisher,
+            )
         publisher = data
     entries = load_roster(args.roster, known_pools=config.pools)
     out = Path(args.out)
@@ -67,7 +73,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     bar = _bar(len(config.rounds) + 4, args.quiet, "draw")
     with (out / "results.csv").open("wb") as sink:
         result = run_draw(
-            entries, config, entropy, publisher=publisher, results_out=sink,
+            entries,
+            config,
+            entropy,
+            publisher=publisher,
+            results_out=sink,
             progress=lambda stage: (bar.set_postfix_str(stage), bar.update(1)) and None,
         )
     bar.close()
@@ -76,7 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"seed 种子: {result.seed}")
     print(f"roster root 名单根哈希: {result.protocol['roster']['root']} ({len(entries)} entries)")
     for r in s["rounds"]:
-        print(f"round 轮次 {r['name']}: {r['winners']}/{r['seats']} seats, {r['participants']} participants")
+        print(
+            f"round 轮次 {r['name']}: {r['winners']}/{r['seats']} seats, {r['participants']} participants"
+        )
     print(f"unfilled 未分配: {s['unfilled']}, waitlisted 候补: {s['waitlisted']}")
     print(f"wrote 已写入 {out / 'protocol.json'} and {out / 'results.csv'}")
     print(f"protocol digest 协议摘要: {result.protocol['protocol_digest']}")
@@ -91,18 +103,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except InputError:
         known = None
     entries = load_roster(args.roster, known_pools=known)
-    results_path = Path(args.results) if args.results else Path(args.protocol).parent / "results.csv"
+    results_path = (
+        Path(args.results) if args.results else Path(args.protocol).parent / "results.csv"
+    )
     results: bytes | None = None
     if args.results or results_path.exists():
         try:
             results = results_path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", f"无法读取：{exc.strerror}",
-                             source=str(results_path)) from None
+            raise InputError(
+                f"cannot read: {exc.strerror}",
+                f"无法读取：{exc.strerror}",
+                source=str(results_path),
+            ) from None
     bar = _bar(len(config.rounds) + 4 if known else 6, args.quiet, "verify")
     try:
         report = verify_protocol(
-            protocol, entries, results,
+            protocol,
+            entries,
+            results,
             progress=lambda stage: (bar.set_postfix_str(stage), bar.update(1)) and None,
             results_source=str(results_path),
         )
@@ -110,12 +129,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise exc.at(source=args.protocol) if exc.source is None else exc from None
     bar.close()
     if args.expect_digest and protocol.get("protocol_digest") != args.expect_digest.lower():
-        report.add("protocol_digest",
-                   f"protocol_digest {protocol.get('protocol_digest')} is not the expected "
-                   f"{args.expect_digest}", "协议摘要与预期不符")
+        report.add(
+            "protocol_digest",
+            f"protocol_digest {protocol.get('protocol_digest')} is not the expected "
+            f"{args.expect_digest}",
+            "协议摘要与预期不符",
+        )
     if results is None:
-        print("note 注意: no results file given; only the results digest was checked / "
-              "未提供结果文件，仅核对了结果摘要")
+        print(
+            "note 注意: no results file given; only the results digest was checked / "
+            "未提供结果文件，仅核对了结果摘要"
+        )
     print(report.text())
     return 0 if report.ok else 1
 
@@ -142,10 +166,17 @@ def cmd_check_proof(args: argparse.Namespace) -> int:
     proof = _json_file(args.proof)
     if not isinstance(proof, dict):
         raise InputError("proof must be a JSON object", "证明必须是 JSON 对象", source=args.proof)
-    for key, kind in (("entry", str), ("leaf_index", int), ("tree_size", int),
-                      ("audit_path", list), ("root", str)):
+    for key, kind in (
+        ("entry", str),
+        ("leaf_index", int),
+        ("tree_size", int),
+        ("audit_path", list),
+        ("root", str),
+    ):
         if not isinstance(proof.get(key), kind):
-            raise InputError("missing or wrong type", "缺少字段或类型错误", source=args.proof, field=key)
+            raise InputError(
+                "missing or wrong type", "缺少字段或类型错误", source=args.proof, field=key
+            )
     root = proof["root"]
     if args.protocol:
         protocol = load_protocol(args.protocol)
@@ -156,13 +187,22 @@ def cmd_check_proof(args: argparse.Namespace) -> int:
     elif args.root:
         root = args.root.lower()
     else:
-        print("note 注意: checking against the root inside the proof; pass --root or --protocol "
-              "to check against the published root / 请用 --root 或 --protocol 指定公布的根哈希")
-    ok = verify_inclusion(proof["entry"], proof["leaf_index"], proof["tree_size"],
-                          [str(p) for p in proof["audit_path"]], root)
+        print(
+            "note 注意: checking against the root inside the proof; pass --root or --protocol "
+            "to check against the published root / 请用 --root 或 --protocol 指定公布的根哈希"
+        )
+    ok = verify_inclusion(
+        proof["entry"],
+        proof["leaf_index"],
+        proof["tree_size"],
+        [str(p) for p in proof["audit_path"]],
+        root,
+    )
     if ok:
-        print(f"VERIFIED: entry {proof['entry'].split(',')[0]} is leaf {proof['leaf_index']} of the "
-              f"roster with root {root} / 验证通过：该登记包含在名单中")
+        print(
+            f"VERIFIED: entry {proof['entry'].split(',')[0]} is leaf {proof['leaf_index']} of the "
+            f"roster with root {root} / 验证通过：该登记包含在名单中"
+        )
         return 0
     print("FAILED: the proof does not lead to the root / 验证失败：证明与根哈希不符")
     return 1
@@ -200,25 +240,41 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     "--order 必须恰好各列出一次 first_home、key_industry、general",
                     field="order",
                 )
-    results = simulate(config, sizes, orders=orders, trials=args.trials, seed=args.seed,
-                       force_monte_carlo=args.monte_carlo)
-    print(f"units 套数 {config.units}; first_home quota {fh.text()} = {fh.seats(config.units)} seats; "
-          f"key_industry quota {ki.text()} = {ki.seats(config.units)} seats")
+    results = simulate(
+        config,
+        sizes,
+        orders=orders,
+        trials=args.trials,
+        seed=args.seed,
+        force_monte_carlo=args.monte_carlo,
+    )
+    print(
+        f"units 套数 {config.units}; first_home quota {fh.text()} = {fh.seats(config.units)} seats; "
+        f"key_industry quota {ki.text()} = {ki.seats(config.units)} seats"
+    )
     print(format_table(results, sizes))
     print()
-    print("Expected winners per group; p = winning probability of one applicant of that type "
-          "(± one standard error for Monte Carlo). The order in which reserve and general "
-          "rounds run changes who wins (Dur, Kominers, Pathak & Sönmez 2018): a reserve drawn "
-          "first acts as a floor, drawn last as an extra.")
-    print("各组预期中签数；p 为该类申请人的中签概率。保留名额轮次与普通轮次的先后顺序会改变结果：先抽保留名额相当于"
-          "保底，后抽则相当于额外名额。")
+    print(
+        "Expected winners per group; p = winning probability of one applicant of that type "
+        "(± one standard error for Monte Carlo). The order in which reserve and general "
+        "rounds run changes who wins (Dur, Kominers, Pathak & Sönmez 2018): a reserve drawn "
+        "first acts as a floor, drawn last as an extra."
+    )
+    print(
+        "各组预期中签数；p 为该类申请人的中签概率。保留名额轮次与普通轮次的先后顺序会改变结果：先抽保留名额相当于"
+        "保底，后抽则相当于额外名额。"
+    )
     return 0
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
     bar = _bar(2 * args.draws, args.quiet, "selftest")
-    outcomes = run_selftest(draws=args.draws, alpha=args.alpha, label=args.label,
-                            progress=lambda: bar.update(1) and None)
+    outcomes = run_selftest(
+        draws=args.draws,
+        alpha=args.alpha,
+        label=args.label,
+        progress=lambda: bar.update(1) and None,
+    )
     bar.close()
     for o in outcomes:
         print(o.text())
@@ -252,19 +308,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run a draw, write protocol.json and results.csv / 执行摇号",
-                       description="Run a draw from a frozen roster, a configuration and revealed entropy.")
-    p.add_argument("roster", help="roster CSV (registration_number,pools,identity_commitment) or JSON")
+    p = sub.add_parser(
+        "run",
+        help="run a draw, write protocol.json and results.csv / 执行摇号",
+        description="Run a draw from a frozen roster, a configuration and revealed entropy.",
+    )
+    p.add_argument(
+        "roster", help="roster CSV (registration_number,pools,identity_commitment) or JSON"
+    )
     p.add_argument("--config", help="configuration JSON (units, rounds, key_mode, waitlist_length)")
     p.add_argument("--units", type=int, help="use the Hefei default configuration with N units")
-    p.add_argument("--entropy", required=True, help="entropy JSON: declared sources with revealed values")
+    p.add_argument(
+        "--entropy", required=True, help="entropy JSON: declared sources with revealed values"
+    )
     p.add_argument("--publisher", help="JSON object stored uninterpreted in the protocol")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("verify", help="re-derive a draw and compare / 验证摇号",
-                       description="Re-derive everything from PROTOCOL and ROSTER; exit 0 if it matches, 1 if not.")
+    p = sub.add_parser(
+        "verify",
+        help="re-derive a draw and compare / 验证摇号",
+        description="Re-derive everything from PROTOCOL and ROSTER; exit 0 if it matches, 1 if not.",
+    )
     p.add_argument("protocol")
     p.add_argument("roster")
     p.add_argument("--results", help="published results CSV (default: results.csv beside PROTOCOL)")
@@ -272,46 +338,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("prove", help="inclusion proof of one entry / 生成包含证明",
-                       description="Print the RFC 6962 inclusion proof of one registration number.")
+    p = sub.add_parser(
+        "prove",
+        help="inclusion proof of one entry / 生成包含证明",
+        description="Print the RFC 6962 inclusion proof of one registration number.",
+    )
     p.add_argument("roster")
     p.add_argument("registration_number")
     p.add_argument("--out", help="write the proof JSON here instead of stdout")
     p.set_defaults(func=cmd_prove)
 
-    p = sub.add_parser("check-proof", help="check an inclusion proof / 核验包含证明",
-                       description="Check an inclusion proof against the published roster root.")
+    p = sub.add_parser(
+        "check-proof",
+        help="check an inclusion proof / 核验包含证明",
+        description="Check an inclusion proof against the published roster root.",
+    )
     p.add_argument("proof")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--root", help="published roster root (hex)")
     g.add_argument("--protocol", help="take the root and size from this protocol file")
     p.set_defaults(func=cmd_check_proof)
 
-    p = sub.add_parser("simulate", help="policy simulator / 政策模拟",
-                       description="Expected winners per applicant group under every precedence order.")
+    p = sub.add_parser(
+        "simulate",
+        help="policy simulator / 政策模拟",
+        description="Expected winners per applicant group under every precedence order.",
+    )
     p.add_argument("--units", type=int, default=100)
-    p.add_argument("--first-home", default="30%", help='quota of the first-home round (default "30%%")')
-    p.add_argument("--key-industry", default="30%", help='quota of the key-industry round (default "30%%")')
-    p.add_argument("--groups", default="120,60,30,190",
-                   help="sizes: first_home_only,key_industry_only,both,neither (default 120,60,30,190)")
-    p.add_argument("--order", action="append", help="a precedence order, e.g. general,first_home,key_industry (repeatable; default: all)")
-    p.add_argument("--trials", type=int, default=5000, help="Monte Carlo trials when exact is too large")
+    p.add_argument(
+        "--first-home", default="30%", help='quota of the first-home round (default "30%%")'
+    )
+    p.add_argument(
+        "--key-industry", default="30%", help='quota of the key-industry round (default "30%%")'
+    )
+    p.add_argument(
+        "--groups",
+        default="120,60,30,190",
+        help="sizes: first_home_only,key_industry_only,both,neither (default 120,60,30,190)",
+    )
+    p.add_argument(
+        "--order",
+        action="append",
+        help="a precedence order, e.g. general,first_home,key_industry (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--trials", type=int, default=5000, help="Monte Carlo trials when exact is too large"
+    )
     p.add_argument("--monte-carlo", action="store_true", help="always use Monte Carlo")
     p.add_argument("--seed", type=int, default=2026, help="Monte Carlo random seed")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("selftest", help="statistical self-test / 统计自检",
-                       description="Chi-square tests over many draws of synthetic rosters.")
+    p = sub.add_parser(
+        "selftest",
+        help="statistical self-test / 统计自检",
+        description="Chi-square tests over many draws of synthetic rosters.",
+    )
     p.add_argument("--draws", type=int, default=2000)
     p.add_argument("--alpha", type=float, default=0.001, help="significance level (default 0.001)")
     p.add_argument("--label", default="0", help="varies the synthetic seeds")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_selftest)
 
-    p = sub.add_parser("rfc3797", help="RFC 3797 selection / RFC 3797 选择",
-                       description="Reproduce an RFC 3797 (NomCom) selection exactly.")
-    p.add_argument("--source", action="append", required=True,
-                   help='one source value, e.g. "2 5 12 8 10" (repeat in declared order)')
+    p = sub.add_parser(
+        "rfc3797",
+        help="RFC 3797 selection / RFC 3797 选择",
+        description="Reproduce an RFC 3797 (NomCom) selection exactly.",
+    )
+    p.add_argument(
+        "--source",
+        action="append",
+        required=True,
+        help='one source value, e.g. "2 5 12 8 10" (repeat in declared order)',
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--pool", help="file with one name per line, in pool order")
     g.add_argument("--size", type=int, help="pool of 1..N")

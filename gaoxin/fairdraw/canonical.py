@@ -103,7 +103,9 @@ def _reject_floats(value: Any) -> None:
 def parse_decimal(value: str | int | Decimal, field: str) -> Fraction:
     """Parse a non-negative finite decimal exactly (no binary floating point)."""
     if isinstance(value, bool):
-        raise InputError(f"expected a number, got {value!r}", f"应为数字，实际为 {value!r}", field=field)
+        raise InputError(
+            f"expected a number, got {value!r}", f"应为数字，实际为 {value!r}", field=field
+        )
     try:
         dec = Decimal(value) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):

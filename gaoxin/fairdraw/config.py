@@ -47,8 +47,8 @@ class Quota:
             text = str(text)
         if not isinstance(text, str):
             raise ConfigError(
-                f"quota must be a string such as \"30%\", got {text!r}",
-                f"配额必须是字符串，如 \"30%\"，实际为 {text!r}",
+                f'quota must be a string such as "30%", got {text!r}',
+                f'配额必须是字符串，如 "30%"，实际为 {text!r}',
                 field="quota",
             )
         t = text.strip()
@@ -110,7 +110,9 @@ class RoundSpec:
             )
         if self.name in RESERVED_ROUND_NAMES:
             raise ConfigError(
-                f"round name {self.name!r} is reserved", f"轮次名称 {self.name!r} 为保留名称", field="name"
+                f"round name {self.name!r} is reserved",
+                f"轮次名称 {self.name!r} 为保留名称",
+                field="name",
             )
         if not isinstance(self.pool, str) or not POOL_RE.fullmatch(self.pool):
             raise ConfigError(
@@ -171,8 +173,8 @@ class DrawConfig:
         remainder = [i for i, r in enumerate(self.rounds) if r.is_remainder]
         if len(remainder) > 1:
             raise ConfigError(
-                "at most one round may have quota \"remainder\"",
-                "最多只能有一个轮次的配额为 \"remainder\"",
+                'at most one round may have quota "remainder"',
+                '最多只能有一个轮次的配额为 "remainder"',
                 field=f"rounds[{remainder[1]}].quota",
             )
         reserved = sum(self.reserved_seats(i) for i in range(len(self.rounds)))
@@ -213,7 +215,9 @@ class DrawConfig:
             "units": self.units,
             "key_mode": self.key_mode,
             "waitlist_length": self.waitlist_length,
-            "rounds": [{"name": r.name, "pool": r.pool, "quota": r.rule.text()} for r in self.rounds],
+            "rounds": [
+                {"name": r.name, "pool": r.pool, "quota": r.rule.text()} for r in self.rounds
+            ],
         }
 
     def digest(self) -> bytes:
@@ -238,7 +242,9 @@ def _config_from_dict(data: Any) -> DrawConfig:
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
         raise ConfigError(
-            f"unknown configuration field {unknown[0]!r}", f"未知的配置字段 {unknown[0]!r}", field=unknown[0]
+            f"unknown configuration field {unknown[0]!r}",
+            f"未知的配置字段 {unknown[0]!r}",
+            field=unknown[0],
         )
     for key in ("units", "rounds"):
         if key not in data:
@@ -246,7 +252,9 @@ def _config_from_dict(data: Any) -> DrawConfig:
     units = data["units"]
     if isinstance(units, Decimal) or not isinstance(units, int) or isinstance(units, bool):
         raise ConfigError(
-            f"units must be a whole number, got {units!r}", f"房源套数必须是整数，实际为 {units!r}", field="units"
+            f"units must be a whole number, got {units!r}",
+            f"房源套数必须是整数，实际为 {units!r}",
+            field="units",
         )
     rounds_data = data["rounds"]
     if not isinstance(rounds_data, list):
@@ -261,7 +269,9 @@ def _config_from_dict(data: Any) -> DrawConfig:
         extra = sorted(set(item) - {"name", "pool", "quota"})
         if extra:
             raise ConfigError(
-                f"unknown field {extra[0]!r}", f"未知字段 {extra[0]!r}", field=f"rounds[{i}].{extra[0]}"
+                f"unknown field {extra[0]!r}",
+                f"未知字段 {extra[0]!r}",
+                field=f"rounds[{i}].{extra[0]}",
             )
         quota = item["quota"]
         if isinstance(quota, Decimal):
@@ -272,7 +282,9 @@ def _config_from_dict(data: Any) -> DrawConfig:
             raise ConfigError(exc.en, exc.zh, field=f"rounds[{i}].{exc.field or 'name'}") from None
     waitlist = data.get("waitlist_length", 0)
     if isinstance(waitlist, Decimal):
-        raise ConfigError("waitlist_length must be a whole number", "候补人数必须是整数", field="waitlist_length")
+        raise ConfigError(
+            "waitlist_length must be a whole number", "候补人数必须是整数", field="waitlist_length"
+        )
     return DrawConfig(
         units=units,
         rounds=tuple(rounds),

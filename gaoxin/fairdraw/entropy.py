@@ -77,7 +77,9 @@ class EntropyDeclaration:
         object.__setattr__(self, "sources", tuple(self.sources))
         if self.notary_commitment is not None:
             object.__setattr__(
-                self, "notary_commitment", canonical_hex64(self.notary_commitment, "notary_commitment")
+                self,
+                "notary_commitment",
+                canonical_hex64(self.notary_commitment, "notary_commitment"),
             )
 
     def reveal(self, values: Sequence[str], notary_secret: str | None = None) -> EntropyDeclaration:
@@ -156,7 +158,9 @@ def _entropy_from_dict(data: Any) -> EntropyDeclaration:
     sources: list[EntropySource] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise EntropyError("source must be an object", "随机源必须是对象", field=f"sources[{i}]")
+            raise EntropyError(
+                "source must be an object", "随机源必须是对象", field=f"sources[{i}]"
+            )
         for key in ("name", "declared"):
             if not isinstance(item.get(key), str):
                 raise EntropyError(
@@ -168,7 +172,8 @@ def _entropy_from_dict(data: Any) -> EntropyDeclaration:
                 value = str(value)
             else:
                 raise EntropyError(
-                    "value must be a string of whole numbers", "取值必须是由整数组成的字符串",
+                    "value must be a string of whole numbers",
+                    "取值必须是由整数组成的字符串",
                     field=f"sources[{i}].value",
                 )
         sources.append(EntropySource(item["name"], item["declared"], value))

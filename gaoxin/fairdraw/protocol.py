@@ -32,9 +32,7 @@ class Prepared:
     root: bytes
 
 
-def prepare_roster(
-    entries: Iterable[RosterEntry], config: DrawConfig | None = None
-) -> Prepared:
+def prepare_roster(entries: Iterable[RosterEntry], config: DrawConfig | None = None) -> Prepared:
     """Sort, check pools against ``config`` and compute the Merkle root."""
     ordered = sort_roster(entries)
     if config is not None:
@@ -166,9 +164,7 @@ def run_draw(
         progress("roster")
     config_digest = config.digest()
     seed = derive_seed(key_str, entropy.notary_secret, prepared.root, config_digest)
-    alloc = allocate(
-        prepared.encoded, [e.pools for e in prepared.entries], config, seed, progress
-    )
+    alloc = allocate(prepared.encoded, [e.pools for e in prepared.entries], config, seed, progress)
     digest, _ = write_results(
         result_lines(prepared.lines, alloc, [r.name for r in config.rounds]), results_out
     )

@@ -87,7 +87,9 @@ def result_lines(
                         f"{keys[j].hex()},{wl_get(i, '')},{ch_get(i, '')}"
                     )
                 else:
-                    rows[i - start] = f"{entry_lines[i]}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
+                    rows[i - start] = (
+                        f"{entry_lines[i]}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
+                    )
         yield "\n".join(rows)
 
 
@@ -109,7 +111,11 @@ def parse_results(data: bytes, *, source: str = "results.csv") -> dict[str, Resu
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start})", f"不是 UTF-8 文本（第 {exc.start} 字节）", source=source) from None
+        raise InputError(
+            f"not UTF-8 (byte {exc.start})",
+            f"不是 UTF-8 文本（第 {exc.start} 字节）",
+            source=source,
+        ) from None
     lines = text.split("\n")
     if not lines or lines[0].strip().lstrip("\ufeff") != RESULTS_HEADER:
         raise InputError(
@@ -132,26 +138,37 @@ def parse_results(data: bytes, *, source: str = "results.csv") -> dict[str, Resu
             )
         ints: list[int | None] = []
         for name, value, optional in (
-            ("rank", f[4], False), ("waitlist", f[7], True), ("choice", f[8], True)
+            ("rank", f[4], False),
+            ("waitlist", f[7], True),
+            ("choice", f[8], True),
         ):
             if optional and value == "":
                 ints.append(None)
                 continue
             if not value.isdigit():
                 raise InputError(
-                    f"expected a whole number, got {value!r}", f"应为整数，实际为 {value!r}",
-                    source=source, line=number, field=name,
+                    f"expected a whole number, got {value!r}",
+                    f"应为整数，实际为 {value!r}",
+                    source=source,
+                    line=number,
+                    field=name,
                 )
             ints.append(int(value))
         if f[5] not in ("won", "lost"):
             raise InputError(
-                f'expected "won" or "lost", got {f[5]!r}', f'应为 "won" 或 "lost"，实际为 {f[5]!r}',
-                source=source, line=number, field="outcome",
+                f'expected "won" or "lost", got {f[5]!r}',
+                f'应为 "won" 或 "lost"，实际为 {f[5]!r}',
+                source=source,
+                line=number,
+                field="outcome",
             )
         if f[0] in rows:
             raise InputError(
-                f"duplicate registration number {f[0]}", f"登记号重复 {f[0]}",
-                source=source, line=number, field="registration_number",
+                f"duplicate registration number {f[0]}",
+                f"登记号重复 {f[0]}",
+                source=source,
+                line=number,
+                field="registration_number",
             )
         rank = ints[0]
         assert rank is not None

@@ -138,7 +138,9 @@ def parse_roster_csv(
     except StopIteration:
         raise InputError("file is empty", "文件为空", source=source, line=1) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=1) from None
+        raise InputError(
+            f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=1
+        ) from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [c for c in ROSTER_COLUMNS if c not in header]
     if missing:
@@ -191,15 +193,22 @@ def _entry_from_fields(
         if name == "pools" and isinstance(value, list):
             if not all(isinstance(p, str) for p in value):
                 raise InputError(
-                    "pool names must be strings", "资格池名称必须是字符串",
-                    source=source, line=line, entry=entry, field=name,
+                    "pool names must be strings",
+                    "资格池名称必须是字符串",
+                    source=source,
+                    line=line,
+                    entry=entry,
+                    field=name,
                 )
             continue
         if not isinstance(value, str):
             raise InputError(
                 f"expected a string, got {json.dumps(value, ensure_ascii=False)}",
                 f"应为字符串，实际为 {json.dumps(value, ensure_ascii=False)}",
-                source=source, line=line, entry=entry, field=name,
+                source=source,
+                line=line,
+                entry=entry,
+                field=name,
             )
     try:
         result = RosterEntry.make(regno, pools, commitment)
@@ -211,7 +220,10 @@ def _entry_from_fields(
                 raise InputError(
                     f'unknown pool "{pool}" (configured: {", ".join(sorted(known_pools))})',
                     f'未知的资格池 "{pool}"',
-                    source=source, line=line, entry=entry, field="pools",
+                    source=source,
+                    line=line,
+                    entry=entry,
+                    field="pools",
                 )
     return result
 
@@ -236,7 +248,9 @@ def parse_roster_json(
     entries: list[RosterEntry] = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise InputError("entry must be a JSON object", "登记必须是 JSON 对象", source=source, entry=number)
+            raise InputError(
+                "entry must be a JSON object", "登记必须是 JSON 对象", source=source, entry=number
+            )
         for column in ROSTER_COLUMNS:
             if column not in item:
                 raise InputError(
@@ -244,8 +258,12 @@ def parse_roster_json(
                 )
         entries.append(
             _entry_from_fields(
-                item["registration_number"], item["pools"], item["identity_commitment"],
-                known_pools, source=source, entry=number,
+                item["registration_number"],
+                item["pools"],
+                item["identity_commitment"],
+                known_pools,
+                source=source,
+                entry=number,
             )
         )
     return entries
@@ -275,10 +293,14 @@ def read_text(path: str | Path) -> str:
         raise InputError("file not found", "文件不存在", source=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start})", f"不是 UTF-8 文本（第 {exc.start} 字节）", source=str(path)
+            f"not UTF-8 text (byte {exc.start})",
+            f"不是 UTF-8 文本（第 {exc.start} 字节）",
+            source=str(path),
         ) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", f"无法读取：{exc.strerror}", source=str(path)) from None
+        raise InputError(
+            f"cannot read: {exc.strerror}", f"无法读取：{exc.strerror}", source=str(path)
+        ) from None
 
 
 def load_roster(

@@ -39,7 +39,12 @@ def _seed(label: str, i: int) -> bytes:
 
 
 def rank_independence(
-    *, draws: int, size: int = 40, bins: int = 4, alpha: float = 0.001, label: str = "0",
+    *,
+    draws: int,
+    size: int = 40,
+    bins: int = 4,
+    alpha: float = 0.001,
+    label: str = "0",
     progress: Callable[[], None] | None = None,
 ) -> TestOutcome:
     """Rank in a single general round is independent of registration position.
@@ -48,7 +53,9 @@ def rank_independence(
     draws; under the null each cell expects ``draws * size / bins**2``; df ``(bins-1)**2``.
     """
     assert size % bins == 0
-    config = DrawConfig(units=max(1, size // 4), rounds=(RoundSpec("general", "general", "remainder"),))
+    config = DrawConfig(
+        units=max(1, size // 4), rounds=(RoundSpec("general", "general", "remainder"),)
+    )
     regnos = [f"S{i:06d}".encode() for i in range(size)]
     pools = [frozenset({"general"})] * size
     table = [[0] * bins for _ in range(bins)]
@@ -63,12 +70,19 @@ def rank_independence(
     expected = draws * size / bins**2
     stat = sum((c - expected) ** 2 / expected for row in table for c in row)
     dof = (bins - 1) ** 2
-    return TestOutcome("rank independent of registration position", stat, dof, chi2_sf(stat, dof), alpha)
+    return TestOutcome(
+        "rank independent of registration position", stat, dof, chi2_sf(stat, dof), alpha
+    )
 
 
 def win_probability(
-    *, draws: int, config: DrawConfig | None = None, sizes: dict[str, int] | None = None,
-    alpha: float = 0.001, label: str = "0", progress: Callable[[], None] | None = None,
+    *,
+    draws: int,
+    config: DrawConfig | None = None,
+    sizes: dict[str, int] | None = None,
+    alpha: float = 0.001,
+    label: str = "0",
+    progress: Callable[[], None] | None = None,
 ) -> TestOutcome:
     """Each entry's win frequency matches the simulator's exact probability for its group.
 
@@ -102,13 +116,19 @@ def win_probability(
             stat += (wins[i] - draws * p) ** 2 / (draws * p * (1 - p))
             dof += 1
     return TestOutcome(
-        "per-entry win probability matches the simulator", stat, max(1, dof),
-        chi2_sf(stat, max(1, dof)), alpha,
+        "per-entry win probability matches the simulator",
+        stat,
+        max(1, dof),
+        chi2_sf(stat, max(1, dof)),
+        alpha,
     )
 
 
 def run_selftest(
-    *, draws: int = 2000, alpha: float = 0.001, label: str = "0",
+    *,
+    draws: int = 2000,
+    alpha: float = 0.001,
+    label: str = "0",
     progress: Callable[[], None] | None = None,
 ) -> list[TestOutcome]:
     """Both tests with ``draws`` draws each."""

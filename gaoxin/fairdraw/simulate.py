@@ -193,7 +193,9 @@ def simulate(
             OrderResult(
                 order=tuple(order),
                 expected_winners=dict(zip(GROUPS, means, strict=True)),
-                probability={g: (m / v if v else 0.0) for g, m, v in zip(GROUPS, means, vec, strict=True)},
+                probability={
+                    g: (m / v if v else 0.0) for g, m, v in zip(GROUPS, means, vec, strict=True)
+                },
                 standard_error=(
                     {g: (e / v if v else 0.0) for g, e, v in zip(GROUPS, errors, vec, strict=True)}
                     if errors is not None

@@ -135,9 +135,7 @@ def verify_protocol(
             f"key string has {len(components)} sources, the declaration {len(entropy.sources)}",
             f"密钥串含 {len(components)} 个随机源，声明为 {len(entropy.sources)} 个",
         )
-    key_str = "".join(
-        _safe_canonical(s.value) for s in entropy.sources
-    )
+    key_str = "".join(_safe_canonical(s.value) for s in entropy.sources)
     if key_str == published_key:
         report.checks.append(f"key string {key_str}")
 
@@ -267,23 +265,38 @@ def _name_roster_changes(
     for regno, line in mine.items():
         row = published.get(regno)
         if row is None:
-            found.append((regno, f"roster entry {regno} is not in the published results",
-                          f"名单中的登记 {regno} 不在公布的结果中"))
+            found.append(
+                (
+                    regno,
+                    f"roster entry {regno} is not in the published results",
+                    f"名单中的登记 {regno} 不在公布的结果中",
+                )
+            )
         elif row.entry_line != line:
-            found.append((
-                regno,
-                f"roster entry {regno} differs: roster has {line!r}, published {row.entry_line!r}",
-                f"登记 {regno} 不一致：名单为 {line!r}，公布为 {row.entry_line!r}",
-            ))
+            found.append(
+                (
+                    regno,
+                    f"roster entry {regno} differs: roster has {line!r}, published {row.entry_line!r}",
+                    f"登记 {regno} 不一致：名单为 {line!r}，公布为 {row.entry_line!r}",
+                )
+            )
     for regno in published:
         if regno not in mine:
-            found.append((regno, f"published entry {regno} is missing from the roster",
-                          f"公布的登记 {regno} 不在名单中"))
+            found.append(
+                (
+                    regno,
+                    f"published entry {regno} is missing from the roster",
+                    f"公布的登记 {regno} 不在名单中",
+                )
+            )
     for regno, en, zh in found[:MAX_LISTED]:
         report.add(f"roster:{regno}", en, zh)
     if len(found) > MAX_LISTED:
-        report.add("roster", f"... and {len(found) - MAX_LISTED} more roster differences",
-                   f"……另有 {len(found) - MAX_LISTED} 处名单差异")
+        report.add(
+            "roster",
+            f"... and {len(found) - MAX_LISTED} more roster differences",
+            f"……另有 {len(found) - MAX_LISTED} 处名单差异",
+        )
 
 
 def _name_row_changes(
@@ -296,34 +309,59 @@ def _name_row_changes(
     for regno, mine in recomputed.items():
         theirs = published.get(regno)
         if theirs is None:
-            found.append((regno, f"result row for registration number {regno} is missing",
-                          f"缺少登记号 {regno} 的结果行"))
+            found.append(
+                (
+                    regno,
+                    f"result row for registration number {regno} is missing",
+                    f"缺少登记号 {regno} 的结果行",
+                )
+            )
             continue
         if theirs == mine:
             continue
         fields = [
             name
-            for name in ("pools", "identity_commitment", "round", "rank", "outcome", "key",
-                         "waitlist", "choice")
+            for name in (
+                "pools",
+                "identity_commitment",
+                "round",
+                "rank",
+                "outcome",
+                "key",
+                "waitlist",
+                "choice",
+            )
             if getattr(theirs, name) != getattr(mine, name)
         ]
-        mine_text = mine.describe() if mine.outcome == "won" else f"not a winner ({mine.describe()})"
-        found.append((
-            regno,
-            f"result row for registration number {regno} differs in {', '.join(fields)}: "
-            f"published {theirs.describe()}"
-            + (f" key {theirs.key}" if "key" in fields else "")
-            + f", recomputed {mine_text}"
-            + (f" key {mine.key}" if "key" in fields else ""),
-            f"登记号 {regno} 的结果行不一致（{', '.join(fields)}）：公布为 {theirs.describe()}，"
-            f"重新计算为 {mine.describe()}",
-        ))
+        mine_text = (
+            mine.describe() if mine.outcome == "won" else f"not a winner ({mine.describe()})"
+        )
+        found.append(
+            (
+                regno,
+                f"result row for registration number {regno} differs in {', '.join(fields)}: "
+                f"published {theirs.describe()}"
+                + (f" key {theirs.key}" if "key" in fields else "")
+                + f", recomputed {mine_text}"
+                + (f" key {mine.key}" if "key" in fields else ""),
+                f"登记号 {regno} 的结果行不一致（{', '.join(fields)}）：公布为 {theirs.describe()}，"
+                f"重新计算为 {mine.describe()}",
+            )
+        )
     for regno in published:
         if regno not in recomputed:
-            found.append((regno, f"published result row {regno} has no roster entry",
-                          f"公布的结果行 {regno} 在名单中不存在"))
+            found.append(
+                (
+                    regno,
+                    f"published result row {regno} has no roster entry",
+                    f"公布的结果行 {regno} 在名单中不存在",
+                )
+            )
     for regno, en, zh in found[:limit]:
         report.add(f"result:{regno}", en, zh)
     if len(found) > limit:
-        report.add("results", f"... and {len(found) - limit} more differing result rows",
-                   f"……另有 {len(found) - limit} 处结果行差异")
+        report.add(
+            "results",
+            f"... and {len(found) - limit} more differing result rows",
+            f"……另有 {len(found) - limit} 处结果行差异",
+        )

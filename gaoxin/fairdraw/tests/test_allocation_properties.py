@@ -19,9 +19,7 @@ ENTROPY = make_entropy()
 def draws(draw: st.DrawFn) -> tuple[list[RosterEntry], DrawConfig]:
     n = draw(st.integers(min_value=0, max_value=40))
     kinds = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
-    entries = [
-        RosterEntry(f"R{i:04d}", POOLSETS[k], f"{i:064x}") for i, k in enumerate(kinds)
-    ]
+    entries = [RosterEntry(f"R{i:04d}", POOLSETS[k], f"{i:064x}") for i, k in enumerate(kinds)]
     units = draw(st.integers(min_value=1, max_value=30))
     p1 = draw(st.integers(min_value=0, max_value=50))
     p2 = draw(st.integers(min_value=0, max_value=50 - p1 // 2))
@@ -81,7 +79,9 @@ def test_quotas_eligibility_no_double_wins_carry_over(
     won: set[str] = set()
     for idx, (spec, s) in enumerate(zip(config.rounds, summary, strict=True)):
         # carry-over: every eligible entry that has not yet won takes part
-        eligible_left = [e for e in entries if spec.pool in e.pools and e.registration_number not in won]
+        eligible_left = [
+            e for e in entries if spec.pool in e.pools and e.registration_number not in won
+        ]
         assert s["participants"] == len(eligible_left)
         reserved = spec.rule.seats(config.units)
         if spec.is_remainder:
@@ -109,22 +109,30 @@ def test_quotas_eligibility_no_double_wins_carry_over(
 
 def test_reserve_first_is_a_floor_unfilled_seats_go_to_general() -> None:
     # 10 units, 30% first-home reserve = 3 seats, but only 1 first-home applicant
-    entries = [RosterEntry(f"R{i:02d}", POOLSETS[1 if i == 0 else 0], f"{i:064x}") for i in range(20)]
-    config = DrawConfig(units=10, rounds=(
-        RoundSpec("first_home", "first_home", "30%"),
-        RoundSpec("general", "general", "remainder"),
-    ))
+    entries = [
+        RosterEntry(f"R{i:02d}", POOLSETS[1 if i == 0 else 0], f"{i:064x}") for i in range(20)
+    ]
+    config = DrawConfig(
+        units=10,
+        rounds=(
+            RoundSpec("first_home", "first_home", "30%"),
+            RoundSpec("general", "general", "remainder"),
+        ),
+    )
     result = run_draw(entries, config, ENTROPY)
     assert result.winners_by_round["first_home"] == ["R00"]
     assert len(result.winners_by_round["general"]) == 9
 
 
 def test_percent_quota_rounds_up_exactly() -> None:
-    config = DrawConfig(units=101, rounds=(
-        RoundSpec("first_home", "first_home", "30%"),
-        RoundSpec("key_industry", "key_industry", "12.5%"),
-        RoundSpec("general", "general", "remainder"),
-    ))
+    config = DrawConfig(
+        units=101,
+        rounds=(
+            RoundSpec("first_home", "first_home", "30%"),
+            RoundSpec("key_industry", "key_industry", "12.5%"),
+            RoundSpec("general", "general", "remainder"),
+        ),
+    )
     assert config.reserved_seats(0) == 31  # ceil(30.3)
     assert config.reserved_seats(1) == 13  # ceil(12.625)
     assert DrawConfig(units=10, rounds=(RoundSpec("a", "a", "30%"),)).reserved_seats(0) == 3
@@ -132,7 +140,10 @@ def test_percent_quota_rounds_up_exactly() -> None:
 
 def test_per_round_and_shared_keys_give_independent_or_common_orders() -> None:
     entries = [RosterEntry(f"R{i:03d}", POOLSETS[1], f"{i:064x}") for i in range(200)]
-    rounds = (RoundSpec("first_home", "first_home", "10%"), RoundSpec("general", "general", "remainder"))
+    rounds = (
+        RoundSpec("first_home", "first_home", "10%"),
+        RoundSpec("general", "general", "remainder"),
+    )
     shared = run_draw(entries, DrawConfig(units=20, rounds=rounds, key_mode="shared"), ENTROPY)
     ranks = Counter()
     # with one shared key the first-home winners are the first 2 in the common order and the

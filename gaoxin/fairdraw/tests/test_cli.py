@@ -12,7 +12,11 @@ from .conftest import SECRET, make_roster
 
 ENTROPY = {
     "sources": [
-        {"name": "SSE Composite close 2026-03-02 (x100)", "declared": "2026-02-01", "value": "321567"},
+        {
+            "name": "SSE Composite close 2026-03-02 (x100)",
+            "declared": "2026-02-01",
+            "value": "321567",
+        },
         {"name": "Welfare lottery 3D 2026-03-02", "declared": "2026-02-01", "value": "4 0 7"},
     ],
     "notary_commitment": "9f3b1b1c3f1a1a40a53f4aeb1ee1b2c6b4fbd3ad1a3ee4f04e1c4bd2e5e4bb14",
@@ -27,20 +31,38 @@ def files(tmp_path: Path) -> Path:
     ENTROPY["notary_commitment"] = hashlib.sha256(SECRET.encode()).hexdigest()
     (tmp_path / "roster.csv").write_text(roster_csv(make_roster(40)), encoding="utf-8")
     (tmp_path / "entropy.json").write_text(json.dumps(ENTROPY), encoding="utf-8")
-    (tmp_path / "config.json").write_text(json.dumps({
-        "units": 10, "waitlist_length": 5, "key_mode": "per_round",
-        "rounds": [
-            {"name": "first_home", "pool": "first_home", "quota": "30%"},
-            {"name": "key_industry", "pool": "key_industry", "quota": "30%"},
-            {"name": "general", "pool": "general", "quota": "remainder"},
-        ],
-    }), encoding="utf-8")
+    (tmp_path / "config.json").write_text(
+        json.dumps(
+            {
+                "units": 10,
+                "waitlist_length": 5,
+                "key_mode": "per_round",
+                "rounds": [
+                    {"name": "first_home", "pool": "first_home", "quota": "30%"},
+                    {"name": "key_industry", "pool": "key_industry", "quota": "30%"},
+                    {"name": "general", "pool": "general", "quota": "remainder"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
 def run(tmp: Path) -> int:
-    return main(["run", str(tmp / "roster.csv"), "--config", str(tmp / "config.json"),
-                 "--entropy", str(tmp / "entropy.json"), "--out", str(tmp / "out"), "--quiet"])
+    return main(
+        [
+            "run",
+            str(tmp / "roster.csv"),
+            "--config",
+            str(tmp / "config.json"),
+            "--entropy",
+            str(tmp / "entropy.json"),
+            "--out",
+            str(tmp / "out"),
+            "--quiet",
+        ]
+    )
 
 
 def test_run_then_verify_then_tamper(files: Path, capsys) -> None:
@@ -51,7 +73,11 @@ def test_run_then_verify_then_tamper(files: Path, capsys) -> None:
     assert "VERIFIED" in capsys.readouterr().out
     results = files / "out" / "results.csv"
     lines = results.read_text().split("\n")
-    lines[3] = lines[3].replace(",lost,", ",won,") if ",lost," in lines[3] else lines[3].replace(",won,", ",lost,")
+    lines[3] = (
+        lines[3].replace(",lost,", ",won,")
+        if ",lost," in lines[3]
+        else lines[3].replace(",won,", ",lost,")
+    )
     results.write_text("\n".join(lines))
     assert main(["verify", protocol, roster, "--quiet"]) == 1
     out = capsys.readouterr().out
@@ -64,12 +90,16 @@ def test_prove_and_check_proof(files: Path, capsys) -> None:
     capsys.readouterr()
     proof = files / "proof.json"
     assert main(["prove", str(files / "roster.csv"), "H2026-000017", "--out", str(proof)]) == 0
-    assert main(["check-proof", str(proof), "--protocol", str(files / "out" / "protocol.json")]) == 0
+    assert (
+        main(["check-proof", str(proof), "--protocol", str(files / "out" / "protocol.json")]) == 0
+    )
     assert "VERIFIED" in capsys.readouterr().out
     data = json.loads(proof.read_text())
     data["entry"] = data["entry"].replace("H2026-000017", "H2026-000018")
     proof.write_text(json.dumps(data))
-    assert main(["check-proof", str(proof), "--protocol", str(files / "out" / "protocol.json")]) == 1
+    assert (
+        main(["check-proof", str(proof), "--protocol", str(files / "out" / "protocol.json")]) == 1
+    )
 
 
 def test_bad_csv_line_names_file_line_and_field(files: Path, capsys) -> None:
@@ -98,24 +128,51 @@ def test_bad_json_and_missing_field(files: Path, capsys) -> None:
     assert run(files) == 2
     err = capsys.readouterr().err
     assert "config.json line 2" in err and "invalid JSON" in err and "JSON 格式错误" in err
-    (files / "config.json").write_text('{"units": 10, "rounds": [{"name": "general", "pool": "general"}]}')
+    (files / "config.json").write_text(
+        '{"units": 10, "rounds": [{"name": "general", "pool": "general"}]}'
+    )
     assert run(files) == 2
     assert 'field "rounds[0].quota": missing field / 缺少字段' in capsys.readouterr().err
     entropy = dict(ENTROPY, sources=[{"name": "x", "declared": "y", "value": "12.5"}])
     (files / "entropy.json").write_text(json.dumps(entropy))
-    (files / "config.json").write_text('{"units": 10, "rounds": [{"name": "general", "pool": "general", "quota": "remainder"}]}')
+    (files / "config.json").write_text(
+        '{"units": 10, "rounds": [{"name": "general", "pool": "general", "quota": "remainder"}]}'
+    )
     assert run(files) == 2
     assert 'entropy.json, field "sources[0].value"' in capsys.readouterr().err
 
 
 def test_roster_json_errors_name_the_entry(files: Path, capsys) -> None:
-    (files / "roster.json").write_text(json.dumps([
-        {"registration_number": "H1", "pools": ["general"], "identity_commitment": "a" * 64},
-        {"registration_number": "H2", "pools": ["general"]},
-    ]))
-    assert main(["run", str(files / "roster.json"), "--units", "10", "--entropy",
-                 str(files / "entropy.json"), "--out", str(files / "o")]) == 2
-    assert 'roster.json entry 2, field "identity_commitment": missing field' in capsys.readouterr().err
+    (files / "roster.json").write_text(
+        json.dumps(
+            [
+                {
+                    "registration_number": "H1",
+                    "pools": ["general"],
+                    "identity_commitment": "a" * 64,
+                },
+                {"registration_number": "H2", "pools": ["general"]},
+            ]
+        )
+    )
+    assert (
+        main(
+            [
+                "run",
+                str(files / "roster.json"),
+                "--units",
+                "10",
+                "--entropy",
+                str(files / "entropy.json"),
+                "--out",
+                str(files / "o"),
+            ]
+        )
+        == 2
+    )
+    assert (
+        'roster.json entry 2, field "identity_commitment": missing field' in capsys.readouterr().err
+    )
 
 
 def test_missing_file_is_a_clean_error(files: Path, capsys) -> None:
@@ -123,7 +180,9 @@ def test_missing_file_is_a_clean_error(files: Path, capsys) -> None:
     assert "nope.json: file not found / 文件不存在" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["run", "verify", "prove", "check-proof", "simulate", "selftest", "rfc3797"])
+@pytest.mark.parametrize(
+    "command", ["run", "verify", "prove", "check-proof", "simulate", "selftest", "rfc3797"]
+)
 def test_every_subcommand_has_help(command: str, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])

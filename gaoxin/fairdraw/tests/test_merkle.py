@@ -42,7 +42,9 @@ def test_every_inclusion_proof_verifies(size: int) -> None:
     for entry in roster:
         proof = inclusion_proof(roster, entry.registration_number)
         assert proof.root == root
-        assert verify_inclusion(proof.entry, proof.leaf_index, proof.tree_size, proof.audit_path, root)
+        assert verify_inclusion(
+            proof.entry, proof.leaf_index, proof.tree_size, proof.audit_path, root
+        )
 
 
 def test_altered_proofs_fail() -> None:

@@ -12,7 +12,9 @@ from .conftest import make_entropy, make_roster
 @pytest.fixture(scope="module")
 def published():
     roster = make_roster(60)
-    result = run_draw(roster, default_config(12), make_entropy(), publisher={"event_id": 7, "hash": "ab" * 32})
+    result = run_draw(
+        roster, default_config(12), make_entropy(), publisher={"event_id": 7, "hash": "ab" * 32}
+    )
     return roster, result.protocol, result.results_bytes()
 
 
@@ -32,7 +34,9 @@ def test_changed_roster_entry_is_named(published) -> None:
     changed = list(roster)
     victim = changed[9]
     new_pools = victim.pools ^ {"first_home"}
-    changed[9] = RosterEntry(victim.registration_number, frozenset(new_pools), victim.identity_commitment)
+    changed[9] = RosterEntry(
+        victim.registration_number, frozenset(new_pools), victim.identity_commitment
+    )
     report = verify_protocol(protocol, changed, results)
     assert not report.ok
     text = messages(report)
@@ -43,7 +47,10 @@ def test_changed_roster_entry_is_named(published) -> None:
 def test_removed_roster_entry_is_named(published) -> None:
     roster, protocol, results = published
     report = verify_protocol(protocol, roster[1:], results)
-    assert f"published entry {roster[0].registration_number} is missing from the roster" in messages(report)
+    assert (
+        f"published entry {roster[0].registration_number} is missing from the roster"
+        in messages(report)
+    )
 
 
 def test_changed_configuration_value_is_named(published) -> None:
@@ -53,7 +60,7 @@ def test_changed_configuration_value_is_named(published) -> None:
     report = verify_protocol(forged, roster, results)
     text = messages(report)
     assert "configuration changed" in text
-    assert 'round 1 "first_home": quota recomputed \'40%\', published \'30%\'' in text
+    assert "round 1 \"first_home\": quota recomputed '40%', published '30%'" in text
 
 
 def test_changed_units_is_named(published) -> None:
@@ -69,7 +76,7 @@ def test_changed_revealed_entropy_value_is_named(published) -> None:
     forged = copy.deepcopy(protocol)
     forged["entropy"]["sources"][1]["value"] = "4 0 8"
     text = messages(verify_protocol(forged, roster, results))
-    assert 'entropy source 2 "Welfare lottery 3D 2026-03-02" is \'4 0 8\'' in text
+    assert "entropy source 2 \"Welfare lottery 3D 2026-03-02\" is '4 0 8'" in text
     assert "seed recomputed" in text
 
 
