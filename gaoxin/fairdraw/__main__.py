@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,21 @@ def _bar(total: int, quiet: bool, desc: str) -> tqdm[Any]:
         disable=quiet or not sys.stderr.isatty(),
         leave=False,
     )
+
+
+def _stage_reporter(bar: tqdm[Any]) -> Callable[[str], None]:
+    def report(stage: str) -> None:
+        bar.set_postfix_str(stage)
+        bar.update(1)
+
+    return report
+
+
+def _ticker(bar: tqdm[Any]) -> Callable[[], None]:
+    def tick() -> None:
+        bar.update(1)
+
+    return tick
 
 
 def _json_file(path: str) -> Any:
@@ -78,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             entropy,
             publisher=publisher,
             results_out=sink,
-            progress=lambda stage: (bar.set_postfix_str(stage), bar.update(1)) and None,
+            progress=_stage_reporter(bar),
         )
     bar.close()
     (out / "protocol.json").write_text(result.protocol_json(), encoding="utf-8")
@@ -87,7 +102,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"roster root 名单根哈希: {result.protocol['roster']['root']} ({len(entries)} entries)")
     for r in s["rounds"]:
         print(
-            f"round 轮次 {r['name']}: {r['winners']}/{r['seats']} seats, {r['participants']} participants"
+            f"round 轮次 {r['name']}: {r['winners']}/{r['seats']} seats, "
+            f"{r['participants']} participants"
         )
     print(f"unfilled 未分配: {s['unfilled']}, waitlisted 候补: {s['waitlisted']}")
     print(f"wrote 已写入 {out / 'protocol.json'} and {out / 'results.csv'}")
@@ -122,7 +138,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             protocol,
             entries,
             results,
-            progress=lambda stage: (bar.set_postfix_str(stage), bar.update(1)) and None,
+            progress=_stage_reporter(bar),
             results_source=str(results_path),
         )
     except InputError as exc:
@@ -249,7 +265,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         force_monte_carlo=args.monte_carlo,
     )
     print(
-        f"units 套数 {config.units}; first_home quota {fh.text()} = {fh.seats(config.units)} seats; "
+        f"units 套数 {config.units}; "
+        f"first_home quota {fh.text()} = {fh.seats(config.units)} seats; "
         f"key_industry quota {ki.text()} = {ki.seats(config.units)} seats"
     )
     print(format_table(results, sizes))
@@ -261,7 +278,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         "first acts as a floor, drawn last as an extra."
     )
     print(
-        "各组预期中签数；p 为该类申请人的中签概率。保留名额轮次与普通轮次的先后顺序会改变结果：先抽保留名额相当于"
+        "各组预期中签数；p 为该类申请人的中签概率。"
+        "保留名额轮次与普通轮次的先后顺序会改变结果：先抽保留名额相当于"
         "保底，后抽则相当于额外名额。"
     )
     return 0
@@ -273,7 +291,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         draws=args.draws,
         alpha=args.alpha,
         label=args.label,
-        progress=lambda: bar.update(1) and None,
+        progress=_ticker(bar),
     )
     bar.close()
     for o in outcomes:
@@ -329,7 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "verify",
         help="re-derive a draw and compare / 验证摇号",
-        description="Re-derive everything from PROTOCOL and ROSTER; exit 0 if it matches, 1 if not.",
+        description=(
+            "Re-derive everything from PROTOCOL and ROSTER; exit 0 if it matches, 1 if not."
+        ),
     )
     p.add_argument("protocol")
     p.add_argument("roster")

@@ -31,7 +31,8 @@ def canonical_source_value(value: str) -> str:
             raise EntropyError(
                 f"source value {part!r} is not a non-negative whole number (declare sources with "
                 "fractions as integers, e.g. index close 3215.67 as 321567)",
-                f"随机源取值 {part!r} 不是非负整数（含小数的随机源应声明为整数，如 3215.67 写作 321567）",
+                f"随机源取值 {part!r} 不是非负整数"
+                "（含小数的随机源应声明为整数，如 3215.67 写作 321567）",
                 field="value",
             )
         numbers.append(int(part))

@@ -29,7 +29,7 @@ def rfc3797_select(names: Sequence[str], values: Sequence[str], count: int) -> l
     """Select ``count`` of ``names`` using source ``values`` (RFC 3797 §4-§5)."""
     if count > len(names):
         raise InputError(
-            f"cannot select {count} from a pool of {len(names)}",
+            f"cannot select {count} from a pool of {len(names)}",  # noqa: S608 (not SQL)
             f"无法从 {len(names)} 人中选出 {count} 人",
             field="count",
         )

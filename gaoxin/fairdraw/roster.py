@@ -10,6 +10,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,7 @@ def sort_roster(entries: Iterable[RosterEntry]) -> list[RosterEntry]:
     ordered = sorted(entries, key=attrgetter("registration_number"))
     regnos = [e.registration_number for e in ordered]
     if any(map(eq, regnos, regnos[1:])):
-        dup = next(a for a, b in zip(regnos, regnos[1:], strict=False) if a == b)
+        dup = next(a for a, b in pairwise(regnos) if a == b)
         raise InputError(
             f"duplicate registration number {dup}",
             f"登记号重复 {dup}",

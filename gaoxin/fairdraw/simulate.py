@@ -186,7 +186,7 @@ def simulate(
             errors: list[float] | None = None
             method = "exact"
         else:
-            means, errs = monte_carlo(cfg, vec, trials, random.Random(seed))
+            means, errs = monte_carlo(cfg, vec, trials, random.Random(seed))  # noqa: S311 (simulation)
             errors = errs
             method = f"monte carlo ({trials} trials)"
         results.append(

@@ -49,9 +49,11 @@ class VerificationReport:
         lines = [f"  ok  {c}" for c in self.checks]
         lines += [f"  FAIL {p}" for p in self.problems]
         verdict = (
-            "VERIFIED: the draw re-derives exactly from the protocol and roster / 验证通过：抽签结果可完全复现"
+            "VERIFIED: the draw re-derives exactly from the protocol and roster / "
+            "验证通过：抽签结果可完全复现"
             if self.ok
-            else f"FAILED: {len(self.problems)} problem(s) / 验证失败：发现 {len(self.problems)} 处问题"
+            else f"FAILED: {len(self.problems)} problem(s) / "
+            f"验证失败：发现 {len(self.problems)} 处问题"
         )
         return "\n".join([*lines, verdict])
 
@@ -276,7 +278,8 @@ def _name_roster_changes(
             found.append(
                 (
                     regno,
-                    f"roster entry {regno} differs: roster has {line!r}, published {row.entry_line!r}",
+                    f"roster entry {regno} differs: roster has {line!r}, "
+                    f"published {row.entry_line!r}",
                     f"登记 {regno} 不一致：名单为 {line!r}，公布为 {row.entry_line!r}",
                 )
             )
@@ -344,7 +347,8 @@ def _name_row_changes(
                 + (f" key {theirs.key}" if "key" in fields else "")
                 + f", recomputed {mine_text}"
                 + (f" key {mine.key}" if "key" in fields else ""),
-                f"登记号 {regno} 的结果行不一致（{', '.join(fields)}）：公布为 {theirs.describe()}，"
+                f"登记号 {regno} 的结果行不一致（{', '.join(fields)}）："
+                f"公布为 {theirs.describe()}，"
                 f"重新计算为 {mine.describe()}",
             )
         )

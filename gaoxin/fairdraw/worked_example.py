@@ -17,7 +17,7 @@ from .protocol import run_draw
 from .roster import RosterEntry, identity_commitment
 
 SALT = "00112233445566778899aabbccddeeff"
-NOTARY_SECRET = "e1f2a3b4c5d6e7f8091a2b3c4d5e6f70"
+NOTARY_SECRET = "e1f2a3b4c5d6e7f8091a2b3c4d5e6f70"  # noqa: S105 (published example)
 PEOPLE = [
     ("H2026-000001", "110101199001011234", ("first_home", "general")),
     ("H2026-000002", "110101198502023456", ("general",)),
@@ -55,7 +55,8 @@ def render() -> str:
     add = out.append
     add(f"identity salt (applicant i uses salt || registration number): {SALT}")
     add(
-        f'identity_commitment("{PEOPLE[0][1]}", "{SALT}{PEOPLE[0][0]}"): {entries[0].identity_commitment}'
+        f'identity_commitment("{PEOPLE[0][1]}", "{SALT}{PEOPLE[0][0]}"): '
+        f"{entries[0].identity_commitment}"
     )
     add("")
     add("# entry lines and leaf hashes (sorted by registration number)")
@@ -76,7 +77,8 @@ def render() -> str:
     add(f"config canonical JSON: {canonical_json(config.to_dict()).decode()}")
     add(f"config digest: {result.protocol['config_digest']}")
     add(
-        f"seats: first_home {config.reserved_seats(0)}, key_industry {config.reserved_seats(1)}, general remainder"
+        f"seats: first_home {config.reserved_seats(0)}, "
+        f"key_industry {config.reserved_seats(1)}, general remainder"
     )
     add(f"notary commitment: {entropy.notary_commitment}")
     add(f"notary secret: {NOTARY_SECRET}")
@@ -87,7 +89,8 @@ def render() -> str:
     for spec, o in zip(config.rounds, result.allocation.rounds, strict=True):
         name = round_key_name(config, spec.name)
         add(
-            f"# round {spec.name}: key name {name!r}, seats {o.seats}, participants {o.participants}"
+            f"# round {spec.name}: key name {name!r}, seats {o.seats}, "
+            f"participants {o.participants}"
         )
         prefix = key_prefix(seed, name)
         add(f"key prefix {spec.name}: {prefix.hex()}")

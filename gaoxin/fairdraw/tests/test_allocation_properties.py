@@ -145,7 +145,7 @@ def test_per_round_and_shared_keys_give_independent_or_common_orders() -> None:
         RoundSpec("general", "general", "remainder"),
     )
     shared = run_draw(entries, DrawConfig(units=20, rounds=rounds, key_mode="shared"), ENTROPY)
-    ranks = Counter()
+    ranks: Counter[str] = Counter()
     # with one shared key the first-home winners are the first 2 in the common order and the
     # general winners the next 18
     order = sorted(shared.rows().values(), key=lambda r: r.key)

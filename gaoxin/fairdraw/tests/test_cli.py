@@ -65,7 +65,7 @@ def run(tmp: Path) -> int:
     )
 
 
-def test_run_then_verify_then_tamper(files: Path, capsys) -> None:
+def test_run_then_verify_then_tamper(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(files) == 0
     assert "seed 种子" in capsys.readouterr().out
     protocol, roster = str(files / "out" / "protocol.json"), str(files / "roster.csv")
@@ -85,7 +85,7 @@ def test_run_then_verify_then_tamper(files: Path, capsys) -> None:
     assert "FAILED" in out
 
 
-def test_prove_and_check_proof(files: Path, capsys) -> None:
+def test_prove_and_check_proof(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(files) == 0
     capsys.readouterr()
     proof = files / "proof.json"
@@ -102,7 +102,9 @@ def test_prove_and_check_proof(files: Path, capsys) -> None:
     )
 
 
-def test_bad_csv_line_names_file_line_and_field(files: Path, capsys) -> None:
+def test_bad_csv_line_names_file_line_and_field(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (files / "roster.csv").read_text().split("\n")
     text[6] = text[6].split(",")[0] + ",xyz;general," + text[6].split(",")[2]
     (files / "roster.csv").write_text("\n".join(text))
@@ -114,7 +116,7 @@ def test_bad_csv_line_names_file_line_and_field(files: Path, capsys) -> None:
     assert "Traceback" not in err
 
 
-def test_bad_commitment_and_short_row(files: Path, capsys) -> None:
+def test_bad_commitment_and_short_row(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = (files / "roster.csv").read_text().split("\n")
     lines[2] = lines[2][:-3]
     lines[4] = "H2026-X,general"
@@ -123,7 +125,7 @@ def test_bad_commitment_and_short_row(files: Path, capsys) -> None:
     assert 'line 3, field "identity_commitment": expected 64 hexadecimal' in capsys.readouterr().err
 
 
-def test_bad_json_and_missing_field(files: Path, capsys) -> None:
+def test_bad_json_and_missing_field(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (files / "config.json").write_text('{"units": 10,\n "rounds": [}')
     assert run(files) == 2
     err = capsys.readouterr().err
@@ -142,7 +144,7 @@ def test_bad_json_and_missing_field(files: Path, capsys) -> None:
     assert 'entropy.json, field "sources[0].value"' in capsys.readouterr().err
 
 
-def test_roster_json_errors_name_the_entry(files: Path, capsys) -> None:
+def test_roster_json_errors_name_the_entry(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (files / "roster.json").write_text(
         json.dumps(
             [
@@ -175,7 +177,7 @@ def test_roster_json_errors_name_the_entry(files: Path, capsys) -> None:
     )
 
 
-def test_missing_file_is_a_clean_error(files: Path, capsys) -> None:
+def test_missing_file_is_a_clean_error(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(files / "nope.json"), str(files / "roster.csv")]) == 2
     assert "nope.json: file not found / 文件不存在" in capsys.readouterr().err
 
@@ -183,14 +185,14 @@ def test_missing_file_is_a_clean_error(files: Path, capsys) -> None:
 @pytest.mark.parametrize(
     "command", ["run", "verify", "prove", "check-proof", "simulate", "selftest", "rfc3797"]
 )
-def test_every_subcommand_has_help(command: str, capsys) -> None:
+def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])
     assert exc.value.code == 0
     assert "usage: fairdraw" in capsys.readouterr().out
 
 
-def test_simulate_shows_every_precedence_order(capsys) -> None:
+def test_simulate_shows_every_precedence_order(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--units", "20", "--groups", "12,8,4,30"]) == 0
     out = capsys.readouterr().out
     assert out.count(" → ") >= 12  # six orders
@@ -198,6 +200,6 @@ def test_simulate_shows_every_precedence_order(capsys) -> None:
     assert "general → first_home → key_industry" in out
 
 
-def test_selftest_command_passes(capsys) -> None:
+def test_selftest_command_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["selftest", "--draws", "100", "--quiet"]) == 0
     assert capsys.readouterr().out.count("PASS") == 2

@@ -1,11 +1,38 @@
+from pathlib import Path
+
+import pytest
+
 from gaoxin.fairdraw.__main__ import main
 from gaoxin.fairdraw.entropy import key_string
 from gaoxin.fairdraw.rfc3797 import rfc3797_select
 
-NAMES = (
-    "John Mary Bashful Dopey Sleepy Grouchy Doc Sneazy Handsome Cassandra Pollyanna Pendragon "
-    "Pandora Faith Hope Charity Lee Longsuffering Chastity Smith Pride Sloth Envy Anger Kasczynski"
-).split()
+NAMES = [
+    "John",
+    "Mary",
+    "Bashful",
+    "Dopey",
+    "Sleepy",
+    "Grouchy",
+    "Doc",
+    "Sneazy",
+    "Handsome",
+    "Cassandra",
+    "Pollyanna",
+    "Pendragon",
+    "Pandora",
+    "Faith",
+    "Hope",
+    "Charity",
+    "Lee",
+    "Longsuffering",
+    "Chastity",
+    "Smith",
+    "Pride",
+    "Sloth",
+    "Envy",
+    "Anger",
+    "Kasczynski",
+]
 SOURCES = ["9319", "2 5 12 8 10", "9 18 26 34 41 45"]
 EXPECTED = [17, 7, 2, 16, 25, 23, 8, 24, 19, 13, 22, 5, 18, 9, 1, 4]
 
@@ -21,7 +48,9 @@ def test_rfc3797_section_6_selection_reproduced_exactly() -> None:
     assert [p.name for p in picks[:3]] == ["Lee", "Doc", "Mary"]
 
 
-def test_rfc3797_cli_prints_the_selection(tmp_path, capsys) -> None:
+def test_rfc3797_cli_prints_the_selection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pool = tmp_path / "pool.txt"
     pool.write_text("\n".join(NAMES) + "\n", encoding="utf-8")
     args = ["rfc3797", "--pool", str(pool), "--count", "16"]

@@ -30,7 +30,9 @@ def test_simulator_exact_agrees_with_monte_carlo_and_order_matters() -> None:
     for order, r in exact.items():
         assert sum(r.expected_winners.values()) == pytest.approx(10)
         for g, p in r.probability.items():
-            se = mc[order].standard_error[g]
+            errors = mc[order].standard_error
+            assert errors is not None
+            se = errors[g]
             assert abs(mc[order].probability[g] - p) <= 4 * se + 1e-9
     reserve_first = exact[("first_home", "key_industry", "general")]
     reserve_last = exact[("general", "first_home", "key_industry")]

@@ -1,16 +1,25 @@
 """verify catches and names every kind of tampering."""
 
 import copy
+from typing import Any
 
 import pytest
 
-from gaoxin.fairdraw import RosterEntry, default_config, run_draw, verify_protocol
+from gaoxin.fairdraw import (
+    RosterEntry,
+    VerificationReport,
+    default_config,
+    run_draw,
+    verify_protocol,
+)
 
 from .conftest import make_entropy, make_roster
 
+Published = tuple[list[RosterEntry], dict[str, Any], bytes]
+
 
 @pytest.fixture(scope="module")
-def published():
+def published() -> Published:
     roster = make_roster(60)
     result = run_draw(
         roster, default_config(12), make_entropy(), publisher={"event_id": 7, "hash": "ab" * 32}
@@ -18,18 +27,18 @@ def published():
     return roster, result.protocol, result.results_bytes()
 
 
-def messages(report) -> str:
+def messages(report: VerificationReport) -> str:
     return "\n".join(str(p) for p in report.problems)
 
 
-def test_untouched_draw_verifies(published) -> None:
+def test_untouched_draw_verifies(published: Published) -> None:
     roster, protocol, results = published
     report = verify_protocol(protocol, roster, results)
     assert report.ok, report.text()
     assert "VERIFIED" in report.text()
 
 
-def test_changed_roster_entry_is_named(published) -> None:
+def test_changed_roster_entry_is_named(published: Published) -> None:
     roster, protocol, results = published
     changed = list(roster)
     victim = changed[9]
@@ -44,7 +53,7 @@ def test_changed_roster_entry_is_named(published) -> None:
     assert "roster differs from the published one" in text
 
 
-def test_removed_roster_entry_is_named(published) -> None:
+def test_removed_roster_entry_is_named(published: Published) -> None:
     roster, protocol, results = published
     report = verify_protocol(protocol, roster[1:], results)
     assert (
@@ -53,7 +62,7 @@ def test_removed_roster_entry_is_named(published) -> None:
     )
 
 
-def test_changed_configuration_value_is_named(published) -> None:
+def test_changed_configuration_value_is_named(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
     forged["config"]["rounds"][0]["quota"] = "40%"
@@ -63,7 +72,7 @@ def test_changed_configuration_value_is_named(published) -> None:
     assert "round 1 \"first_home\": quota recomputed '40%', published '30%'" in text
 
 
-def test_changed_units_is_named(published) -> None:
+def test_changed_units_is_named(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
     forged["config"]["units"] = 13
@@ -71,7 +80,7 @@ def test_changed_units_is_named(published) -> None:
     assert "configuration changed" in text and "units 13" in text
 
 
-def test_changed_revealed_entropy_value_is_named(published) -> None:
+def test_changed_revealed_entropy_value_is_named(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
     forged["entropy"]["sources"][1]["value"] = "4 0 8"
@@ -80,15 +89,15 @@ def test_changed_revealed_entropy_value_is_named(published) -> None:
     assert "seed recomputed" in text
 
 
-def test_wrong_notary_secret_is_named(published) -> None:
+def test_wrong_notary_secret_is_named(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
-    forged["entropy"]["notary_secret"] = "guess"
+    forged["entropy"]["notary_secret"] = "guess"  # noqa: S105
     text = messages(verify_protocol(forged, roster, results))
     assert "notary secret does not match the declared commitment" in text
 
 
-def test_changed_result_row_is_named(published) -> None:
+def test_changed_result_row_is_named(published: Published) -> None:
     roster, protocol, results = published
     lines = results.decode().split("\n")
     # promote the first loser to winner in general, rank 1
@@ -104,7 +113,7 @@ def test_changed_result_row_is_named(published) -> None:
     assert "results file digest" in text
 
 
-def test_changed_key_in_results_is_named(published) -> None:
+def test_changed_key_in_results_is_named(published: Published) -> None:
     roster, protocol, results = published
     lines = results.decode().split("\n")
     f = lines[5].split(",")
@@ -114,7 +123,7 @@ def test_changed_key_in_results_is_named(published) -> None:
     assert f"result row for registration number {f[0]} differs in key" in text
 
 
-def test_changed_seed_or_publisher_is_caught(published) -> None:
+def test_changed_seed_or_publisher_is_caught(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
     forged["seed"] = "00" * 32
