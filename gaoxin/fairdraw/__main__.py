@@ -115,9 +115,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     protocol = load_protocol(args.protocol)
     try:
         config = DrawConfig.from_dict(protocol.get("config"))
-        known: frozenset[str] | None = config.pools
-    except InputError:
-        known = None
+    except InputError as exc:
+        raise exc.at(source=args.protocol) from None
+    known = config.pools
     entries = load_roster(args.roster, known_pools=known)
     results_path = (
         Path(args.results) if args.results else Path(args.protocol).parent / "results.csv"
@@ -132,7 +132,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 f"无法读取：{exc.strerror}",
                 source=str(results_path),
             ) from None
-    bar = _bar(len(config.rounds) + 4 if known else 6, args.quiet, "verify")
+    bar = _bar(len(config.rounds) + 4, args.quiet, "verify")
     try:
         report = verify_protocol(
             protocol,
