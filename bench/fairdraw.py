@@ -59,7 +59,7 @@ def parse_size(text: str) -> int:
 
 
 def build_roster(n: int) -> list[RosterEntry]:
-    rng = random.Random(n)  # noqa: S311 (synthetic data)
+    rng = random.Random(n)
     entries = [
         RosterEntry(
             f"H2026-{i:08d}",
@@ -75,7 +75,7 @@ def build_roster(n: int) -> list[RosterEntry]:
 def floor_seconds(digests: int, msg_len: int, sort_sizes: list[int], results_bytes: int) -> float:
     """Time ``digests`` SHA-256 digests of ``msg_len``-byte messages, full sorts of random
     32-byte keys of the given sizes, and one SHA-256 pass over ``results_bytes`` bytes."""
-    rng = random.Random(7)  # noqa: S311 (synthetic data)
+    rng = random.Random(7)
     prefix = rng.randbytes(msg_len - 8)
     tails = [i.to_bytes(8, "big") for i in range(min(digests, 1_000_000))]
     blob = b"\0" * results_bytes
@@ -141,7 +141,7 @@ def main() -> None:
     for size in args.sizes.split(","):
         n = parse_size(size)
         print(f"measuring {n:,} entries ...", file=sys.stderr, flush=True)
-        out = subprocess.run(  # noqa: S603 (runs this script)
+        out = subprocess.run(
             [sys.executable, __file__, "--one", str(n)],
             check=True,
             capture_output=True,

@@ -69,7 +69,8 @@ class Allocation:
 
     def rank_and_key(self, position: int) -> tuple[int, bytes]:
         found = self.rounds[self.decided[position]].lookup(position)
-        assert found is not None
+        if found is None:  # every entry is ranked in the round that decided it
+            raise RuntimeError(f"internal error: entry {position} has no rank in its round")
         return found
 
 

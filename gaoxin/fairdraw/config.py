@@ -121,7 +121,8 @@ class RoundSpec:
 
     @property
     def rule(self) -> Quota:
-        assert isinstance(self.quota, Quota)
+        if not isinstance(self.quota, Quota):  # __post_init__ parses strings into a Quota
+            raise TypeError(f"round {self.name!r}: quota was not parsed")
         return self.quota
 
     @property

@@ -170,7 +170,6 @@ def parse_results(data: bytes, *, source: str = "results.csv") -> dict[str, Resu
                 line=number,
                 field="registration_number",
             )
-        rank = ints[0]
-        assert rank is not None
+        rank = int(f[4])  # checked above: a whole number, never empty
         rows[f[0]] = ResultRow(f[0], f[1], f[2], f[3], rank, f[5], f[6], ints[1], ints[2])
     return rows

@@ -52,7 +52,8 @@ def rank_independence(
     ``bins`` x ``bins`` table of (registration position bin, rank bin) counts over all
     draws; under the null each cell expects ``draws * size / bins**2``; df ``(bins-1)**2``.
     """
-    assert size % bins == 0
+    if size % bins:
+        raise ValueError(f"size {size} must be a multiple of bins {bins}")
     config = DrawConfig(
         units=max(1, size // 4), rounds=(RoundSpec("general", "general", "remainder"),)
     )

@@ -23,7 +23,7 @@ POOLSETS = [
 
 
 def make_roster(n: int, seed: int = 1) -> list[RosterEntry]:
-    rng = random.Random(seed)  # noqa: S311 (synthetic data)
+    rng = random.Random(seed)
     return [
         RosterEntry(
             f"H2026-{i:06d}", POOLSETS[rng.randrange(4)], identity_commitment(f"id-{i}", f"salt{i}")
@@ -32,7 +32,7 @@ def make_roster(n: int, seed: int = 1) -> list[RosterEntry]:
     ]
 
 
-SECRET = "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e"  # noqa: S105 (test value)
+SECRET = "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e"
 
 
 def make_entropy() -> EntropyDeclaration:

@@ -92,7 +92,7 @@ def test_changed_revealed_entropy_value_is_named(published: Published) -> None:
 def test_wrong_notary_secret_is_named(published: Published) -> None:
     roster, protocol, results = published
     forged = copy.deepcopy(protocol)
-    forged["entropy"]["notary_secret"] = "guess"  # noqa: S105
+    forged["entropy"]["notary_secret"] = "guess"
     text = messages(verify_protocol(forged, roster, results))
     assert "notary secret does not match the declared commitment" in text
 
