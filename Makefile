@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= gaoxin.config.settings.local
 
-.PHONY: run test install install-dev system-deps lint types contracts migrations-check check lock messages clean
+.PHONY: run test install install-dev system-deps lint types contracts migrations-check messages-check check lock messages clean
 
 ## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000
 run: install
@@ -42,7 +42,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 types: install-dev
-	$(VENV)/bin/mypy gaoxin bench
+	$(VENV)/bin/mypy gaoxin tests conftest.py $(wildcard bench)
 
 contracts: install-dev
 	$(VENV)/bin/lint-imports
@@ -50,7 +50,7 @@ contracts: install-dev
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-check: lint types contracts migrations-check
+check: lint types contracts migrations-check messages-check
 
 ## regenerate the lock files after changing pyproject.toml
 lock: install-dev
@@ -65,3 +65,7 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+## the committed translation catalogues compile cleanly (needs gettext's msgfmt)
+messages-check: system-deps
+	@for po in gaoxin/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o /dev/null $$po || exit 1; done

@@ -1,7 +1,5 @@
 """Who am I: the calling account and its roles."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest

@@ -1,6 +1,6 @@
-"""Audit log API (auditors): events and the chain head."""
+"""Audit log API (auditors): events and the chain head.
 
-from __future__ import annotations
+(No `from __future__ import annotations` in API modules: django-ninja reads the annotations.)"""
 
 from datetime import date, datetime
 from typing import Any

@@ -29,6 +29,10 @@ api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 
 
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return _error(request, 404, GaoxinError(NOT_FOUND).as_dict())
+
+
 def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
     return api.create_response(request, body, status=status)
 

@@ -1,0 +1,194 @@
+"""Allocation with reserved pools: rounds in precedence order (spec §8).
+
+The hot path works on parallel lists indexed by position in registration-number order,
+touches memory in ascending order where it can, and builds no per-entry objects.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .config import DrawConfig
+from .ordering import (
+    CHOICE_KEY_NAME,
+    WAITLIST_KEY_NAME,
+    key_prefix,
+    keys_for,
+    round_key_name,
+    smallest_positions,
+    sorted_positions,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RoundOutcome:
+    """What happened in one round.
+
+    ``members``/``ranks``/``keys`` are aligned lists, ascending by entry position, holding
+    every entry this round may have decided: all participants of a fully ranked round, only
+    the winners of a round ranked partially (when every loser carries on to a later round).
+    """
+
+    name: str
+    pool: str
+    quota: str
+    seats: int
+    participants: int
+    winners: list[int] = field(default_factory=list)  # entry positions, in rank order
+    members: list[int] = field(default_factory=list, repr=False)
+    ranks: list[int] = field(default_factory=list, repr=False)
+    keys: list[bytes] = field(default_factory=list, repr=False)
+
+    def lookup(self, position: int) -> tuple[int, bytes] | None:
+        """(rank, key) of the entry at ``position`` if this round ranked it."""
+        j = bisect_left(self.members, position)
+        if j < len(self.members) and self.members[j] == position:
+            return self.ranks[j], self.keys[j]
+        return None
+
+
+@dataclass
+class Allocation:
+    """Outcome for every entry (positions in registration-number order)."""
+
+    size: int
+    rounds: list[RoundOutcome]
+    decided: bytearray  # index of the round that decided each entry
+    won: bytearray  # 1 for winners
+    waitlist: list[int]
+    choice: list[int]
+    unfilled: int
+
+    @property
+    def allocated(self) -> int:
+        return sum(len(r.winners) for r in self.rounds)
+
+    def rank_and_key(self, position: int) -> tuple[int, bytes]:
+        found = self.rounds[self.decided[position]].lookup(position)
+        if found is None:  # every entry is ranked in the round that decided it
+            raise RuntimeError(f"internal error: entry {position} has no rank in its round")
+        return found
+
+
+def allocate(
+    encoded_regnos: Sequence[bytes],
+    poolsets: Sequence[frozenset[str]],
+    config: DrawConfig,
+    seed: bytes,
+    progress: Progress | None = None,
+) -> Allocation:
+    """Run the rounds of ``config`` over entries given in registration-number order.
+
+    ``encoded_regnos[i]`` is the ASCII registration number; ``poolsets[i]`` the entry's
+    pools (shared frozenset objects make grouping cheap). Spec §8 states the rules.
+    """
+    n = len(encoded_regnos)
+    rounds = config.rounds
+    groups: dict[frozenset[str], list[int]] = {}
+    for i, ps in enumerate(poolsets):
+        g = groups.get(ps)
+        if g is None:
+            groups[ps] = [i]
+        else:
+            g.append(i)
+    last_round = {
+        ps: max((r for r, spec in enumerate(rounds) if spec.pool in ps), default=-1)
+        for ps in groups
+    }
+    won = bytearray(n)
+    decided = bytearray(n)
+    for ps, g in groups.items():
+        lr = last_round[ps]
+        if lr > 0:
+            for i in g:
+                decided[i] = lr
+    shared: list[bytes] | None = None
+    if config.key_mode == "shared":
+        shared = keys_for(key_prefix(seed, round_key_name(config, "*")), encoded_regnos, range(n))
+    outcomes: list[RoundOutcome] = []
+    allocated = 0
+    remainder: tuple[int, list[int]] | None = None
+    any_won = False
+    for r, spec in enumerate(rounds):
+        member_groups = [ps for ps in groups if spec.pool in ps]
+        if len(member_groups) == 1:
+            cand = groups[member_groups[0]]
+        else:
+            cand = [i for ps in member_groups for i in groups[ps]]
+            cand.sort()
+        parts = [i for i in cand if not won[i]] if any_won else list(cand)
+        if shared is None:
+            keys = keys_for(key_prefix(seed, spec.name), encoded_regnos, parts)
+        else:
+            keys = [shared[i] for i in parts]
+        seats = config.seats(r, allocated)
+        take = min(seats, len(parts))
+        outcome = RoundOutcome(spec.name, spec.pool, spec.rule.text(), seats, len(parts))
+        full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
+        if full:
+            order = sorted_positions(keys)
+            inv = [0] * len(parts)
+            for pos, j in enumerate(order, 1):
+                inv[j] = pos
+            top = order[:take]
+            outcome.members, outcome.ranks, outcome.keys = parts, inv, keys
+            if spec.is_remainder:
+                remainder = (r, order)
+        else:
+            top = smallest_positions(keys, take)
+            mine = sorted((parts[j], pos, keys[j]) for pos, j in enumerate(top, 1))
+            outcome.members = [m[0] for m in mine]
+            outcome.ranks = [m[1] for m in mine]
+            outcome.keys = [m[2] for m in mine]
+        outcome.winners = [parts[j] for j in top]
+        for i in outcome.winners:
+            won[i] = 1
+            decided[i] = r
+        any_won = any_won or bool(top)
+        allocated += take
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(f"round {spec.name}")
+    # Seats left unfilled by reserve rounds that came after the remainder round go to the
+    # next entries in the remainder round's order who have not won (spec §8.3).
+    if remainder is not None and allocated < config.units:
+        r, order = remainder
+        outcome = outcomes[r]
+        for pos in range(outcome.seats, len(order)):
+            if allocated >= config.units:
+                break
+            i = outcome.members[order[pos]]
+            if won[i]:
+                continue
+            won[i] = 1
+            decided[i] = r
+            outcome.winners.append(i)
+            allocated += 1
+    waitlist: list[int] = []
+    if config.waitlist_length > 0:
+        losers = [i for i in range(n) if not won[i]]
+        if shared is None:
+            wkeys = keys_for(key_prefix(seed, WAITLIST_KEY_NAME), encoded_regnos, losers)
+        else:
+            wkeys = [shared[i] for i in losers]
+        waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
+    if progress is not None:
+        progress("waitlist")
+    winners = sorted(i for o in outcomes for i in o.winners)
+    ckeys = keys_for(key_prefix(seed, CHOICE_KEY_NAME), encoded_regnos, winners)
+    choice = [winners[j] for j in sorted_positions(ckeys)]
+    if progress is not None:
+        progress("choice")
+    return Allocation(
+        size=n,
+        rounds=outcomes,
+        decided=decided,
+        won=won,
+        waitlist=waitlist,
+        choice=choice,
+        unfilled=config.units - allocated,
+    )

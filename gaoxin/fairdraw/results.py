@@ -1,0 +1,175 @@
+"""The results file: one CSV row per roster entry (spec §9)."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from .allocation import Allocation
+from .errors import InputError
+
+RESULTS_COLUMNS = (
+    "registration_number",
+    "pools",
+    "identity_commitment",
+    "round",
+    "rank",
+    "outcome",
+    "key",
+    "waitlist",
+    "choice",
+)
+RESULTS_HEADER = ",".join(RESULTS_COLUMNS)
+_CHUNK = 65536
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of the results file."""
+
+    registration_number: str
+    pools: str
+    identity_commitment: str
+    round: str
+    rank: int
+    outcome: str  # "won" or "lost"
+    key: str
+    waitlist: int | None
+    choice: int | None
+
+    @property
+    def entry_line(self) -> str:
+        return f"{self.registration_number},{self.pools},{self.identity_commitment}"
+
+    def describe(self) -> str:
+        text = f"round {self.round} rank {self.rank} {self.outcome}"
+        if self.waitlist is not None:
+            text += f", waitlist {self.waitlist}"
+        if self.choice is not None:
+            text += f", choice {self.choice}"
+        return text
+
+
+def result_lines(
+    entry_lines: Sequence[str], alloc: Allocation, round_names: Sequence[str]
+) -> Iterator[str]:
+    """Yield the results file in chunks of text (header first), rows in roster order.
+
+    Each chunk is filled round by round, walking each round's members in ascending order so
+    memory is read sequentially.
+    """
+    yield RESULTS_HEADER + "\n"
+    wl = {i: str(p) for p, i in enumerate(alloc.waitlist, 1)}
+    ch = {i: str(p) for p, i in enumerate(alloc.choice, 1)}
+    wl_get = wl.get
+    ch_get = ch.get
+    decided = alloc.decided
+    won = alloc.won
+    outcome_text = ("lost", "won")
+    n = len(entry_lines)
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        rows: list[str] = [""] * (stop - start + 1)
+        for r, o in enumerate(alloc.rounds):
+            name = round_names[r]
+            members, ranks, keys = o.members, o.ranks, o.keys
+            lost_tail = f",{name},"
+            for j in range(bisect_left(members, start), bisect_left(members, stop)):
+                i = members[j]
+                if decided[i] != r:
+                    continue
+                if won[i] or i in wl:
+                    rows[i - start] = (
+                        f"{entry_lines[i]},{name},{ranks[j]},{outcome_text[won[i]]},"
+                        f"{keys[j].hex()},{wl_get(i, '')},{ch_get(i, '')}"
+                    )
+                else:
+                    rows[i - start] = (
+                        f"{entry_lines[i]}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
+                    )
+        yield "\n".join(rows)
+
+
+def write_results(chunks: Iterator[str], sink: BinaryIO | None = None) -> tuple[bytes, int]:
+    """Hash (and optionally write) the results text; returns (SHA-256 digest, byte count)."""
+    hasher = hashlib.sha256()
+    total = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8")
+        hasher.update(data)
+        total += len(data)
+        if sink is not None:
+            sink.write(data)
+    return hasher.digest(), total
+
+
+def parse_results(data: bytes, *, source: str = "results.csv") -> dict[str, ResultRow]:
+    """Parse a results file into rows keyed by registration number; errors name the line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 (byte {exc.start})",
+            f"不是 UTF-8 文本（第 {exc.start} 字节）",
+            source=source,
+        ) from None
+    lines = text.split("\n")
+    if not lines or lines[0].strip().lstrip("\ufeff") != RESULTS_HEADER:
+        raise InputError(
+            f"first line must be the header {RESULTS_HEADER}",
+            f"第一行必须是表头 {RESULTS_HEADER}",
+            source=source,
+            line=1,
+        )
+    rows: dict[str, ResultRow] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        f = line.rstrip("\r").split(",")
+        if len(f) != len(RESULTS_COLUMNS):
+            raise InputError(
+                f"expected {len(RESULTS_COLUMNS)} fields, found {len(f)}",
+                f"应有 {len(RESULTS_COLUMNS)} 个字段，实际 {len(f)} 个",
+                source=source,
+                line=number,
+            )
+        ints: list[int | None] = []
+        for name, value, optional in (
+            ("rank", f[4], False),
+            ("waitlist", f[7], True),
+            ("choice", f[8], True),
+        ):
+            if optional and value == "":
+                ints.append(None)
+                continue
+            if not value.isdigit():
+                raise InputError(
+                    f"expected a whole number, got {value!r}",
+                    f"应为整数，实际为 {value!r}",
+                    source=source,
+                    line=number,
+                    field=name,
+                )
+            ints.append(int(value))
+        if f[5] not in ("won", "lost"):
+            raise InputError(
+                f'expected "won" or "lost", got {f[5]!r}',
+                f'应为 "won" 或 "lost"，实际为 {f[5]!r}',
+                source=source,
+                line=number,
+                field="outcome",
+            )
+        if f[0] in rows:
+            raise InputError(
+                f"duplicate registration number {f[0]}",
+                f"登记号重复 {f[0]}",
+                source=source,
+                line=number,
+                field="registration_number",
+            )
+        rank = int(f[4])  # checked above: a whole number, never empty
+        rows[f[0]] = ResultRow(f[0], f[1], f[2], f[3], rank, f[5], f[6], ints[1], ints[2])
+    return rows

@@ -1,0 +1,322 @@
+"""Roster entries, identity commitments and roster files (spec §3)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from operator import attrgetter, eq
+from pathlib import Path
+from typing import Any
+
+from .canonical import (
+    SPEC_VERSION,
+    canonical_hex64,
+    canonical_pool,
+    canonical_registration_number,
+    lp,
+    lps,
+)
+from .errors import InputError
+
+IDENTITY_TAG = f"{SPEC_VERSION}/identity"
+
+_POOLSETS: dict[frozenset[str], frozenset[str]] = {}
+_POOL_TEXT: dict[frozenset[str], str] = {}
+
+
+def _intern_pools(pools: frozenset[str]) -> frozenset[str]:
+    found = _POOLSETS.get(pools)
+    if found is None:
+        found = _POOLSETS.setdefault(pools, pools)
+        _POOL_TEXT[found] = ";".join(sorted(found))
+    return found
+
+
+def pools_text(pools: frozenset[str]) -> str:
+    """Canonical text of a pool set: names sorted ascending, joined by ``;``."""
+    text = _POOL_TEXT.get(pools)
+    if text is None:
+        text = ";".join(sorted(pools))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One registrant as published: no personal data, only a salted commitment.
+
+    Construction canonicalises and validates every field (spec §3.1): registration
+    number upper-cased, pools a non-empty set of pool names, commitment lower-case hex.
+    """
+
+    registration_number: str
+    pools: frozenset[str]
+    identity_commitment: str
+    line: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regno = canonical_registration_number(self.registration_number)
+        raw_pools: Any = self.pools
+        if isinstance(raw_pools, str):
+            raw_pools = raw_pools.replace(";", " ").replace(",", " ").split()
+        pools = frozenset(canonical_pool(p) for p in raw_pools)
+        if not pools:
+            raise InputError(
+                "entry must be eligible for at least one pool",
+                "每个登记必须至少属于一个资格池",
+                field="pools",
+            )
+        commitment = canonical_hex64(self.identity_commitment, "identity_commitment")
+        object.__setattr__(self, "registration_number", regno)
+        object.__setattr__(self, "pools", _intern_pools(pools))
+        object.__setattr__(self, "identity_commitment", commitment)
+        object.__setattr__(self, "line", f"{regno},{pools_text(self.pools)},{commitment}")
+
+    @classmethod
+    def make(
+        cls, registration_number: str, pools: Iterable[str] | str, identity_commitment: str
+    ) -> RosterEntry:
+        """Build an entry from any iterable of pool names (or a ``;``-separated string)."""
+        return cls(registration_number, pools, identity_commitment)  # type: ignore[arg-type]
+
+    def canonical(self) -> str:
+        """Canonical entry line (spec §3.2): ``regno,pool1;pool2,commitment``."""
+        return self.line
+
+
+def new_salt() -> str:
+    """A fresh random salt: 32 lower-case hex characters (128 bits from ``secrets``)."""
+    return secrets.token_hex(16)
+
+
+def identity_commitment(identity: str, salt: str | bytes) -> str:
+    """Salted commitment to an applicant's identity (spec §3.3), lower-case hex.
+
+    ``SHA-256(lp("fairdraw/1/identity") || lp(salt) || lp(NFC(identity) as UTF-8))`` where a
+    ``str`` salt is taken as its UTF-8 bytes. Keep the salt private with the applicant's
+    record; publishing it (to the applicant) lets them check their own entry.
+    """
+    salt_bytes = salt.encode("utf-8") if isinstance(salt, str) else bytes(salt)
+    ident = unicodedata.normalize("NFC", identity).encode("utf-8")
+    data = lps(IDENTITY_TAG) + lp(salt_bytes) + lp(ident)
+    return hashlib.sha256(data).hexdigest()
+
+
+def sort_roster(entries: Iterable[RosterEntry]) -> list[RosterEntry]:
+    """Entries sorted by registration number (bytewise); duplicates rejected."""
+    ordered = sorted(entries, key=attrgetter("registration_number"))
+    regnos = [e.registration_number for e in ordered]
+    if any(map(eq, regnos, regnos[1:])):
+        dup = next(a for a, b in pairwise(regnos) if a == b)
+        raise InputError(
+            f"duplicate registration number {dup}",
+            f"登记号重复 {dup}",
+            field="registration_number",
+        )
+    return ordered
+
+
+ROSTER_COLUMNS = ("registration_number", "pools", "identity_commitment")
+
+
+def parse_roster_csv(
+    text: str, *, source: str = "roster.csv", known_pools: frozenset[str] | None = None
+) -> list[RosterEntry]:
+    """Parse a roster CSV (header ``registration_number,pools,identity_commitment``).
+
+    ``pools`` holds pool names separated by ``;`` (spaces also accepted). Errors name the
+    file, the line and the field.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("file is empty", "文件为空", source=source, line=1) from None
+    except csv.Error as exc:
+        raise InputError(
+            f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=1
+        ) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in ROSTER_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} in header",
+            f"表头缺少列 {', '.join(missing)}",
+            source=source,
+            line=1,
+            field=missing[0],
+        )
+    idx = [header.index(c) for c in ROSTER_COLUMNS]
+    width = len(header)
+    entries: list[RosterEntry] = []
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != width:
+                raise InputError(
+                    f"expected {width} fields, found {len(row)}",
+                    f"应有 {width} 个字段，实际 {len(row)} 个",
+                    source=source,
+                    line=line,
+                )
+            entries.append(
+                _entry_from_fields(
+                    row[idx[0]], row[idx[1]], row[idx[2]], known_pools, source=source, line=line
+                )
+            )
+    except csv.Error as exc:
+        raise InputError(
+            f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=reader.line_num
+        ) from None
+    return entries
+
+
+def _entry_from_fields(
+    regno: Any,
+    pools: Any,
+    commitment: Any,
+    known_pools: frozenset[str] | None,
+    *,
+    source: str,
+    line: int | None = None,
+    entry: int | None = None,
+) -> RosterEntry:
+    for name, value in zip(ROSTER_COLUMNS, (regno, pools, commitment), strict=True):
+        if name == "pools" and isinstance(value, list):
+            if not all(isinstance(p, str) for p in value):
+                raise InputError(
+                    "pool names must be strings",
+                    "资格池名称必须是字符串",
+                    source=source,
+                    line=line,
+                    entry=entry,
+                    field=name,
+                )
+            continue
+        if not isinstance(value, str):
+            raise InputError(
+                f"expected a string, got {json.dumps(value, ensure_ascii=False)}",
+                f"应为字符串，实际为 {json.dumps(value, ensure_ascii=False)}",
+                source=source,
+                line=line,
+                entry=entry,
+                field=name,
+            )
+    try:
+        result = RosterEntry.make(regno, pools, commitment)
+    except InputError as exc:
+        raise exc.at(source=source, line=line, entry=entry) from None
+    if known_pools is not None:
+        for pool in sorted(result.pools):
+            if pool not in known_pools:
+                raise InputError(
+                    f'unknown pool "{pool}" (configured: {", ".join(sorted(known_pools))})',
+                    f'未知的资格池 "{pool}"',
+                    source=source,
+                    line=line,
+                    entry=entry,
+                    field="pools",
+                )
+    return result
+
+
+def parse_roster_json(
+    text: str, *, source: str = "roster.json", known_pools: frozenset[str] | None = None
+) -> list[RosterEntry]:
+    """Parse a roster JSON: a list of objects, or ``{"entries": [...]}``.
+
+    Each object has ``registration_number`` (string), ``pools`` (list of strings or a
+    ``;``-separated string) and ``identity_commitment``. Entries are numbered from 1.
+    """
+    data = load_json_text(text, source)
+    if isinstance(data, dict) and "entries" in data:
+        data = data["entries"]
+    if not isinstance(data, list):
+        raise InputError(
+            'expected a JSON array of entries or {"entries": [...]}',
+            '应为登记数组或 {"entries": [...]}',
+            source=source,
+        )
+    entries: list[RosterEntry] = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InputError(
+                "entry must be a JSON object", "登记必须是 JSON 对象", source=source, entry=number
+            )
+        for column in ROSTER_COLUMNS:
+            if column not in item:
+                raise InputError(
+                    "missing field", "缺少字段", source=source, entry=number, field=column
+                )
+        entries.append(
+            _entry_from_fields(
+                item["registration_number"],
+                item["pools"],
+                item["identity_commitment"],
+                known_pools,
+                source=source,
+                entry=number,
+            )
+        )
+    return entries
+
+
+def load_json_text(text: str, source: str) -> Any:
+    """``json.loads`` with exact decimals and bilingual errors naming line and column."""
+    from decimal import Decimal
+
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg} (column {exc.colno})",
+            f"JSON 格式错误：{exc.msg}（第 {exc.colno} 列）",
+            source=source,
+            line=exc.lineno,
+        ) from None
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file; errors are bilingual and name the file."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", "文件不存在", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start})",
+            f"不是 UTF-8 文本（第 {exc.start} 字节）",
+            source=str(path),
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read: {exc.strerror}", f"无法读取：{exc.strerror}", source=str(path)
+        ) from None
+
+
+def load_roster(
+    path: str | Path, *, known_pools: frozenset[str] | None = None
+) -> list[RosterEntry]:
+    """Load a roster file; ``.json`` files as JSON, anything else as CSV."""
+    text = read_text(path)
+    name = str(path)
+    if name.lower().endswith(".json"):
+        return parse_roster_json(text, source=name, known_pools=known_pools)
+    return parse_roster_csv(text, source=name, known_pools=known_pools)
+
+
+def roster_csv(entries: Sequence[RosterEntry]) -> str:
+    """Serialise entries as a roster CSV (sorted by registration number, LF line ends)."""
+    lines = [",".join(ROSTER_COLUMNS)]
+    lines.extend(e.canonical() for e in sort_roster(entries))
+    return "\n".join(lines) + "\n"
