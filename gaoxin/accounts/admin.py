@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.adminaudit import AuditedAdminMixin
 from gaoxin.common.errors import GaoxinError
 
 from . import services
@@ -13,7 +14,7 @@ from .models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Gaoxin"), {"fields": ("display_name", "phone")}),

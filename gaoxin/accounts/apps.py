@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from . import roles, signals  # noqa: F401  (signals: login/logout audit events)
 
         post_migrate.connect(roles.sync_roles_after_migrate)
+
+        from gaoxin.common import demo
+
+        from .demo import load_demo_users
+
+        demo.register(10, "accounts", load_demo_users)

@@ -1,7 +1,9 @@
-"""Navigation for the page shell: the links the current user's rules allow."""
+"""Navigation for the page shell: the links the current user's rules allow, collected from every
+app's provider (gaoxin/common/navigation.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,20 +11,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common import access as common_access
+from gaoxin.common import navigation
 
 from . import access, roles
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_links": [], "user_roles": []}
-    links = [(_("Home"), reverse("accounts:home"))]
-    if user.has_perm("registry.view_registry"):  # registry.access.can_view_registry
-        links.append((_("Registry"), reverse("registry:index")))
+@navigation.register
+def _account_links(request: HttpRequest) -> Iterable[navigation.Link]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    links: list[navigation.Link] = [(0, _("Home"), reverse("accounts:home"))]
     if common_access.can_view_audit_log(user):
-        links.append((_("Audit log"), reverse("common:audit_log")))
+        links.append((80, _("Audit log"), reverse("common:audit_log")))
     if access.can_use_admin_site(user):
-        links.append((_("Administration"), reverse("admin:index")))
-    links.append((_("My account"), reverse("accounts:account")))
-    return {"nav_links": links, "user_roles": roles.roles_of(user)}
+        links.append((90, _("Administration"), reverse("admin:index")))
+    links.append((100, _("My account"), reverse("accounts:account")))
+    return links
+
+
+def navigation_links(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"nav_links": [], "user_roles": []}
+    return {"nav_links": navigation.links_for(request), "user_roles": roles.roles_of(user)}

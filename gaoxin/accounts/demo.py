@@ -21,8 +21,8 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 
 
 @transaction.atomic
-def load_demo_users() -> list[tuple[str, str, str]]:
-    """Create the demo users that do not exist yet; returns (username, password, roles)."""
+def load_demo_users() -> list[str]:
+    """Create the demo users that do not exist yet; returns a line for each."""
     roles.sync_roles()
     created = []
     for username, display_name, password, role_codes in DEMO_USERS:
@@ -36,5 +36,5 @@ def load_demo_users() -> list[tuple[str, str, str]]:
             display_name=display_name,
             validate_password=False,
         )
-        created.append((username, password, ", ".join(role_codes)))
+        created.append(f"{username} ({', '.join(role_codes)})")
     return created

@@ -14,6 +14,7 @@ from gaoxin.accounts.api import router as accounts_router
 from gaoxin.accounts.apiauth import api_auth
 from gaoxin.common.api import router as audit_router
 from gaoxin.common.errors import NOT_AUTHENTICATED, NOT_FOUND, GaoxinError
+from gaoxin.housing.api import router as housing_router
 from gaoxin.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
+api.add_router("/housing", housing_router)
 
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

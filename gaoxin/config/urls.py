@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("gaoxin.accounts.urls")),
     path("", include("gaoxin.common.urls")),
     path("registry/", include("gaoxin.registry.urls")),
+    path("", include("gaoxin.housing.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_not_found),  # shadows ninja's HTML root page
     path("api/", api.urls),

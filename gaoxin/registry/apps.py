@@ -6,3 +6,10 @@ class RegistryConfig(AppConfig):
     name = "gaoxin.registry"
     label = "registry"
     verbose_name = _("Zone registry")
+
+    def ready(self) -> None:
+        from gaoxin.common import navigation
+
+        from .navigation import links
+
+        navigation.register(links)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gaoxin.common",
     "gaoxin.accounts",
     "gaoxin.registry",
+    "gaoxin.housing",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "gaoxin.accounts.context_processors.navigation",
+                "gaoxin.accounts.context_processors.navigation_links",
             ],
         },
     },

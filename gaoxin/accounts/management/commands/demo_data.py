@@ -1,17 +1,20 @@
-"""`manage.py demo_data [--if-empty]`: load the demo accounts (one per role) and print them."""
+"""`manage.py demo_data [--if-empty]`: load every app's demo data (gaoxin/common/demo.py) and
+print the demo accounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
-from gaoxin.accounts.demo import DEMO_USERS, load_demo_users
+from gaoxin.accounts.demo import DEMO_USERS
 from gaoxin.accounts.models import User
+from gaoxin.common import demo
 
 
 class Command(BaseCommand):
-    help = "Load demo data (demo users for every role). 载入演示数据。"
+    help = "Load demo data (demo users for every role, a synthetic zone, sales). 载入演示数据。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,8 +27,12 @@ class Command(BaseCommand):
                 "数据库已有数据，未载入演示数据 / database not empty: demo data skipped"
             )
         else:
-            load_demo_users()
-            self.stdout.write(self.style.SUCCESS("演示数据已载入 / demo data loaded"))
+            for name, loader in demo.loaders():
+                with transaction.atomic():
+                    lines = loader()
+                self.stdout.write(self.style.SUCCESS(f"演示数据 / demo data: {name}"))
+                for line in lines:
+                    self.stdout.write(f"  {line}")
         self.stdout.write("演示账户 / demo accounts (username / password / role):")
         for username, display_name, password, role_codes in DEMO_USERS:
             self.stdout.write(

@@ -1,0 +1,74 @@
+"""Who may do what in housing sales. One function per rule, each condition on its own line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaoxin.accounts import roles
+
+from .models import Application, HousingProject, SaleBatch
+
+
+def _active(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_set_up_sales(user: Any) -> bool:
+    """Create projects and batches, set rules, publish: zone administrators."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.ZONE_ADMIN)
+
+
+def can_manage_project(user: Any, project: HousingProject) -> bool:
+    """Units and registrations of one project: zone administrators, and that project's own
+    developer sales office (never another developer's)."""
+    if not _active(user):
+        return False
+    if roles.has_role(user, roles.ZONE_ADMIN):
+        return True
+    if not roles.has_role(user, roles.DEVELOPER):
+        return False
+    return project.sales_office.members.filter(pk=user.pk).exists()
+
+
+def can_view_batch_admin(user: Any, batch: SaleBatch) -> bool:
+    """The batch's back-office page: its managers, reviewers, notaries and auditors."""
+    if not _active(user):
+        return False
+    if can_manage_project(user, batch.project):
+        return True
+    return any(roles.has_role(user, code) for code in (roles.REVIEWER, roles.NOTARY, roles.AUDITOR))
+
+
+def can_list_batches_admin(user: Any) -> bool:
+    if not _active(user):
+        return False
+    codes = (roles.ZONE_ADMIN, roles.DEVELOPER, roles.REVIEWER, roles.NOTARY, roles.AUDITOR)
+    return any(roles.has_role(user, code) for code in codes)
+
+
+def can_register(user: Any) -> bool:
+    """Registering a household online: applicants (a sales office registers through the API or
+    an import, under can_manage_project)."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.APPLICANT)
+
+
+def can_view_application(user: Any, application: Application) -> bool:
+    """An applicant sees only their own household's application; staff who see the batch see
+    its applications."""
+    if not _active(user):
+        return False
+    if application.user_id == user.pk:
+        return True
+    return can_view_batch_admin(user, application.batch)
+
+
+def can_withdraw_application(user: Any, application: Application) -> bool:
+    if not _active(user):
+        return False
+    if application.user_id == user.pk:
+        return True
+    return can_manage_project(user, application.batch.project)

@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    """The sale batch's life; transitions are listed in states.py and nowhere else."""
+
+    DRAFT = "draft", _("Draft")
+    REGISTRATION = "registration", _("Registration open")
+    REVIEW = "review", _("Eligibility review")
+    NOTICE = "notice", _("Public notice")
+    FROZEN = "frozen", _("Roster frozen")
+    DRAWN = "drawn", _("Drawn")
+    UNIT_CHOICE = "unit_choice", _("Unit choice")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Pool(models.TextChoices):
+    """Pools an application can claim; the names are fairdraw's pool names."""
+
+    FIRST_HOME = "first_home", _("First-home buyers (刚需)")
+    KEY_INDUSTRY = "key_industry", _("Key-industry employees")
+    GENERAL = "general", _("Everyone eligible")
+
+
+class Relation(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Minor child")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("Sales system (API)")
+    IMPORT = "import", _("Spreadsheet import")
+
+
+class UnitStatus(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    CHOSEN = "chosen", _("Chosen")
+    CONTRACTED = "contracted", _("Contracted")

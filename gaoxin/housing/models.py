@@ -1,0 +1,184 @@
+"""职住平衡 sales: projects (楼盘), sale batches (批次) with their units, applications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.models import BaseModel
+
+from .choices import ApplicationStatus, BatchStatus, Channel, Relation, UnitStatus
+
+
+class SalesOffice(BaseModel):
+    """A developer's sales office (开发企业); its members see only its own projects."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="sales_offices", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("sales office")
+        verbose_name_plural = _("sales offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HousingProject(BaseModel):
+    name = models.CharField(_("project name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    district = models.CharField(_("district"), max_length=50, default="高新区")
+    sales_office = models.ForeignKey(
+        SalesOffice,
+        verbose_name=_("sales office"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    presale_permit = models.CharField(_("pre-sale permit number"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("housing project")
+        verbose_name_plural = _("housing projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SaleBatch(BaseModel):
+    """One registration-and-lottery sale. `config` is the fairdraw configuration (units, rounds
+    with pools and quotas, key mode, waitlist length); `entropy` the fairdraw entropy declaration
+    (public future values and the notary's commitment), fixed when registration opens."""
+
+    project = models.ForeignKey(HousingProject, on_delete=models.PROTECT, related_name="batches")
+    name = models.CharField(_("batch name"), max_length=200)
+    code = models.CharField(
+        _("batch code"),
+        max_length=16,
+        unique=True,
+        help_text=_("Prefix of registration numbers, e.g. H2026A"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=BatchStatus.choices,
+        default=BatchStatus.DRAFT,
+        db_index=True,
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    config = models.JSONField(_("allocation rules"), default=dict)
+    entropy = models.JSONField(_("entropy declaration"), default=dict)
+    next_number = models.PositiveIntegerField(default=1, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sale batch")
+        verbose_name_plural = _("sale batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="housing_batch_window_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.name}"
+
+
+class Unit(BaseModel):
+    batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="units")
+    building = models.CharField(_("building"), max_length=20)
+    entrance = models.CharField(_("unit (entrance)"), max_length=20, blank=True)
+    room = models.CharField(_("room"), max_length=20)
+    floor_area = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2)
+    price = models.DecimalField(_("total price (yuan)"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        max_length=12, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["building", "entrance", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "building", "entrance", "room"], name="housing_unit_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.building}-{self.entrance}-{self.room}"
+            if self.entrance
+            else (f"{self.building}-{self.room}")
+        )
+
+
+class Application(BaseModel):
+    """One household's registration. `salt` and `identity_commitment` make the roster entry:
+    the applicant keeps the salt (on the receipt) to check their entry later."""
+
+    batch = models.ForeignKey(SaleBatch, on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField(_("registration number"), max_length=32, unique=True)
+    status = models.CharField(
+        max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    claims_first_home = models.BooleanField(_("claims the first-home pool"), default=False)
+    claims_key_industry = models.BooleanField(_("claims the key-industry pool"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="housing_applications",
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    salt = models.CharField(max_length=64)
+    identity_commitment = models.CharField(max_length=64)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def pools(self) -> list[str]:
+        """fairdraw pool names claimed; everyone eligible is in the general pool."""
+        claimed = ["first_home"] if self.claims_first_home else []
+        claimed += ["key_industry"] if self.claims_key_industry else []
+        return [*claimed, "general"]
+
+
+class ApplicationMember(models.Model):
+    """A person in an application. The partial unique constraint is what makes "a person may
+    appear in only one (live) application per batch" hold under concurrent submissions."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
+    batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    name = models.CharField(_("name"), max_length=50)
+    live = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "id_number"],
+                condition=Q(live=True),
+                name="housing_one_live_application_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["id_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.relation}:{self.name}"

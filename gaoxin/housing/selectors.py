@@ -1,0 +1,103 @@
+"""Reads for housing pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gaoxin import fairdraw
+
+from .choices import ApplicationStatus, BatchStatus
+from .models import Application, SaleBatch
+
+PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
+
+
+def batch_public_list() -> QuerySet[SaleBatch]:
+    return (
+        SaleBatch.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("project")
+        .annotate(unit_count=Count("units", distinct=True))
+        .order_by("-registration_opens_at")
+    )
+
+
+def batch_public_get(*, code: str) -> SaleBatch | None:
+    return batch_public_list().filter(code=code.upper()).first()
+
+
+def batch_admin_list(*, user: Any) -> QuerySet[SaleBatch]:
+    """Every batch for zone staff; a developer's sales office sees only its own projects'."""
+    from gaoxin.accounts import roles
+
+    batches = SaleBatch.objects.select_related("project", "project__sales_office").annotate(
+        unit_count=Count("units", distinct=True),
+        application_count=Count(
+            "applications",
+            filter=Q(applications__status=ApplicationStatus.SUBMITTED),
+            distinct=True,
+        ),
+    )
+    staff = (roles.ZONE_ADMIN, roles.REVIEWER, roles.NOTARY, roles.AUDITOR)
+    if not any(roles.has_role(user, code) for code in staff):
+        batches = batches.filter(project__sales_office__members=user)
+    return batches.order_by("-created_at")
+
+
+def batch_get(*, code: str) -> SaleBatch | None:
+    return (
+        SaleBatch.objects.select_related("project", "project__sales_office")
+        .filter(code=code.upper())
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RoundView:
+    name: str
+    pool: str
+    quota: str
+    seats: int
+
+
+def batch_rounds(batch: SaleBatch) -> list[RoundView]:
+    """The allocation rounds in precedence order with their reserved seats, for the public."""
+    draw = batch.config.get("draw")
+    if not draw:
+        return []
+    config = fairdraw.DrawConfig.from_dict(draw)
+    return [
+        RoundView(r.name, r.pool, r.rule.text(), config.reserved_seats(i))
+        for i, r in enumerate(config.rounds)
+    ]
+
+
+def applications_of_user(*, user: Any) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(user=user)
+        .select_related("batch", "batch__project")
+        .order_by("-created_at")
+    )
+
+
+def application_get(*, number: str) -> Application | None:
+    return (
+        Application.objects.select_related(
+            "batch", "batch__project", "batch__project__sales_office"
+        )
+        .prefetch_related("members")
+        .filter(number=number.upper())
+        .first()
+    )
+
+
+def batch_counts(batch: SaleBatch) -> dict[str, int]:
+    live = Q(status=ApplicationStatus.SUBMITTED)
+    return batch.applications.aggregate(
+        applications=Count("pk", filter=live),
+        first_home=Count("pk", filter=live & Q(claims_first_home=True)),
+        key_industry=Count("pk", filter=live & Q(claims_key_industry=True)),
+        withdrawn=Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
+    )

@@ -1,0 +1,454 @@
+"""Writes for housing sales. Keyword-only arguments, one transaction, rows locked batch first,
+an audit event for every change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gaoxin import fairdraw
+from gaoxin.common import audit
+from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.registry import identifiers
+
+from . import access, errors
+from .choices import ApplicationStatus, BatchStatus, Channel, Pool, Relation
+from .models import Application, ApplicationMember, HousingProject, SaleBatch, SalesOffice, Unit
+from .registration import MemberIn, clean_household, identity_string
+from .states import ensure_transition
+from .unitsheet import parse_units
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _lock_batch(batch: SaleBatch) -> SaleBatch:
+    return SaleBatch.objects.select_for_update().select_related("project").get(pk=batch.pk)
+
+
+def _transition(*, actor: Any, batch: SaleBatch, target: str, **after: Any) -> SaleBatch:
+    name = ensure_transition(batch.status, target)
+    before = batch.status
+    batch.status = target
+    batch.save(update_fields=["status", "updated_at", *after.pop("_fields", [])])
+    audit.record(
+        actor=actor,
+        action=f"housing.batch.{name}",
+        obj=batch,
+        before={"status": before},
+        after={"status": target, **after},
+    )
+    return batch
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sales_office_create(*, actor: Any, name: str, members: Sequence[Any] = ()) -> SalesOffice:
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    office = SalesOffice.objects.create(name=name.strip())
+    office.members.set(members)
+    audit.record(
+        actor=actor,
+        action="housing.sales_office.created",
+        obj=office,
+        after={"name": office.name, "members": [m.get_username() for m in members]},
+    )
+    return office
+
+
+@transaction.atomic
+def project_create(
+    *, actor: Any, name: str, address: str, sales_office: SalesOffice, presale_permit: str = ""
+) -> HousingProject:
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    project = HousingProject.objects.create(
+        name=name.strip(),
+        address=address.strip(),
+        sales_office=sales_office,
+        presale_permit=presale_permit.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="housing.project.created",
+        obj=project,
+        after={"name": project.name, "sales_office": sales_office.name},
+    )
+    return project
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The officials' choices; become a fairdraw configuration when the batch is published."""
+
+    first_home_percent: str = "30"
+    key_industry_percent: str = "30"
+    waitlist_length: int | None = None
+    key_mode: Literal["per_round", "shared"] = "per_round"
+    key_industry_first: bool = False  # precedence: 刚需 first (the pilot's) unless set
+
+
+def rules_config(rules: Rules, *, units: int) -> dict[str, Any]:
+    """The fairdraw configuration for `units` (raises GaoxinError if fairdraw refuses it)."""
+    try:
+        config = fairdraw.default_config(
+            units,
+            waitlist_length=rules.waitlist_length,
+            key_mode=rules.key_mode,
+            first_home_percent=rules.first_home_percent,
+            key_industry_percent=rules.key_industry_percent,
+        )
+        if rules.key_industry_first:
+            first, second, *rest = config.rounds
+            config = fairdraw.DrawConfig(
+                units=config.units,
+                rounds=(second, first, *rest),
+                key_mode=config.key_mode,
+                waitlist_length=config.waitlist_length,
+            )
+    except fairdraw.FairdrawError as error:
+        raise GaoxinError(errors.CONFIG_INVALID, detail=str(error)) from error
+    return config.to_dict()
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    actor: Any,
+    project: HousingProject,
+    name: str,
+    code: str,
+    registration_opens_at: datetime,
+    registration_closes_at: datetime,
+    rules: Rules | None = None,
+) -> SaleBatch:
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure(registration_closes_at > registration_opens_at, errors.WINDOW_INVALID)
+    code = code.strip().upper()
+    ensure(not SaleBatch.objects.filter(code=code).exists(), errors.BATCH_CODE_TAKEN, code=code)
+    batch = SaleBatch.objects.create(
+        project=project,
+        name=name.strip(),
+        code=code,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        config={"rules": (rules or Rules()).__dict__},
+    )
+    audit.record(
+        actor=actor,
+        action="housing.batch.created",
+        obj=batch,
+        after={
+            "name": batch.name,
+            "code": code,
+            "project": project.name,
+            "opens": registration_opens_at,
+            "closes": registration_closes_at,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_set_rules(*, actor: Any, batch: SaleBatch, rules: Rules) -> SaleBatch:
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure(batch.status == BatchStatus.DRAFT, errors.BATCH_NOT_EDITABLE)
+    rules_config(rules, units=max(batch.units.count(), 10))  # refuse impossible rules now
+    before = batch.config.get("rules")
+    batch.config = {"rules": rules.__dict__}
+    batch.save(update_fields=["config", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="housing.batch.rules_set",
+        obj=batch,
+        before={"rules": before},
+        after={"rules": rules.__dict__},
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_declare_entropy(
+    *,
+    actor: Any,
+    batch: SaleBatch,
+    sources: Sequence[tuple[str, str]],
+    notary_commitment: str | None = None,
+) -> SaleBatch:
+    """Declare the public future values (name, when/where published) before registration
+    opens; the notary's commitment (SHA-256 of a secret) may be added by the notary."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure(batch.status == BatchStatus.DRAFT, errors.BATCH_NOT_EDITABLE)
+    try:
+        declaration = fairdraw.EntropyDeclaration(
+            tuple(
+                fairdraw.EntropySource(name.strip(), declared.strip()) for name, declared in sources
+            ),
+            notary_commitment=notary_commitment or batch.entropy.get("notary_commitment"),
+        )
+    except fairdraw.FairdrawError as error:
+        raise GaoxinError(errors.CONFIG_INVALID, detail=str(error)) from error
+    before = batch.entropy
+    batch.entropy = declaration.to_dict()
+    batch.save(update_fields=["entropy", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="housing.batch.entropy_declared",
+        obj=batch,
+        before=before,
+        after=batch.entropy,
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_publish(*, actor: Any, batch: SaleBatch) -> SaleBatch:
+    """Announce the batch: rules become a fixed fairdraw configuration for the actual units,
+    the entropy declaration is fixed, registration opens at its time."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.REGISTRATION)
+    units = batch.units.count()
+    ensure(units > 0, errors.NO_UNITS)
+    ensure(bool(batch.entropy.get("sources")), errors.NO_ENTROPY)
+    rules = Rules(**batch.config.get("rules", {}))
+    batch.config = {"rules": rules.__dict__, "draw": rules_config(rules, units=units)}
+    batch.published_at = timezone.now()
+    return _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.REGISTRATION,
+        config=batch.config,
+        entropy=batch.entropy,
+        _fields=["config", "published_at"],
+    )
+
+
+@transaction.atomic
+def batch_close_registration(*, actor: Any, batch: SaleBatch) -> SaleBatch:
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    # Closing before the announced time is possible (e.g. a court order) and is recorded.
+    live = batch.applications.filter(status=ApplicationStatus.SUBMITTED).count()
+    return _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.REVIEW,
+        applications=live,
+        early=timezone.now() < batch.registration_closes_at,
+    )
+
+
+# -- registration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registered:
+    application: Application
+    salt: str  # shown on the receipt; needed to check the roster entry later
+    created: bool
+
+
+def _pools(batch: SaleBatch, pools: Sequence[str]) -> list[str]:
+    allowed = {r["pool"] for r in batch.config.get("draw", {}).get("rounds", [])} or set(
+        Pool.values
+    )
+    for pool in pools:
+        ensure(pool in allowed, errors.UNKNOWN_POOL, pool=pool)
+    # Everyone eligible may win in the general round: it is always claimed.
+    return sorted({*pools, Pool.GENERAL})
+
+
+def application_register(
+    *,
+    actor: Any,
+    batch: SaleBatch,
+    members: Sequence[MemberIn],
+    pools: Sequence[str],
+    phone: str = "",
+    channel: str = Channel.WEB,
+) -> Registered:
+    """Register one household. A person may be in only one live application per batch: the
+    batch row is locked while numbers are checked and assigned, and a partial unique index
+    backs it up, so concurrent duplicates give exactly one application. A resubmission of the
+    same household by the same user returns the existing application (a double click)."""
+    cleaned = clean_household(list(members), on=timezone.localdate(batch.registration_closes_at))
+    chosen = _pools(batch, pools)
+    try:
+        with transaction.atomic():
+            return _register_locked(
+                actor=actor,
+                batch=batch,
+                cleaned=cleaned,
+                pools=chosen,
+                phone=phone,
+                channel=channel,
+            )
+    except IntegrityError:
+        # Only reachable if the lock was bypassed (e.g. a raw insert); report it the same way.
+        with transaction.atomic():
+            return _register_locked(
+                actor=actor,
+                batch=batch,
+                cleaned=cleaned,
+                pools=chosen,
+                phone=phone,
+                channel=channel,
+            )
+
+
+def _register_locked(
+    *,
+    actor: Any,
+    batch: SaleBatch,
+    cleaned: list[Any],
+    pools: list[str],
+    phone: str,
+    channel: str,
+) -> Registered:
+    batch = _lock_batch(batch)
+    if channel == Channel.WEB:
+        ensure(access.can_register(actor), NOT_ALLOWED)
+    else:
+        ensure(actor is not None and access.can_manage_project(actor, batch.project), NOT_ALLOWED)
+    now = timezone.now()
+    ensure(
+        batch.status == BatchStatus.REGISTRATION
+        and batch.registration_opens_at <= now < batch.registration_closes_at,
+        errors.REGISTRATION_CLOSED,
+        opens=_local(batch.registration_opens_at),
+        closes=_local(batch.registration_closes_at),
+    )
+    numbers = [m.id_number for m in cleaned]
+    taken = list(
+        ApplicationMember.objects.filter(batch=batch, live=True, id_number__in=numbers)
+        .select_related("application")
+        .order_by("application_id")
+    )
+    if taken:
+        existing = taken[0].application
+        same = (
+            existing.user_id is not None
+            and actor is not None
+            and existing.user_id == actor.pk
+            and sorted(existing.members.values_list("id_number", flat=True)) == sorted(numbers)
+        )
+        if same:
+            return Registered(existing, existing.salt, created=False)
+        first = taken[0]
+        who_zh, who_en = {
+            Relation.APPLICANT: ("申请人", "The applicant"),
+            Relation.SPOUSE: ("配偶", "The spouse"),
+            Relation.CHILD: ("子女", "A child"),
+        }[Relation(next(m.relation for m in cleaned if m.id_number == first.id_number))]
+        raise GaoxinError(
+            errors.PERSON_ALREADY_REGISTERED,
+            who=who_zh,
+            who_en=who_en,
+            masked=identifiers.mask_id_number(first.id_number),
+        )
+    number = f"{batch.code}-{batch.next_number:06d}"
+    batch.next_number += 1
+    batch.save(update_fields=["next_number"])
+    salt = fairdraw.new_salt()
+    application = Application.objects.create(
+        batch=batch,
+        number=number,
+        channel=channel,
+        claims_first_home=Pool.FIRST_HOME in pools,
+        claims_key_industry=Pool.KEY_INDUSTRY in pools,
+        phone=phone.strip(),
+        user=actor if channel == Channel.WEB else None,
+        salt=salt,
+        identity_commitment=fairdraw.identity_commitment(identity_string(cleaned), salt),
+    )
+    ApplicationMember.objects.bulk_create(
+        ApplicationMember(
+            application=application,
+            batch=batch,
+            relation=m.relation,
+            id_number=m.id_number,
+            name=m.name,
+        )
+        for m in cleaned
+    )
+    audit.record(
+        actor=actor,
+        action="housing.application.registered",
+        obj=application,
+        after={
+            "number": number,
+            "batch": batch.code,
+            "pools": pools,
+            "channel": channel,
+            "members": [
+                {"relation": m.relation, "id": identifiers.mask_id_number(m.id_number)}
+                for m in cleaned
+            ],
+        },
+    )
+    return Registered(application, salt, created=True)
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Any, application: Application) -> Application:
+    batch = _lock_batch(application.batch)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    ensure(access.can_withdraw_application(actor, application), NOT_ALLOWED)
+    ensure(
+        application.status == ApplicationStatus.SUBMITTED
+        and batch.status == BatchStatus.REGISTRATION
+        and timezone.now() < batch.registration_closes_at,
+        errors.NOT_WITHDRAWABLE,
+    )
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    application.members.update(live=False)
+    audit.record(
+        actor=actor,
+        action="housing.application.withdrawn",
+        obj=application,
+        before={"status": ApplicationStatus.SUBMITTED},
+        after={"status": ApplicationStatus.WITHDRAWN},
+    )
+    return application
+
+
+@transaction.atomic
+def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
+    """Replace the draft batch's units with the spreadsheet's; all or nothing."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_manage_project(actor, batch.project), NOT_ALLOWED)
+    ensure(batch.status == BatchStatus.DRAFT, errors.BATCH_NOT_EDITABLE)
+    rows = parse_units(data, filename)
+    previous = batch.units.count()
+    batch.units.all().delete()
+    Unit.objects.bulk_create(
+        Unit(
+            batch=batch,
+            building=r.building,
+            entrance=r.entrance,
+            room=r.room,
+            floor_area=r.floor_area,
+            price=r.price,
+        )
+        for r in rows
+    )
+    audit.record(
+        actor=actor,
+        action="housing.units.imported",
+        obj=batch,
+        before={"units": previous},
+        after={"units": len(rows), "file": filename[:100]},
+    )
+    return len(rows)

@@ -1,0 +1,154 @@
+"""Housing pages and rules for every role, including object-level checks: a developer sees only
+its own projects, an applicant only their own household."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ALL_ROLES
+from gaoxin.housing import access, services
+from gaoxin.housing.choices import Relation
+from gaoxin.housing.registration import MemberIn
+
+from .factories import make_batch, person_id
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"anonymous", *ALL_ROLES}
+BATCH_STAFF = {"zone_admin", "reviewer", "notary", "auditor"}
+
+# name -> (path, allowed roles, status for logged-in roles that are denied)
+HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
+    "housing:announcements": ("/housing/", EVERYONE, 403),
+    "housing:announcement": ("/housing/{code}/", EVERYONE, 403),
+    "housing:register": ("/housing/{code}/register/", {"applicant"}, 403),
+    "housing:my_applications": ("/housing/mine/", {"applicant"}, 403),
+    "housing:manage_list": ("/housing/manage/", {*BATCH_STAFF, "developer"}, 403),
+    "housing:batch_new": ("/housing/manage/new/", {"zone_admin"}, 403),
+    "housing:manage_batch": ("/housing/manage/{code}/", BATCH_STAFF, 403),
+    "housing:application": ("/housing/applications/{number}/", BATCH_STAFF, 404),
+}
+POST_ONLY = {"housing:application_withdraw"}
+
+
+@pytest.fixture
+def sale(make_user):
+    owner = make_user("applicant", username="owner")
+    batch = make_batch(code="M2026")
+    result = services.application_register(
+        actor=owner,
+        batch=batch,
+        pools=[],
+        members=[MemberIn(Relation.APPLICANT, "陈一", person_id(41))],
+    )
+    return batch, result.application, owner
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ALL_ROLES])
+@pytest.mark.parametrize("name", list(HOUSING_PAGES))
+def test_page(client_for, sale, name, role):
+    batch, application, _owner = sale
+    path, allowed, denied = HOUSING_PAGES[name]
+    response = client_for(role).get(path.format(code=batch.code, number=application.number))
+    if role in allowed:
+        assert response.status_code == 200, (name, role, response.status_code)
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == denied, (name, role, response.status_code)
+
+
+def test_owner_sees_own_application_with_salt_others_do_not(client, sale):
+    _batch, application, owner = sale
+    client.force_login(owner)
+    page = client.get(f"/housing/applications/{application.number}/").content.decode()
+    assert application.salt in page and "陈一" in page
+    assert person_id(41) not in page  # ID number masked even for the owner
+
+
+def test_staff_see_masked_names_and_no_salt(client_for, sale):
+    _batch, application, _owner = sale
+    page = (
+        client_for("auditor").get(f"/housing/applications/{application.number}/").content.decode()
+    )
+    assert application.salt not in page and "陈*" in page
+
+
+def test_own_developer_manages_its_batch_other_developers_do_not(make_user, client, sale):
+    batch, _application, _owner = sale
+    own = make_user("developer")
+    batch.project.sales_office.members.add(own)
+    client.force_login(own)
+    assert client.get(f"/housing/manage/{batch.code}/").status_code == 200
+    listing = client.get("/housing/manage/").content.decode()
+    assert batch.code in listing
+    client.force_login(make_user("developer"))
+    assert client.get(f"/housing/manage/{batch.code}/").status_code == 403
+    assert batch.code not in client.get("/housing/manage/").content.decode()
+
+
+def test_withdraw_is_post_only_and_owner_only(client, make_user, sale):
+    _batch, application, owner = sale
+    path = f"/housing/applications/{application.number}/withdraw/"
+    client.force_login(make_user("applicant"))
+    assert client.post(path).status_code == 404
+    client.force_login(owner)
+    assert client.get(path).status_code == 405
+    assert client.post(path).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_rules_for_every_role(make_user, sale, role):
+    batch, application, _owner = sale
+    user = make_user(role)
+    assert access.can_set_up_sales(user) is (role == "zone_admin")
+    assert access.can_register(user) is (role == "applicant")
+    assert access.can_manage_project(user, batch.project) is (role == "zone_admin")
+    assert access.can_view_batch_admin(user, batch) is (role in BATCH_STAFF)
+    assert access.can_list_batches_admin(user) is (role != "applicant")
+    assert access.can_view_application(user, application) is (role in BATCH_STAFF)
+    assert access.can_withdraw_application(user, application) is (role == "zone_admin")
+
+
+def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
+    from django.test import Client
+
+    from gaoxin.accounts.services import api_token_issue
+
+    batch, _application, _owner = sale
+    system = make_user("developer")
+    batch.project.sales_office.members.add(system)
+    _token, raw = api_token_issue(actor=None, user=system, name="销售系统")
+    body = {
+        "members": [{"relation": "applicant", "name": "周八", "id_number": person_id(77)}],
+        "pools": ["first_home"],
+    }
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    path = f"/api/housing/batches/{batch.code}/registrations"
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == "M2026-000002"
+    again = client.post(path, body, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "housing.person_already_registered"
+    bad = client.post(
+        path,
+        {"members": [{"relation": "applicant", "name": "周八", "id_number": "123"}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "身份证号" in bad.json()["message_zh"]
+    other = make_user("developer")
+    _token, other_raw = api_token_issue(actor=None, user=other, name="别家")
+    response = Client(headers={"Authorization": f"Bearer {other_raw}"}).post(
+        path, body, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_public_batch_api(client, sale):
+    batch, _application, _owner = sale
+    listing = client.get("/api/housing/batches").json()
+    assert [b["code"] for b in listing] == [batch.code]
+    assert client.get("/api/housing/batches/NOPE").status_code == 404

@@ -1,0 +1,180 @@
+"""Registration: one application per household, validated members, receipts, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from gaoxin.common.errors import GaoxinError
+from gaoxin.common.models import AuditEvent
+from gaoxin.fairdraw import identity_commitment
+from gaoxin.housing import services
+from gaoxin.housing.choices import Channel, Relation
+from gaoxin.housing.models import Application, ApplicationMember
+from gaoxin.housing.registration import MemberIn
+
+from .factories import make_batch, person_id
+
+pytestmark = pytest.mark.django_db
+
+
+def household(n: int, *, spouse: bool = True, child_born: date | None = None) -> list[MemberIn]:
+    members = [MemberIn(Relation.APPLICANT, "张三明", person_id(2 * n + 1))]
+    if spouse:
+        members.append(MemberIn(Relation.SPOUSE, "李四", person_id(2 * n + 2, date(1991, 3, 2))))
+    if child_born:
+        members.append(MemberIn(Relation.CHILD, "张小明", person_id(n + 500, child_born)))
+    return members
+
+
+@pytest.fixture
+def batch():
+    return make_batch()
+
+
+def test_register_gives_a_number_a_salt_and_a_matching_commitment(batch, make_user):
+    applicant = make_user("applicant")
+    result = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=["first_home"]
+    )
+    app = result.application
+    assert result.created and app.number == "T2026-000001"
+    assert app.pools == ["first_home", "general"]
+    identity = "|".join([person_id(3), person_id(4, date(1991, 3, 2))])
+    assert app.identity_commitment == identity_commitment(identity, result.salt)
+    event = AuditEvent.objects.get(action="housing.application.registered")
+    assert person_id(3) not in str(event.after)  # only masked numbers in the audit log
+    assert "340104" in str(event.after)
+
+
+def test_a_person_registers_once_per_batch(batch, make_user):
+    services.application_register(
+        actor=make_user("applicant"), batch=batch, members=household(1), pools=[]
+    )
+    other = [
+        MemberIn(Relation.APPLICANT, "王五", person_id(99)),
+        MemberIn(Relation.SPOUSE, "李四", person_id(4, date(1991, 3, 2))),
+    ]
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"), batch=batch, members=other, pools=[]
+        )
+    assert error.value.code == "housing.person_already_registered"
+    assert "配偶" in error.value.message("zh") and "spouse" in error.value.message("en")
+    assert Application.objects.count() == 1
+
+
+def test_a_double_click_returns_the_same_application(batch, make_user):
+    applicant = make_user("applicant")
+    first = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    again = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    assert not again.created and again.application.pk == first.application.pk
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("members", "code", "zh"),
+    [
+        (
+            [MemberIn(Relation.APPLICANT, "张三", "340104199005170011")],
+            "housing.id_number_invalid",
+            "校验码",
+        ),
+        ([MemberIn(Relation.APPLICANT, "", person_id(1))], "housing.name_required", "申请人"),
+        (
+            [
+                MemberIn(Relation.APPLICANT, "张三", person_id(1)),
+                MemberIn(Relation.SPOUSE, "张三", person_id(1)),
+            ],
+            "housing.duplicate_member",
+            "两次",
+        ),
+    ],
+)
+def test_bad_households_are_refused_with_the_member_named(batch, make_user, members, code, zh):
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"), batch=batch, members=members, pools=[]
+        )
+    assert error.value.code == code
+    assert zh in error.value.message("zh")
+    assert Application.objects.count() == 0 and ApplicationMember.objects.count() == 0
+
+
+def test_child_turning_18_before_closing_is_not_a_minor(batch, make_user):
+    closes = timezone.localdate(batch.registration_closes_at)
+    adult = closes.replace(year=closes.year - 18)  # 18 on the closing day
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"),
+            batch=batch,
+            members=household(1, child_born=adult),
+            pools=[],
+        )
+    assert error.value.code == "housing.child_not_minor"
+    minor = adult + timedelta(days=1)
+    result = services.application_register(
+        actor=make_user("applicant"), batch=batch, members=household(1, child_born=minor), pools=[]
+    )
+    assert result.application.members.count() == 3
+
+
+def test_registration_only_inside_the_window(make_user):
+    batch = make_batch(status="draft", code="D2026")
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"), batch=batch, members=household(1), pools=[]
+        )
+    assert error.value.code == "housing.registration_closed"
+
+
+def test_unknown_pool_is_refused(batch, make_user):
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"), batch=batch, members=household(1), pools=["vip"]
+        )
+    assert error.value.code == "housing.unknown_pool"
+
+
+def test_only_applicants_register_on_the_web_and_only_the_own_developer_by_api(batch, make_user):
+    with pytest.raises(GaoxinError):
+        services.application_register(
+            actor=make_user("reviewer"), batch=batch, members=household(1), pools=[]
+        )
+    with pytest.raises(GaoxinError):
+        services.application_register(
+            actor=make_user("developer"),
+            batch=batch,
+            members=household(1),
+            pools=[],
+            channel=Channel.API,
+        )
+    own = make_user("developer")
+    batch.project.sales_office.members.add(own)
+    result = services.application_register(
+        actor=own, batch=batch, members=household(1), pools=[], channel=Channel.API
+    )
+    assert result.application.user is None and result.application.channel == "api"
+
+
+def test_withdrawal_frees_the_household_to_register_again(batch, make_user):
+    applicant = make_user("applicant")
+    first = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    with pytest.raises(GaoxinError):
+        services.application_withdraw(actor=make_user("applicant"), application=first.application)
+    services.application_withdraw(actor=applicant, application=first.application)
+    with pytest.raises(GaoxinError) as error:
+        services.application_withdraw(actor=applicant, application=first.application)
+    assert error.value.code == "housing.not_withdrawable"
+    again = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    assert again.created and again.application.number == "T2026-000002"

@@ -1,0 +1,135 @@
+"""Setting up a batch: units spreadsheet, rules, entropy declaration, publication."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import xlsxwriter
+
+from gaoxin.common.errors import GaoxinError
+from gaoxin.housing import services
+from gaoxin.housing.models import Unit
+
+from .factories import _admin, make_batch, units_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def draft():
+    return make_batch(status="draft", code="S2026", units=0)
+
+
+def test_units_from_xlsx(draft):
+    data = xlsx(
+        [
+            ["楼栋", "单元", "房号", "建筑面积", "总价"],
+            ["1", "2", "301", 89.5, 1520000],
+            [1, 2, 302, "120.25", "2,100,000"],
+        ]
+    )
+    assert services.units_import(actor=_admin(), batch=draft, data=data, filename="房源.xlsx") == 2
+    unit = Unit.objects.get(room="302")
+    assert str(unit.floor_area) == "120.25" and str(unit.price) == "2100000.00"
+
+
+@pytest.mark.parametrize(
+    ("data", "zh"),
+    [
+        ("楼栋,房号,建筑面积\n1,101,90\n".encode(), "缺少列：总价"),
+        ("楼栋,房号,建筑面积,总价\n1,101,90,abc\n".encode(), "第 2 行“总价”列"),
+        ("楼栋,房号,建筑面积,总价\n1,101,90,100\n1,101,91,100\n".encode(), "第 3 行“房号”列"),
+        ("楼栋,房号,建筑面积,总价\n=cmd(),101,90,100\n".encode(), "第 2 行“楼栋”列"),
+        ("楼栋,房号,建筑面积,总价\n1,101,-5,100\n".encode(), "建筑面积"),
+        ("楼栋,房号,建筑面积,总价\n1,101,90,100\n".encode("gbk"), "UTF-8"),
+        (b"", "文件为空"),
+        (b"PK\x03\x04garbage", "无法读取"),
+    ],
+)
+def test_bad_unit_files_change_nothing(draft, data, zh):
+    services.units_import(actor=_admin(), batch=draft, data=units_csv(3), filename="ok.csv")
+    with pytest.raises(GaoxinError) as error:
+        services.units_import(actor=_admin(), batch=draft, data=data, filename="bad.csv")
+    assert zh in error.value.message("zh")
+    assert error.value.message("en")
+    assert draft.units.count() == 3
+
+
+def test_publish_needs_units_and_entropy(make_user):
+    batch = make_batch(status="draft", code="P2026", units=0)
+    with pytest.raises(GaoxinError) as error:
+        services.batch_publish(actor=None, batch=batch)
+    assert error.value.code == "housing.no_units"
+    services.units_import(actor=_admin(), batch=batch, data=units_csv(40), filename="u.csv")
+    services.batch_publish(actor=None, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "registration"
+    rounds = batch.config["draw"]["rounds"]
+    assert [r["pool"] for r in rounds] == ["first_home", "key_industry", "general"]
+    assert batch.config["draw"]["units"] == 40
+
+
+def test_published_batch_is_frozen(make_user):
+    batch = make_batch(code="F2026")
+    for call in (
+        lambda: services.units_import(
+            actor=_admin(), batch=batch, data=units_csv(2), filename="u.csv"
+        ),
+        lambda: services.batch_set_rules(actor=None, batch=batch, rules=services.Rules()),
+        lambda: services.batch_declare_entropy(actor=None, batch=batch, sources=[("x", "y")]),
+        lambda: services.batch_publish(actor=None, batch=batch),
+    ):
+        with pytest.raises(GaoxinError):
+            call()
+
+
+def test_rules_precedence_and_impossible_quotas(draft):
+    services.units_import(actor=_admin(), batch=draft, data=units_csv(10), filename="u.csv")
+    services.batch_set_rules(
+        actor=None, batch=draft, rules=services.Rules(key_industry_first=True, waitlist_length=5)
+    )
+    with pytest.raises(GaoxinError) as error:
+        services.batch_set_rules(
+            actor=None,
+            batch=draft,
+            rules=services.Rules(first_home_percent="70", key_industry_percent="60"),
+        )
+    assert error.value.code == "housing.config_invalid"
+    services.batch_publish(actor=None, batch=draft)
+    draft.refresh_from_db()
+    assert [r["pool"] for r in draft.config["draw"]["rounds"]][:2] == ["key_industry", "first_home"]
+
+
+def test_only_zone_admins_set_up_and_only_own_developer_imports_units(make_user):
+    batch = make_batch(status="draft", code="A2026", units=0)
+    for role in ("reviewer", "notary", "auditor", "applicant", "developer"):
+        with pytest.raises(GaoxinError):
+            services.batch_set_rules(actor=make_user(role), batch=batch, rules=services.Rules())
+        with pytest.raises(GaoxinError):
+            services.units_import(
+                actor=make_user(role), batch=batch, data=units_csv(2), filename="u"
+            )
+    own = make_user("developer")
+    batch.project.sales_office.members.add(own)
+    assert services.units_import(actor=own, batch=batch, data=units_csv(2), filename="u.csv") == 2
+
+
+def test_state_machine_refuses_skipping(make_user):
+    from gaoxin.housing.states import ensure_transition
+
+    with pytest.raises(GaoxinError) as error:
+        ensure_transition("draft", "drawn")
+    assert error.value.code == "housing.bad_transition"
+    assert ensure_transition("registration", "review") == "close_registration"

@@ -1,0 +1,122 @@
+"""The units spreadsheet (房源表): XLSX or UTF-8 CSV with Chinese headers, validated whole before
+anything is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from gaoxin.common.errors import GaoxinError
+
+from . import errors
+
+COLUMNS = {
+    "楼栋": "building",
+    "单元": "entrance",
+    "房号": "room",
+    "建筑面积": "floor_area",
+    "总价": "price",
+}
+REQUIRED = ("楼栋", "房号", "建筑面积", "总价")
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    building: str
+    entrance: str
+    room: str
+    floor_area: Decimal
+    price: Decimal
+
+
+def _bad(row: int, column: str, value: Any, zh: str, en: str) -> GaoxinError:
+    return GaoxinError(
+        errors.UNITS_FILE_INVALID,
+        row=row,
+        column=column,
+        value=str(value)[:40],
+        reason_zh=zh,
+        reason_en=en,
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _rows_of(data: bytes, filename: str) -> list[list[str]]:
+    if len(data) > MAX_BYTES:
+        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail="larger than 5 MB / 超过 5 MB")
+    if data[:4] == b"PK\x03\x04":
+        try:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = book.get_sheet_by_index(0)
+            return [[_cell(v) for v in row] for row in sheet.iter_rows()][: MAX_ROWS + 2]
+        except Exception as error:  # calamine raises its own types for broken workbooks
+            raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail=type(error).__name__) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GaoxinError(
+            errors.UNITS_FILE_UNREADABLE, detail=f"{filename} is not UTF-8 / 不是 UTF-8 编码"
+        ) from error
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))][: MAX_ROWS + 2]
+
+
+def _decimal(row: int, column: str, value: str, *, high: Decimal) -> Decimal:
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise _bad(row, column, value, "应为数字", "must be a number") from None
+    if not number.is_finite() or number <= 0 or number > high:
+        raise _bad(row, column, value, f"应在 0 到 {high} 之间", f"must be between 0 and {high}")
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_units(data: bytes, filename: str) -> list[UnitRow]:
+    rows = [r for r in _rows_of(data, filename) if any(r)]
+    if not rows:
+        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail="empty / 文件为空")
+    header = rows[0]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise GaoxinError(
+            errors.UNITS_FILE_HEADERS, missing="、".join(missing), expected="、".join(COLUMNS)
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail=f"more than {MAX_ROWS} rows")
+    index = {c: header.index(c) for c in COLUMNS if c in header}
+    units: list[UnitRow] = []
+    seen: set[tuple[str, str, str]] = set()
+    for number, raw in enumerate(rows[1:], start=2):
+        cells = {c: (raw[i] if i < len(raw) else "") for c, i in index.items()}
+        for column in REQUIRED:
+            if not cells[column]:
+                raise _bad(number, column, "", "不能为空", "must not be empty")
+        for column in ("楼栋", "单元", "房号"):
+            value = cells.get(column, "")
+            if len(value) > 20 or value[:1] in {"=", "+", "-", "@"}:
+                raise _bad(number, column, value, "格式不对", "is not a plain label")
+        key = (cells["楼栋"], cells.get("单元", ""), cells["房号"])
+        if key in seen:
+            raise _bad(number, "房号", cells["房号"], "与前面的行重复", "repeats an earlier row")
+        seen.add(key)
+        units.append(
+            UnitRow(
+                building=key[0],
+                entrance=key[1],
+                room=key[2],
+                floor_area=_decimal(number, "建筑面积", cells["建筑面积"], high=Decimal(2000)),
+                price=_decimal(number, "总价", cells["总价"], high=Decimal(1_000_000_000)),
+            )
+        )
+    return units

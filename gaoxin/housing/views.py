@@ -1,0 +1,268 @@
+"""Housing pages: public announcements, registration, the applicant's own application, and the
+back office of a sale batch. Every rule is an access.py call; every write a service call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gaoxin.common.errors import GaoxinError
+from gaoxin.common.viewguards import require_rule
+from gaoxin.registry.identifiers import mask_id_number, mask_name
+
+from . import access, selectors, services
+from .choices import BatchStatus, Channel, Relation
+from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
+from .models import SaleBatch
+from .registration import MemberIn
+
+
+def _batch_or_404(code: str) -> SaleBatch:
+    batch = selectors.batch_get(code=code)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+# -- public --------------------------------------------------------------------------------------
+
+
+@require_GET
+def announcements(request: HttpRequest) -> HttpResponse:
+    return render(request, "housing/announcements.html", {"batches": selectors.batch_public_list()})
+
+
+@require_GET
+def announcement(request: HttpRequest, code: str) -> HttpResponse:
+    batch = selectors.batch_public_get(code=code)
+    if batch is None:
+        raise Http404
+    context = {
+        "batch": batch,
+        "units": batch.units.all(),
+        "rounds": selectors.batch_rounds(batch),
+        "entropy": batch.entropy,
+        "can_register": access.can_register(request.user),
+    }
+    return render(request, "housing/announcement.html", context)
+
+
+# -- applicants ----------------------------------------------------------------------------------
+
+
+def _members(data: dict[str, Any]) -> list[MemberIn]:
+    members = [MemberIn(Relation.APPLICANT, data["applicant_name"], data["applicant_id"])]
+    if data.get("spouse_id"):
+        members.append(MemberIn(Relation.SPOUSE, data["spouse_name"], data["spouse_id"]))
+    for prefix in ("child1", "child2"):
+        if data.get(f"{prefix}_id"):
+            members.append(MemberIn(Relation.CHILD, data[f"{prefix}_name"], data[f"{prefix}_id"]))
+    return members
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule(access.can_register)
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    batch = selectors.batch_public_get(code=code)
+    if batch is None:
+        raise Http404
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.application_register(
+                actor=request.user,
+                batch=batch,
+                members=_members(form.cleaned_data),
+                pools=form.cleaned_data["pools"],
+                phone=form.cleaned_data["phone"],
+                channel=Channel.WEB,
+            )
+        except GaoxinError as error:
+            form.add_error(None, error.message())
+        else:
+            request.session[f"salt:{result.application.number}"] = result.salt
+            if not result.created:
+                messages.info(request, _("You had already registered this household."))
+            return redirect("housing:application", number=result.application.number)
+    return render(request, "housing/register.html", {"batch": batch, "form": form})
+
+
+@require_GET
+@require_rule(access.can_register)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "housing/my_applications.html",
+        {"applications": selectors.applications_of_user(user=request.user)},
+    )
+
+
+@require_GET
+def application(request: HttpRequest, number: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    found = selectors.application_get(number=number)
+    if found is None or not access.can_view_application(request.user, found):
+        raise Http404  # the same answer for "not yours" and "no such number": no enumeration
+    own = found.user_id == request.user.pk
+    members = [
+        {
+            "relation": Relation(m.relation).label,
+            "name": m.name if own else mask_name(m.name),
+            "id_number": mask_id_number(m.id_number),
+        }
+        for m in found.members.all()
+    ]
+    context = {
+        "application": found,
+        "members": members,
+        "own": own,
+        "salt": found.salt if own else None,
+        "can_withdraw": access.can_withdraw_application(request.user, found)
+        and found.batch.status == BatchStatus.REGISTRATION,
+    }
+    return render(request, "housing/application.html", context)
+
+
+@require_POST
+def application_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    found = selectors.application_get(number=number)
+    if found is None or not access.can_view_application(request.user, found):
+        raise Http404
+    try:
+        services.application_withdraw(actor=request.user, application=found)
+    except GaoxinError as error:
+        messages.error(request, error.message())
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("housing:application", number=found.number)
+
+
+# -- back office ---------------------------------------------------------------------------------
+
+
+@require_GET
+@require_rule(access.can_list_batches_admin)
+def manage_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "housing/manage_list.html",
+        {
+            "batches": selectors.batch_admin_list(user=request.user),
+            "can_set_up": access.can_set_up_sales(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule(access.can_set_up_sales)
+def batch_new(request: HttpRequest) -> HttpResponse:
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(actor=request.user, **form.cleaned_data)
+        except GaoxinError as error:
+            form.add_error(None, error.message())
+        else:
+            return redirect("housing:manage_batch", code=batch.code)
+    return render(request, "housing/batch_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    batch = _batch_or_404(code)
+    if not access.can_view_batch_admin(request.user, batch):
+        raise PermissionDenied
+    rules = batch.config.get("rules", {})
+    rules_form = RulesForm(initial={**rules, "key_mode": rules.get("key_mode", "per_round")})
+    entropy_form = EntropyForm(
+        initial={
+            "sources": "\n".join(
+                f"{s['name']} | {s['declared']}" for s in batch.entropy.get("sources", [])
+            ),
+            "notary_commitment": batch.entropy.get("notary_commitment") or "",
+        }
+    )
+    units_form = UnitsUploadForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "rules":
+                rules_form = RulesForm(request.POST)
+                if rules_form.is_valid():
+                    data = rules_form.cleaned_data
+                    services.batch_set_rules(
+                        actor=request.user,
+                        batch=batch,
+                        rules=services.Rules(
+                            first_home_percent=str(data["first_home_percent"].normalize()),
+                            key_industry_percent=str(data["key_industry_percent"].normalize()),
+                            waitlist_length=data["waitlist_length"],
+                            key_mode=data["key_mode"],
+                            key_industry_first=data["key_industry_first"],
+                        ),
+                    )
+                    messages.success(request, _("Allocation rules saved."))
+                    return redirect("housing:manage_batch", code=batch.code)
+            elif action == "entropy":
+                entropy_form = EntropyForm(request.POST)
+                if entropy_form.is_valid():
+                    services.batch_declare_entropy(
+                        actor=request.user,
+                        batch=batch,
+                        sources=entropy_form.cleaned_data["sources"],
+                        notary_commitment=entropy_form.cleaned_data["notary_commitment"] or None,
+                    )
+                    messages.success(request, _("Entropy declaration saved."))
+                    return redirect("housing:manage_batch", code=batch.code)
+            elif action == "units":
+                units_form = UnitsUploadForm(request.POST, request.FILES)
+                if units_form.is_valid():
+                    upload = units_form.cleaned_data["file"]
+                    count = services.units_import(
+                        actor=request.user,
+                        batch=batch,
+                        data=upload.read(),
+                        filename=upload.name,
+                    )
+                    messages.success(request, _("%(n)s units imported.") % {"n": count})
+                    return redirect("housing:manage_batch", code=batch.code)
+            elif action == "publish":
+                services.batch_publish(actor=request.user, batch=batch)
+                messages.success(
+                    request, _("The batch is published; registration opens at its time.")
+                )
+                return redirect("housing:manage_batch", code=batch.code)
+            elif action == "close_registration":
+                services.batch_close_registration(actor=request.user, batch=batch)
+                messages.success(request, _("Registration is closed."))
+                return redirect("housing:manage_batch", code=batch.code)
+            else:
+                messages.error(request, _("Unknown action."))
+        except GaoxinError as error:
+            messages.error(request, error.message())
+    context = {
+        "batch": batch,
+        "counts": selectors.batch_counts(batch),
+        "rounds": selectors.batch_rounds(batch),
+        "units": batch.units.all()[:200],
+        "rules_form": rules_form,
+        "entropy_form": entropy_form,
+        "units_form": units_form,
+        "can_set_up": access.can_set_up_sales(request.user),
+        "can_manage": access.can_manage_project(request.user, batch.project),
+        "is_draft": batch.status == BatchStatus.DRAFT,
+    }
+    return render(request, "housing/manage_batch.html", context)
