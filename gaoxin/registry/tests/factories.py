@@ -7,17 +7,13 @@ from datetime import date
 import factory
 
 from gaoxin.registry import identifiers
+from gaoxin.registry.imports.loaders import new_person
 from gaoxin.registry.models import (
     Enterprise,
     EnterpriseClassification,
     KeyIndustry,
     Person,
 )
-
-
-def _id_number(n: int) -> str:
-    born = date(1970, 1, 1).replace(year=1970 + n % 40)
-    return identifiers.make_id_number("340104", born, n % 1000)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -36,7 +32,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def person_born(born: date, sequence: int = 1) -> Person:
     number = identifiers.make_id_number("340104", born, sequence)
-    return PersonFactory(id_number=number)
+    person = new_person(number, f"张{sequence}明")
+    person.save()
+    return person
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

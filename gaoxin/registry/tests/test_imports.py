@@ -9,6 +9,7 @@ import io
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -34,7 +35,7 @@ from gaoxin.registry.models import (
 
 from .conftest import LOAD_ORDER, write_csv
 
-MODELS = {
+MODELS: dict[str, list[type[Any]]] = {
     "enterprise": [Enterprise],
     "classification": [EnterpriseClassification],
     "person": [Person],
@@ -102,7 +103,7 @@ def test_valid_file_imports_and_reimport_changes_nothing(kind, zone_files, load_
     assert snapshot(kind) == after_first
     assert again.file_sha256 == first.file_sha256
     event = AuditEvent.objects.filter(action="registry.import.succeeded", object_id=str(again.pk))
-    assert event.get().after["file_sha256"] == again.file_sha256
+    assert (event.get().after or {})["file_sha256"] == again.file_sha256
 
 
 @pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_valid_rows_only_is_explicit_and_recorded(
     assert run.inserted == len(rows) - 1
     assert run.error_report
     event = AuditEvent.objects.get(action="registry.import.started", object_id=str(run.pk))
-    assert event.after["mode"] == "valid_rows_only"
+    assert (event.after or {})["mode"] == "valid_rows_only"
 
 
 @pytest.mark.django_db

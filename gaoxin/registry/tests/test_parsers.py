@@ -98,7 +98,7 @@ def test_person_row_with_periods_and_choices():
     )
     assert record is None
     assert [(p.column, p.error) for p in problems] == [(3, errors.ROW_PERIOD)]
-    record, problems = parsers.parse_property(
+    owned, problems = parsers.parse_property(
         [
             "皖(2020)第1号",
             "11010519491231002X；440524188001010014",
@@ -111,7 +111,8 @@ def test_person_row_with_periods_and_choices():
         ]
     )
     assert problems == []
-    assert record.owners == ("11010519491231002X", "440524188001010014")
+    assert owned is not None
+    assert owned.owners == ("11010519491231002X", "440524188001010014")
 
 
 ROWS = st.lists(
@@ -146,14 +147,16 @@ def test_insurance_fast_loop_agrees_with_the_parser(tmp_path: Path, rows):
     refs._enterprises = {"91350100M000100Y43": 7, "914403001922038216": 8}
     load = InsuranceLoad(refs, tmp_path, postgres=True)
     problems: dict[int, list] = {}
+
+    def on_problem(row, cells, found) -> None:
+        problems.setdefault(row, found)
+
     numbered = [(n, r) for n, r in enumerate(rows, start=2)]
-    load.consume(
-        iter(numbered), lambda row, cells, found: problems.setdefault(row, found), lambda row: None
-    )
+    load.consume(iter(numbered), on_problem, lambda row: None)
     spooled = (tmp_path / "insurance.copy").read_text().splitlines()
     expected_ok = []
     for number, cells in numbered:
-        record, _found = parsers.parse_insurance(cells) if len(cells) == 6 else (None, [1])
+        record = parsers.parse_insurance(cells)[0] if len(cells) == 6 else None
         known = (
             record is not None
             and record.id_number == "11010519491231002X"
