@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import factory
 
@@ -57,3 +58,16 @@ class ClassificationFactory(factory.django.DjangoModelFactory):
     industry = factory.LazyFunction(lambda: KeyIndustry.objects.get(code="IC"))
     effective_from = date(2021, 1, 1)
     basis = "合高管〔2021〕1号"
+
+
+# Typed entry points (factory_boy's own annotations return the factory type).
+def a_person(**fields: Any) -> Person:
+    return cast(Person, PersonFactory(**fields))
+
+
+def an_enterprise(**fields: Any) -> Enterprise:
+    return cast(Enterprise, EnterpriseFactory(**fields))
+
+
+def a_classification(**fields: Any) -> EnterpriseClassification:
+    return cast(EnterpriseClassification, ClassificationFactory(**fields))

@@ -28,7 +28,7 @@ from gaoxin.registry.models import (
     PurchaseQualification,
 )
 
-from .factories import ClassificationFactory, EnterpriseFactory, PersonFactory, person_born
+from .factories import a_classification, a_person, an_enterprise, person_born
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,8 @@ def test_month_arithmetic():
 
 
 def test_continuous_run_and_a_gap_of_one_month():
-    employer = EnterpriseFactory()
-    full, gap, none, late = PersonFactory(), PersonFactory(), PersonFactory(), PersonFactory()
+    employer = an_enterprise()
+    full, gap, none, late = a_person(), a_person(), a_person(), a_person()
     pay(full, employer, months(202301, 202412))
     pay(gap, employer, [m for m in months(202301, 202412) if m != 202406])
     pay(late, employer, months(202301, 202411))  # nothing paid for the month asked about
@@ -80,8 +80,8 @@ def test_continuous_run_and_a_gap_of_one_month():
 
 
 def test_make_up_payment_policies():
-    employer = EnterpriseFactory()
-    person = PersonFactory()
+    employer = an_enterprise()
+    person = a_person()
     pay(person, employer, [m for m in months(202401, 202412) if m != 202406])
     pay(person, employer, [202406], makeup=True, paid_on=date(2024, 11, 20))
     assert continuity([person], makeup=MakeupPolicy.EXCLUDE) == {person.pk: 6}
@@ -93,16 +93,16 @@ def test_make_up_payment_policies():
 
 
 def test_make_up_does_not_hide_a_regular_payment_for_the_same_month():
-    first, second = EnterpriseFactory(), EnterpriseFactory()
-    person = PersonFactory()
+    first, second = an_enterprise(), an_enterprise()
+    person = a_person()
     pay(person, first, months(202401, 202412))
     pay(person, second, [202406], makeup=True)
     assert continuity([person], makeup=MakeupPolicy.EXCLUDE) == {person.pk: 12}
 
 
 def test_job_change_between_two_in_zone_employers_keeps_the_run():
-    first, second = EnterpriseFactory(), EnterpriseFactory()
-    person, overlapping = PersonFactory(), PersonFactory()
+    first, second = an_enterprise(), an_enterprise()
+    person, overlapping = a_person(), a_person()
     pay(person, first, months(202401, 202406))
     pay(person, second, months(202407, 202412))
     pay(overlapping, first, months(202401, 202406))
@@ -111,16 +111,16 @@ def test_job_change_between_two_in_zone_employers_keeps_the_run():
 
 
 def test_a_month_paid_outside_the_zone_breaks_the_run():
-    employer = EnterpriseFactory()
-    person = PersonFactory()
+    employer = an_enterprise()
+    person = a_person()
     pay(person, employer, [m for m in months(202401, 202412) if m != 202403])
     pay(person, employer, [202403], in_zone=False)
     assert continuity([person]) == {person.pk: 9}
 
 
 def test_across_a_year_end_capped_and_for_a_queryset():
-    employer = EnterpriseFactory()
-    people = [PersonFactory() for _ in range(3)]
+    employer = an_enterprise()
+    people = [a_person() for _ in range(3)]
     for person in people:
         pay(person, employer, months(202311, 202402))
     assert continuity(people, ending=202402) == {p.pk: 4 for p in people}
@@ -190,7 +190,7 @@ def test_child_turning_18_the_day_before_is_no_longer_household():
 
 
 def test_spouse_property_and_divorce():
-    applicant, spouse, former = PersonFactory(), PersonFactory(), PersonFactory()
+    applicant, spouse, former = a_person(), a_person(), a_person()
     marry(applicant, spouse, on=date(2020, 1, 1))
     marry(applicant, former, on=date(2010, 1, 1), ended=date(2019, 6, 30))
     home(former)
@@ -201,7 +201,7 @@ def test_spouse_property_and_divorce():
 
 
 def test_property_sold_before_the_date_and_other_kinds():
-    sold, sold_on_day, sold_after, shop, outside, later = (PersonFactory() for _ in range(6))
+    sold, sold_on_day, sold_after, shop, outside, later = (a_person() for _ in range(6))
     home(sold, disposed=date(2026, 3, 9))
     home(sold_on_day, disposed=D)
     home(sold_after, disposed=date(2026, 3, 11))
@@ -213,15 +213,15 @@ def test_property_sold_before_the_date_and_other_kinds():
 
 
 def test_employer_key_industry_in_zone_on_a_date():
-    key = ClassificationFactory(effective_from=date(2022, 1, 1)).enterprise
-    ended = ClassificationFactory(effective_from=date(2022, 1, 1), effective_to=date(2026, 3, 9))
-    moved = ClassificationFactory().enterprise
+    key = a_classification(effective_from=date(2022, 1, 1)).enterprise
+    ended = a_classification(effective_from=date(2022, 1, 1), effective_to=date(2026, 3, 9))
+    moved = a_classification().enterprise
     moved.business_in_zone_to = date(2026, 1, 31)
     moved.save()
-    no_tax = ClassificationFactory().enterprise
+    no_tax = a_classification().enterprise
     no_tax.tax_in_zone_from = None
     no_tax.save()
-    plain = EnterpriseFactory()
+    plain = an_enterprise()
     found = selectors.key_industry_enterprises(
         enterprise_ids=[key.pk, ended.enterprise.pk, moved.pk, no_tax.pk, plain.pk], on=D
     )
@@ -234,9 +234,9 @@ def test_employer_key_industry_in_zone_on_a_date():
 
 
 def test_person_employed_by_key_industry_enterprise():
-    key = ClassificationFactory().enterprise
-    plain = EnterpriseFactory()
-    changed, left, both = PersonFactory(), PersonFactory(), PersonFactory()
+    key = a_classification().enterprise
+    plain = an_enterprise()
+    changed, left, both = a_person(), a_person(), a_person()
     Employment.objects.create(
         person=changed, enterprise=plain, started_on=date(2019, 1, 1), ended_on=date(2025, 12, 31)
     )
@@ -251,7 +251,7 @@ def test_person_employed_by_key_industry_enterprise():
 
 
 def test_highest_verified_degree():
-    person, other = PersonFactory(), PersonFactory()
+    person, other = a_person(), a_person()
     for level, status, ref in [
         (DegreeLevel.BACHELOR, VerificationStatus.VERIFIED, "a"),
         (DegreeLevel.MASTER, VerificationStatus.UNVERIFIED, "b"),
@@ -271,7 +271,7 @@ def test_highest_verified_degree():
 
 
 def test_purchase_qualification_on_a_date():
-    valid, expired, revoked = PersonFactory(), PersonFactory(), PersonFactory()
+    valid, expired, revoked = a_person(), a_person(), a_person()
     PurchaseQualification.objects.create(
         person=valid, status=QualificationStatus.QUALIFIED, valid_from=date(2026, 1, 1), valid_to=D
     )
@@ -293,15 +293,15 @@ def test_purchase_qualification_on_a_date():
 
 
 def test_person_ids_by_id_number():
-    person = PersonFactory()
+    person = a_person()
     assert selectors.person_ids_by_id_number([person.id_number.lower(), "x"]) == {
         person.id_number: person.pk
     }
 
 
 def test_selectors_answer_for_many_people_in_one_query(django_assert_num_queries):
-    employer = EnterpriseFactory()
-    people = [PersonFactory() for _ in range(30)]
+    employer = an_enterprise()
+    people = [a_person() for _ in range(30)]
     for person in people:
         pay(person, employer, months(202401, 202412))
     ids = [p.pk for p in people]
