@@ -1,7 +1,8 @@
 """Registry API: the catalogue, enterprises (public business data), and import status.
-Personal data is not served here; the housing app calls the selectors in-process."""
+Personal data is not served here; the housing app calls the selectors in-process.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja resolves the string annotations of a
+@paginate-wrapped view in the wrong module and fails on `Query[...]`."""
 
 from datetime import date, datetime
 from typing import Any

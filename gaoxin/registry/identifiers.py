@@ -96,14 +96,15 @@ def id_check_char(first17: str) -> str:
 
 def validate_id_number(value: str, *, today: date | None = None) -> str:
     """The normalised number ('x' becomes 'X'), or IdentifierError naming why it is invalid.
-    The birth date must be a real date between 1900-01-01 and `today`."""
+    The birth date must be a real date from 1850 (the standard's own example is born in 1880)
+    up to `today`."""
     number = normalize_code(value)
     if len(number) != 18:
         raise IdentifierError("length")
     if not _ID_SHAPE.match(number):
         raise IdentifierError("characters")
     born = _birth_date(number)
-    if born is None or born.year < 1900 or (today is not None and born > today):
+    if born is None or born.year < 1850 or (today is not None and born > today):
         raise IdentifierError("birth_date")
     if id_check_char(number[:17]) != number[17]:
         raise IdentifierError("check")

@@ -126,7 +126,7 @@ def insurance_continuous_months(
         params.append(makeup_paid_by)
     sql = f"""
         WITH months AS (
-            SELECT c.person_id, (c.month / 100) * 12 + c.month % 100 - 1 AS idx
+            SELECT c.person_id, (c.month / 100) * 12 + c.month %% 100 - 1 AS idx
             FROM {T_INS} c
             WHERE {" AND ".join(conditions)}
             GROUP BY c.person_id, c.month

@@ -113,10 +113,12 @@ def _local_path(run: ImportRun) -> Iterator[Path]:
         yield Path(run.source_path)
         return
     try:
-        yield Path(run.file.path)
-        return
+        local = Path(run.file.path)
     except (NotImplementedError, AttributeError, ValueError):
-        pass
+        local = None
+    if local is not None and local.is_file():
+        yield local
+        return
     with tempfile.NamedTemporaryFile(prefix="gaoxin-upload-") as copy:
         with run.file.open("rb") as stored:
             shutil.copyfileobj(stored, copy, 1 << 20)
