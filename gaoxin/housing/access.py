@@ -72,3 +72,31 @@ def can_withdraw_application(user: Any, application: Application) -> bool:
     if application.user_id == user.pk:
         return True
     return can_manage_project(user, application.batch.project)
+
+
+def can_run_review(user: Any, batch: SaleBatch) -> bool:
+    """Start the automatic review: zone administrators and reviewers."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.ZONE_ADMIN) or roles.has_role(user, roles.REVIEWER)
+
+
+def can_review(user: Any, batch: SaleBatch) -> bool:
+    """Work the exception queue, propose and approve overrides, answer objections: reviewers
+    only (they cannot change rules or run draws)."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.REVIEWER)
+
+
+def can_object(user: Any, application: Application) -> bool:
+    """Object during the public notice: the household that registered, for its own application."""
+    if not _active(user):
+        return False
+    return application.user_id == user.pk
+
+
+def can_confirm_roster(user: Any, batch: SaleBatch) -> bool:
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.NOTARY)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from gaoxin.common.errors import NOT_FOUND, GaoxinError
 
@@ -108,4 +109,4 @@ def register(request: HttpRequest, code: str, payload: RegistrationIn) -> Any:
         "identity_commitment": app.identity_commitment,
         "pools": app.pools,
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)

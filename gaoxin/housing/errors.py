@@ -101,3 +101,76 @@ UNITS_FILE_HEADERS = ErrorCode(
     "The units file lacks the columns: {missing}. Expected: {expected}.",
     422,
 )
+REVIEW_NOT_DONE = ErrorCode(
+    "housing.review_not_done",
+    "资格审核尚未完成。",
+    "The eligibility review has not finished.",
+    409,
+)
+OVERRIDES_PENDING = ErrorCode(
+    "housing.overrides_pending",
+    "还有 {n} 项改判待第二名审核员批准或驳回。",
+    "{n} overrides still wait for a second reviewer's approval or rejection.",
+    409,
+)
+OVERRIDE_REASON_REQUIRED = ErrorCode(
+    "housing.override_reason_required",
+    "改判必须写明理由（至少 10 个字）。",
+    "An override needs a written reason (at least 10 characters).",
+    422,
+)
+SECOND_REVIEWER_REQUIRED = ErrorCode(
+    "housing.second_reviewer_required",
+    "提出改判的审核员不能自己批准，须由另一名审核员批准。",
+    "The reviewer who proposed an override cannot approve it; a second reviewer must.",
+    403,
+)
+OVERRIDE_DECIDED = ErrorCode(
+    "housing.override_decided", "该改判已处理。", "This override was already decided.", 409
+)
+POOL_NOT_CLAIMED = ErrorCode(
+    "housing.pool_not_claimed",
+    "该申请没有申请“{pool}”类别。",
+    "The application did not claim the pool “{pool}”.",
+    422,
+)
+NOTICE_END_INVALID = ErrorCode(
+    "housing.notice_end_invalid",
+    "公示截止时间必须在将来。",
+    "The end of the public notice must be in the future.",
+    422,
+)
+NOTICE_CLOSED = ErrorCode(
+    "housing.notice_closed",
+    "公示期已于 {ends} 结束，不能再提出异议。",
+    "The public notice ended on {ends}; objections are closed.",
+    409,
+)
+NOTICE_RUNNING = ErrorCode(
+    "housing.notice_running",
+    "公示期到 {ends} 才结束。",
+    "The public notice runs until {ends}.",
+    409,
+)
+OBJECTIONS_OPEN = ErrorCode(
+    "housing.objections_open",
+    "还有 {n} 条异议未答复。",
+    "{n} objections have not been answered yet.",
+    409,
+)
+TEXT_REQUIRED = ErrorCode(
+    "housing.text_required", "请填写内容（至少 5 个字）。", "Write at least 5 characters.", 422
+)
+ROSTER_MISMATCH = ErrorCode(
+    "housing.roster_mismatch",
+    "核对不符：名单共 {size} 条、根哈希 {root}；您输入的是 {given_size} 条、{given_root}。",
+    "They do not match: the roster has {size} entries and root {root}; you entered "
+    "{given_size} and {given_root}.",
+    422,
+)
+ROSTER_CONFIRMED = ErrorCode(
+    "housing.roster_confirmed",
+    "名单已由公证员确认。",
+    "The notary already confirmed the roster.",
+    409,
+)

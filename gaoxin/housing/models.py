@@ -75,6 +75,7 @@ class SaleBatch(BaseModel):
     entropy = models.JSONField(_("entropy declaration"), default=dict)
     next_number = models.PositiveIntegerField(default=1, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    notice_ends_at = models.DateTimeField(_("objections close"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sale batch")
@@ -182,3 +183,120 @@ class ApplicationMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relation}:{self.name}"
+
+
+class EligibilityReview(BaseModel):
+    """One run of the automatic review of a batch (a background task); progress for the page."""
+
+    batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=12, default="queued")  # queued|running|done|failed
+    stage = models.CharField(max_length=40, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of {self.batch_id}"
+
+
+class Eligibility(BaseModel):
+    """The decision for one application: per pool eligible or not, with every failed condition
+    as a reason people understand ({pool, condition, zh, en}), and the facts it rests on."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="eligibility"
+    )
+    general = models.BooleanField(_("eligible"))
+    first_home = models.BooleanField(_("first-home pool"), null=True)
+    key_industry = models.BooleanField(_("key-industry pool"), null=True)
+    reasons = models.JSONField(default=list)
+    facts = models.JSONField(default=dict)
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    overridden = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.general}/{self.first_home}/{self.key_industry}"
+
+    @property
+    def eligible_pools(self) -> list[str]:
+        if not self.general:
+            return []
+        pools = ["first_home"] if self.first_home else []
+        pools += ["key_industry"] if self.key_industry else []
+        return [*pools, "general"]
+
+
+class Override(BaseModel):
+    """A reviewer's proposal to change a decision, with a written reason; it takes effect only
+    when a second reviewer approves it (two-person rule)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="overrides")
+    pool = models.CharField(max_length=16)
+    eligible = models.BooleanField()
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, default="proposed")  # proposed|approved|rejected
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"override {self.pk} ({self.status})"
+
+
+class Objection(BaseModel):
+    """An applicant's objection during the public notice (公示), answered by a reviewer."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="objections"
+    )
+    text = models.TextField(_("objection"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"objection {self.pk}"
+
+
+class Roster(BaseModel):
+    """The frozen roster (fairdraw's CSV, byte for byte) and its Merkle root; the notary confirms
+    the count and the root. Nothing about it changes after freezing."""
+
+    batch = models.OneToOneField(SaleBatch, on_delete=models.PROTECT, related_name="roster")
+    root = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    csv = models.BinaryField()
+    audit_head = models.CharField(max_length=100)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"roster {self.root[:12]}… ({self.size})"
+
+
+class BenefitUse(BaseModel):
+    """The once-only ledger of the key-industry benefit (只享受一次): filled when a key-industry
+    buyer signs (part 2); read by every later review."""
+
+    id_number = models.CharField(max_length=18, db_index=True)
+    batch = models.ForeignKey(SaleBatch, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    used_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"benefit used {self.used_on}"

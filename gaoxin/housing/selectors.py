@@ -101,3 +101,53 @@ def batch_counts(batch: SaleBatch) -> dict[str, int]:
         key_industry=Count("pk", filter=live & Q(claims_key_industry=True)),
         withdrawn=Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
     )
+
+
+def review_latest(batch: SaleBatch) -> Any:
+    return batch.reviews.first()
+
+
+def review_queue(batch: SaleBatch) -> QuerySet[Any]:
+    """Applications that need a person's look: any failed condition, newest decisions first."""
+    from .models import Eligibility
+
+    return (
+        Eligibility.objects.filter(application__batch=batch, needs_attention=True)
+        .select_related("application")
+        .prefetch_related("application__overrides")
+        .order_by("application__number")
+    )
+
+
+def pending_overrides(batch: SaleBatch) -> QuerySet[Any]:
+    from .models import Override
+
+    return (
+        Override.objects.filter(application__batch=batch, status="proposed")
+        .select_related("application", "proposed_by")
+        .order_by("pk")
+    )
+
+
+def notice_list(batch: SaleBatch) -> QuerySet[Any]:
+    """The public notice: every live application with its decision (names masked on render)."""
+    from .models import Eligibility
+
+    return (
+        Eligibility.objects.filter(
+            application__batch=batch, application__status=ApplicationStatus.SUBMITTED
+        )
+        .select_related("application")
+        .prefetch_related("application__members")
+        .order_by("application__number")
+    )
+
+
+def objections_of_batch(batch: SaleBatch) -> QuerySet[Any]:
+    from .models import Objection
+
+    return (
+        Objection.objects.filter(application__batch=batch)
+        .select_related("application", "answered_by")
+        .order_by("answered_at", "pk")
+    )

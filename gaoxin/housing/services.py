@@ -14,11 +14,24 @@ from django.utils import timezone
 from gaoxin import fairdraw
 from gaoxin.common import audit
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.fairdraw.roster import roster_csv
 from gaoxin.registry import identifiers
 
-from . import access, errors
+from . import access, errors, tasks
 from .choices import ApplicationStatus, BatchStatus, Channel, Pool, Relation
-from .models import Application, ApplicationMember, HousingProject, SaleBatch, SalesOffice, Unit
+from .models import (
+    Application,
+    ApplicationMember,
+    Eligibility,
+    EligibilityReview,
+    HousingProject,
+    Objection,
+    Override,
+    Roster,
+    SaleBatch,
+    SalesOffice,
+    Unit,
+)
 from .registration import MemberIn, clean_household, identity_string
 from .states import ensure_transition
 from .unitsheet import parse_units
@@ -91,6 +104,9 @@ class Rules:
     first_home_percent: str = "30"
     key_industry_percent: str = "30"
     waitlist_length: int | None = None
+    insurance_months: int = 12  # key-industry: continuous in-zone months up to closing
+    makeup_policy: str = "exclude"  # make-up payments (补缴): "exclude" breaks the run, "count"
+    min_degree: int = 2  # registry DegreeLevel: 2 = bachelor (本科)
     key_mode: Literal["per_round", "shared"] = "per_round"
     key_industry_first: bool = False  # precedence: 刚需 first (the pilot's) unless set
 
@@ -452,3 +468,236 @@ def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) ->
         after={"units": len(rows), "file": filename[:100]},
     )
     return len(rows)
+
+
+# -- eligibility review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_start(*, actor: Any, batch: SaleBatch) -> EligibilityReview:
+    """Queue the automatic review (a background task); it can be run again until the notice."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_run_review(actor, batch), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.NOTICE)  # only while in review
+    review = EligibilityReview.objects.create(batch=batch, started_by=actor)
+    audit.record(
+        actor=actor, action="housing.review.started", obj=batch, after={"review": review.pk}
+    )
+    transaction.on_commit(lambda: tasks.eligibility_review.enqueue(review.pk))
+    return review
+
+
+def _eligibility_for_update(application: Application) -> Eligibility:
+    found = Eligibility.objects.select_for_update().filter(application=application).first()
+    ensure(found is not None, errors.REVIEW_NOT_DONE)
+    return found  # type: ignore[return-value]
+
+
+@transaction.atomic
+def override_propose(
+    *, actor: Any, application: Application, pool: str, eligible: bool, reason: str
+) -> Override:
+    batch = _lock_batch(application.batch)
+    ensure(access.can_review(actor, batch), NOT_ALLOWED)
+    ensure(batch.status == BatchStatus.REVIEW, errors.BATCH_NOT_EDITABLE)
+    ensure(len(reason.strip()) >= 10, errors.OVERRIDE_REASON_REQUIRED)
+    ensure(pool in {"general", "first_home", "key_industry"}, errors.UNKNOWN_POOL, pool=pool)
+    claimed = pool == "general" or (
+        application.claims_first_home if pool == "first_home" else application.claims_key_industry
+    )
+    ensure(claimed, errors.POOL_NOT_CLAIMED, pool=pool)
+    eligibility = _eligibility_for_update(application)
+    override = Override.objects.create(
+        application=application,
+        pool=pool,
+        eligible=eligible,
+        reason=reason.strip(),
+        proposed_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="housing.override.proposed",
+        obj=override,
+        before={pool: getattr(eligibility, pool)},
+        after={"application": application.number, pool: eligible, "reason": override.reason},
+    )
+    return override
+
+
+@transaction.atomic
+def override_decide(*, actor: Any, override: Override, approve: bool) -> Override:
+    """A second reviewer approves (the decision changes) or rejects a proposed override."""
+    override = (
+        Override.objects.select_for_update().select_related("application").get(pk=override.pk)
+    )
+    batch = _lock_batch(override.application.batch)
+    ensure(access.can_review(actor, batch), NOT_ALLOWED)
+    ensure(override.status == "proposed", errors.OVERRIDE_DECIDED)
+    ensure(override.proposed_by_id != actor.pk, errors.SECOND_REVIEWER_REQUIRED)
+    ensure(batch.status == BatchStatus.REVIEW, errors.BATCH_NOT_EDITABLE)
+    override.status = "approved" if approve else "rejected"
+    override.approved_by = actor
+    override.decided_at = timezone.now()
+    override.save(update_fields=["status", "approved_by", "decided_at", "updated_at"])
+    before = None
+    if approve:
+        eligibility = _eligibility_for_update(override.application)
+        before = getattr(eligibility, override.pool)
+        setattr(eligibility, override.pool, override.eligible)
+        eligibility.overridden = True
+        eligibility.save(update_fields=[override.pool, "overridden", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"housing.override.{override.status}",
+        obj=override,
+        before={override.pool: before},
+        after={override.pool: override.eligible},
+    )
+    return override
+
+
+# -- public notice, objections, frozen roster --------------------------------------------------
+
+
+@transaction.atomic
+def notice_start(*, actor: Any, batch: SaleBatch, ends_at: datetime) -> SaleBatch:
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.NOTICE)
+    last = batch.reviews.first()
+    ensure(last is not None and last.status == "done", errors.REVIEW_NOT_DONE)
+    pending = Override.objects.filter(application__batch=batch, status="proposed").count()
+    ensure(pending == 0, errors.OVERRIDES_PENDING, n=pending)
+    ensure(ends_at > timezone.now(), errors.NOTICE_END_INVALID)
+    batch.notice_ends_at = ends_at
+    return _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.NOTICE,
+        notice_ends_at=ends_at,
+        _fields=["notice_ends_at"],
+    )
+
+
+@transaction.atomic
+def objection_file(*, actor: Any, application: Application, text: str) -> Objection:
+    batch = _lock_batch(application.batch)
+    ensure(access.can_object(actor, application), NOT_ALLOWED)
+    ensure(len(text.strip()) >= 5, errors.TEXT_REQUIRED)
+    ensure(
+        batch.status == BatchStatus.NOTICE
+        and batch.notice_ends_at is not None
+        and timezone.now() < batch.notice_ends_at,
+        errors.NOTICE_CLOSED,
+        ends=_local(batch.notice_ends_at) if batch.notice_ends_at else "—",
+    )
+    objection = Objection.objects.create(application=application, text=text.strip()[:4000])
+    audit.record(
+        actor=actor,
+        action="housing.objection.filed",
+        obj=objection,
+        after={"application": application.number},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, actor: Any, objection: Objection, answer: str) -> Objection:
+    objection = (
+        Objection.objects.select_for_update()
+        .select_related("application__batch")
+        .get(pk=objection.pk)
+    )
+    ensure(access.can_review(actor, objection.application.batch), NOT_ALLOWED)
+    ensure(len(answer.strip()) >= 5, errors.TEXT_REQUIRED)
+    objection.answer = answer.strip()[:4000]
+    objection.answered_by = actor
+    objection.answered_at = timezone.now()
+    objection.save(update_fields=["answer", "answered_by", "answered_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="housing.objection.answered",
+        obj=objection,
+        after={"application": objection.application.number},
+    )
+    return objection
+
+
+def roster_entries(batch: SaleBatch) -> list[fairdraw.RosterEntry]:
+    """The eligible applications as fairdraw roster entries (registration number, the pools the
+    household is eligible for, the identity commitment)."""
+    eligible = (
+        Eligibility.objects.filter(
+            application__batch=batch, general=True, application__status=ApplicationStatus.SUBMITTED
+        )
+        .select_related("application")
+        .order_by("application__number")
+    )
+    return [
+        fairdraw.RosterEntry.make(
+            e.application.number, e.eligible_pools, e.application.identity_commitment
+        )
+        for e in eligible
+    ]
+
+
+@transaction.atomic
+def roster_freeze(*, actor: Any, batch: SaleBatch) -> Roster:
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.FROZEN)
+    ends = batch.notice_ends_at
+    ensure(
+        ends is not None and timezone.now() >= ends,
+        errors.NOTICE_RUNNING,
+        ends=_local(ends) if ends else "—",
+    )
+    open_objections = Objection.objects.filter(application__batch=batch, answered_at__isnull=True)
+    ensure(not open_objections.exists(), errors.OBJECTIONS_OPEN, n=open_objections.count())
+    entries = roster_entries(batch)
+    root = fairdraw.merkle_root(entries)
+    head = str(audit.chain_head())
+    roster = Roster.objects.create(
+        batch=batch,
+        root=root,
+        size=len(entries),
+        csv=roster_csv(entries).encode("utf-8"),
+        audit_head=head,
+    )
+    _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.FROZEN,
+        roster_root=root,
+        roster_size=len(entries),
+        audit_head=head,
+    )
+    return roster
+
+
+@transaction.atomic
+def roster_confirm(*, actor: Any, batch: SaleBatch, size: int, root: str) -> Roster:
+    """The notary confirms, in the app, the count and the root they checked themselves."""
+    batch = _lock_batch(batch)
+    ensure(access.can_confirm_roster(actor, batch), NOT_ALLOWED)
+    roster = Roster.objects.select_for_update().get(batch=batch)
+    ensure(roster.confirmed_at is None, errors.ROSTER_CONFIRMED)
+    given = root.strip().lower()
+    ensure(
+        size == roster.size and given == roster.root,
+        errors.ROSTER_MISMATCH,
+        size=roster.size,
+        root=roster.root,
+        given_size=size,
+        given_root=given[:64] or "—",
+    )
+    roster.confirmed_by = actor
+    roster.confirmed_at = timezone.now()
+    roster.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="housing.roster.confirmed",
+        obj=roster,
+        after={"root": roster.root, "size": roster.size},
+    )
+    return roster

@@ -16,6 +16,19 @@ urlpatterns = [
         views.application_withdraw,
         name="application_withdraw",
     ),
+    path("housing/manage/<str:code>/review/", views.review_queue, name="review_queue"),
+    path(
+        "housing/manage/<str:code>/review/progress/", views.review_progress, name="review_progress"
+    ),
+    path("housing/manage/<str:code>/objections/", views.objections, name="objections"),
+    path("housing/manage/<str:code>/stage/", views.batch_stage, name="batch_stage"),
+    path(
+        "housing/applications/<str:number>/object/",
+        views.application_object,
+        name="application_object",
+    ),
     path("housing/<str:code>/", views.announcement, name="announcement"),
+    path("housing/<str:code>/notice/", views.notice, name="notice"),
+    path("housing/<str:code>/roster.csv", views.roster_download, name="roster_download"),
     path("housing/<str:code>/register/", views.register, name="register"),
 ]

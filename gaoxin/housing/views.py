@@ -128,6 +128,12 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
         "salt": found.salt if own else None,
         "can_withdraw": access.can_withdraw_application(request.user, found)
         and found.batch.status == BatchStatus.REGISTRATION,
+        "eligibility": getattr(found, "eligibility", None)
+        if found.batch.status not in {BatchStatus.REGISTRATION, BatchStatus.REVIEW} or not own
+        else None,
+        "objections": found.objections.all(),
+        "can_object": access.can_object(request.user, found)
+        and found.batch.status == BatchStatus.NOTICE,
     }
     return render(request, "housing/application.html", context)
 
@@ -264,5 +270,200 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
         "can_set_up": access.can_set_up_sales(request.user),
         "can_manage": access.can_manage_project(request.user, batch.project),
         "is_draft": batch.status == BatchStatus.DRAFT,
+        "review": selectors.review_latest(batch),
+        "roster": getattr(batch, "roster", None),
+        "can_confirm": access.can_confirm_roster(request.user, batch),
     }
     return render(request, "housing/manage_batch.html", context)
+
+
+# -- review, notice, roster --------------------------------------------------------------------
+
+
+def _staff_batch(request: HttpRequest, code: str) -> SaleBatch:
+    batch = _batch_or_404(code)
+    if not access.can_view_batch_admin(request.user, batch):
+        raise PermissionDenied
+    return batch
+
+
+@require_GET
+@require_rule(access.can_list_batches_admin)
+def review_progress(request: HttpRequest, code: str) -> HttpResponse:
+    batch = _staff_batch(request, code)
+    return render(
+        request,
+        "housing/_review_progress.html",
+        {"batch": batch, "review": selectors.review_latest(batch)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule(access.can_list_batches_admin)
+def review_queue(request: HttpRequest, code: str) -> HttpResponse:
+    batch = _staff_batch(request, code)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "start":
+                services.review_start(actor=request.user, batch=batch)
+                messages.success(request, _("The review is running."))
+            elif request.POST.get("action") == "propose":
+                found = selectors.application_get(number=request.POST.get("number", ""))
+                if found is None or found.batch_id != batch.pk:
+                    raise Http404
+                services.override_propose(
+                    actor=request.user,
+                    application=found,
+                    pool=request.POST.get("pool", ""),
+                    eligible=request.POST.get("eligible") == "yes",
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(
+                    request, _("Override proposed; a second reviewer must approve it.")
+                )
+            elif request.POST.get("action") in {"approve", "reject"}:
+                from .models import Override
+
+                override = Override.objects.filter(
+                    pk=request.POST.get("override") or 0, application__batch=batch
+                ).first()
+                if override is None:
+                    raise Http404
+                services.override_decide(
+                    actor=request.user,
+                    override=override,
+                    approve=request.POST["action"] == "approve",
+                )
+                messages.success(request, _("Override decided."))
+        except GaoxinError as error:
+            messages.error(request, error.message())
+        return redirect("housing:review_queue", code=batch.code)
+    context = {
+        "batch": batch,
+        "review": selectors.review_latest(batch),
+        "queue": selectors.review_queue(batch)[:500],
+        "pending": selectors.pending_overrides(batch),
+        "can_review": access.can_review(request.user, batch),
+        "can_run": access.can_run_review(request.user, batch)
+        and batch.status == BatchStatus.REVIEW,
+    }
+    return render(request, "housing/review_queue.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule(access.can_list_batches_admin)
+def objections(request: HttpRequest, code: str) -> HttpResponse:
+    batch = _staff_batch(request, code)
+    if request.method == "POST":
+        from .models import Objection
+
+        objection = Objection.objects.filter(
+            pk=request.POST.get("objection") or 0, application__batch=batch
+        ).first()
+        if objection is None:
+            raise Http404
+        try:
+            services.objection_answer(
+                actor=request.user, objection=objection, answer=request.POST.get("answer", "")
+            )
+            messages.success(request, _("Answer recorded."))
+        except GaoxinError as error:
+            messages.error(request, error.message())
+        return redirect("housing:objections", code=batch.code)
+    return render(
+        request,
+        "housing/objections.html",
+        {
+            "batch": batch,
+            "objections": selectors.objections_of_batch(batch),
+            "can_review": access.can_review(request.user, batch),
+        },
+    )
+
+
+@require_GET
+def notice(request: HttpRequest, code: str) -> HttpResponse:
+    """The public notice (公示): every application's decision, names masked."""
+    batch = selectors.batch_public_get(code=code)
+    if batch is None or batch.status in {BatchStatus.REGISTRATION, BatchStatus.REVIEW}:
+        raise Http404
+    rows = []
+    for eligibility in selectors.notice_list(batch):
+        applicant = next(
+            (m for m in eligibility.application.members.all() if m.relation == Relation.APPLICANT),
+            None,
+        )
+        rows.append(
+            {
+                "number": eligibility.application.number,
+                "name": mask_name(applicant.name) if applicant else "",
+                "eligibility": eligibility,
+            }
+        )
+    roster = getattr(batch, "roster", None)
+    return render(request, "housing/notice.html", {"batch": batch, "rows": rows, "roster": roster})
+
+
+@require_GET
+def roster_download(request: HttpRequest, code: str) -> HttpResponse:
+    batch = selectors.batch_public_get(code=code)
+    roster = getattr(batch, "roster", None) if batch else None
+    if roster is None:
+        raise Http404
+    response = HttpResponse(bytes(roster.csv), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-roster.csv"'  # type: ignore[union-attr]
+    response["X-Roster-Root"] = roster.root
+    return response
+
+
+@require_POST
+def application_object(request: HttpRequest, number: str) -> HttpResponse:
+    found = selectors.application_get(number=number)
+    if found is None or not access.can_view_application(request.user, found):
+        raise Http404
+    try:
+        services.objection_file(
+            actor=request.user, application=found, text=request.POST.get("text", "")
+        )
+        messages.success(request, _("Your objection was filed; a reviewer will answer it."))
+    except GaoxinError as error:
+        messages.error(request, error.message())
+    return redirect("housing:application", number=found.number)
+
+
+@require_POST
+@require_rule(access.can_list_batches_admin)
+def batch_stage(request: HttpRequest, code: str) -> HttpResponse:
+    """Stage actions of the back office: start the notice, freeze, confirm the roster."""
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    batch = _staff_batch(request, code)
+    action = request.POST.get("action", "")
+    try:
+        if action == "notice":
+            try:
+                ends = tz.make_aware(datetime.fromisoformat(request.POST.get("ends_at", "")))
+            except ValueError:
+                messages.error(request, _("Give the end of the public notice as a date and time."))
+                return redirect("housing:manage_batch", code=batch.code)
+            services.notice_start(actor=request.user, batch=batch, ends_at=ends)
+            messages.success(request, _("The public notice has started."))
+        elif action == "freeze":
+            services.roster_freeze(actor=request.user, batch=batch)
+            messages.success(request, _("The roster is frozen and published."))
+        elif action == "confirm":
+            size = request.POST.get("size", "")
+            services.roster_confirm(
+                actor=request.user,
+                batch=batch,
+                size=int(size) if size.isdigit() else -1,
+                root=request.POST.get("root", ""),
+            )
+            messages.success(request, _("You confirmed the roster."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except GaoxinError as error:
+        messages.error(request, error.message())
+    return redirect("housing:manage_batch", code=batch.code)

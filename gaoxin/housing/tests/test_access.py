@@ -27,8 +27,16 @@ HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
     "housing:batch_new": ("/housing/manage/new/", {"zone_admin"}, 403),
     "housing:manage_batch": ("/housing/manage/{code}/", BATCH_STAFF, 403),
     "housing:application": ("/housing/applications/{number}/", BATCH_STAFF, 404),
+    "housing:review_queue": ("/housing/manage/{code}/review/", BATCH_STAFF, 403),
+    "housing:review_progress": ("/housing/manage/{code}/review/progress/", BATCH_STAFF, 403),
+    "housing:objections": ("/housing/manage/{code}/objections/", BATCH_STAFF, 403),
 }
-POST_ONLY = {"housing:application_withdraw"}
+# Public once the roster is frozen (404 before): tested in test_frozen_public_pages.
+FROZEN_PUBLIC = {
+    "housing:notice": "/housing/{code}/notice/",
+    "housing:roster_download": "/housing/{code}/roster.csv",
+}
+POST_ONLY = {"housing:application_withdraw", "housing:application_object", "housing:batch_stage"}
 
 
 @pytest.fixture
@@ -56,6 +64,40 @@ def test_page(client_for, sale, name, role):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     else:
         assert response.status_code == denied, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ALL_ROLES])
+def test_frozen_public_pages(client_for, role):
+    from datetime import timedelta
+
+    from django.test import TestCase
+    from django.utils import timezone
+
+    batch = make_batch(code="Z2026")
+    services.batch_close_registration(actor=None, batch=batch)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.review_start(actor=None, batch=batch)
+    for path in FROZEN_PUBLIC.values():
+        assert client_for(role).get(path.format(code=batch.code)).status_code == 404
+    services.notice_start(actor=None, batch=batch, ends_at=timezone.now() + timedelta(days=1))
+    batch.notice_ends_at = timezone.now() - timedelta(seconds=1)
+    batch.save(update_fields=["notice_ends_at"])
+    services.roster_freeze(actor=None, batch=batch)
+    for path in FROZEN_PUBLIC.values():
+        assert client_for(role).get(path.format(code=batch.code)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_stage_actions_only_for_their_roles(client_for, sale, role):
+    batch, _application, _owner = sale
+    response = client_for(role).post(
+        f"/housing/manage/{batch.code}/stage/", {"action": "freeze"}, follow=True
+    )
+    if role in BATCH_STAFF:
+        assert response.status_code == 200  # refused by the service with a message
+        assert batch.status == "registration"
+    else:
+        assert response.status_code == 403
 
 
 def test_owner_sees_own_application_with_salt_others_do_not(client, sale):
