@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("housing/manage/<str:code>/objections/", views.objections, name="objections"),
     path("housing/manage/<str:code>/stage/", views.batch_stage, name="batch_stage"),
+    path("housing/manage/<str:code>/simulation/", views.simulation, name="simulation"),
     path(
         "housing/applications/<str:number>/object/",
         views.application_object,

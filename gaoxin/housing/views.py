@@ -467,3 +467,22 @@ def batch_stage(request: HttpRequest, code: str) -> HttpResponse:
     except GaoxinError as error:
         messages.error(request, error.message())
     return redirect("housing:manage_batch", code=batch.code)
+
+
+@require_GET
+@require_rule(access.can_list_batches_admin)
+def simulation(request: HttpRequest, code: str) -> HttpResponse:
+    """The simulator's expected outcome for the batch's rules (loaded into the set-up page)."""
+    from .simulation import batch_simulation
+
+    batch = _staff_batch(request, code)
+    try:
+        demand = min(max(float(request.GET.get("demand", "3")), 1.0), 20.0)
+    except ValueError:
+        demand = 3.0
+    try:
+        result = batch_simulation(batch, demand=demand)
+    except GaoxinError as error:
+        return HttpResponse(f'<p class="errorlist">{error.message()}</p>')
+    return render(request, "housing/_simulation.html",
+                  {"batch": batch, "simulation": result, "demand": demand})

@@ -30,6 +30,7 @@ HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
     "housing:review_queue": ("/housing/manage/{code}/review/", BATCH_STAFF, 403),
     "housing:review_progress": ("/housing/manage/{code}/review/progress/", BATCH_STAFF, 403),
     "housing:objections": ("/housing/manage/{code}/objections/", BATCH_STAFF, 403),
+    "housing:simulation": ("/housing/manage/{code}/simulation/", BATCH_STAFF, 403),
 }
 # Public once the roster is frozen (404 before): tested in test_frozen_public_pages.
 FROZEN_PUBLIC = {

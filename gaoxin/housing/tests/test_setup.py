@@ -133,3 +133,17 @@ def test_state_machine_refuses_skipping(make_user):
         ensure_transition("draft", "drawn")
     assert error.value.code == "housing.bad_transition"
     assert ensure_transition("registration", "review") == "close_registration"
+
+
+def test_simulation_shows_that_the_order_of_reserves_matters(client_for):
+    from gaoxin.housing.simulation import batch_simulation
+
+    batch = make_batch(status="draft", code="SIM26")
+    result = batch_simulation(batch, demand=3)
+    assert [r.order[:2] for r in result.results] == [
+        ("first_home", "key_industry"), ("key_industry", "first_home")
+    ]
+    first, second = (r.probability for r in result.results)
+    assert first["key_industry_only"] != pytest.approx(second["key_industry_only"], abs=1e-6)
+    page = client_for("zone_admin").get(f"/housing/manage/{batch.code}/simulation/")
+    assert "first_home → key_industry → general" in page.content.decode()
