@@ -185,7 +185,7 @@ class _Generator:
     def enterprises(self) -> list[tuple[str, bool, date | None]]:
         """(credit code, in the zone, moved-out date) of every enterprise."""
         rng = self.rng
-        count = max(12, self.target // 40)
+        count = max(30, self.target // 40)
         out = []
         rows = self.zone.rows
         for index in range(count):
@@ -273,7 +273,7 @@ class _Generator:
                     [a, b, wed.isoformat(), divorced.isoformat() if divorced else ""]
                 )
                 for _ in range(rng.choice((0, 1, 1, 1, 2, 2))):
-                    if made >= self.target:
+                    if made >= self.target or wed + timedelta(days=300) >= self.as_of:
                         break
                     child_born = self.day_between(
                         wed + timedelta(days=300), self.as_of - timedelta(days=1)
@@ -359,6 +359,8 @@ class _Generator:
                 break
             gap = 0 if rng.random() < 0.7 else rng.randrange(20, 120)
             start = end + timedelta(days=1 + gap)
+            if start >= self.as_of:
+                break  # between jobs today
         for year, month in window:
             first = date(year, month, 1)
             payer: tuple[str, bool, date | None] | None = None

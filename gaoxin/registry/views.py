@@ -191,8 +191,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     today = _today()
     unmasked = access.can_view_personal_data(request.user) and person.pk in _revealed(request)
     facts = {
+        # Agencies report a month's contributions after it ends: count up to last month.
         "continuous_months": selectors.insurance_continuous_months(
-            person_ids=[person.pk], ending=selectors.month_of(today)
+            person_ids=[person.pk], ending=selectors.add_months(selectors.month_of(today), -1)
         ).get(person.pk, 0),
         "degree": selectors.highest_verified_degree(person_ids=[person.pk]).get(person.pk),
         "owns_zone_home": person.pk

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gaoxin.accounts.demo import DEMO_USERS, load_demo_users
@@ -25,6 +27,8 @@ class Command(BaseCommand):
             )
         else:
             load_demo_users()
+            if apps.is_installed("gaoxin.registry"):  # by name: accounts sits below registry
+                call_command("registry_demo", if_empty=True, stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS("演示数据已载入 / demo data loaded"))
         self.stdout.write("演示账户 / demo accounts (username / password / role):")
         for username, display_name, password, role_codes in DEMO_USERS:
