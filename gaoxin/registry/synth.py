@@ -12,7 +12,7 @@ zone, byte for byte."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -105,7 +105,7 @@ ZONE_STREETS = ("望江西路", "创新大道", "黄山路", "长江西路", "�
 class Zone:
     """Rows of each agency file, as they would arrive (strings, template column order)."""
 
-    rows: dict[str, list[list[str]]] = field(
+    rows: dict[str, list[Sequence[str]]] = field(
         default_factory=lambda: {kind.value: [] for kind in ImportKind}
     )
     insurance_count: int = 0
@@ -361,6 +361,7 @@ class _Generator:
             start = end + timedelta(days=1 + gap)
             if start >= self.as_of:
                 break  # between jobs today
+        labels = self.month_labels(window)
         for year, month in window:
             first = date(year, month, 1)
             payer: tuple[str, bool, date | None] | None = None
@@ -379,17 +380,23 @@ class _Generator:
                     self.as_of - timedelta(days=1), paid + timedelta(days=rng.randrange(40, 200))
                 )
             in_zone = payer[1] or (payer[2] is not None and first < payer[2])
+            month_text, regular_paid = labels[(year, month)]
             rows[ImportKind.INSURANCE].append(
-                [
+                (  # a tuple of shared strings: millions of these are held in memory
                     number,
                     payer[0],
-                    _month(year, month),
+                    month_text,
                     _flag(in_zone),
                     _flag(makeup),
-                    paid.isoformat(),
-                ]
+                    paid.isoformat() if makeup else regular_paid,
+                )
             )
             self.zone.insurance_count += 1
+
+    def month_labels(self, window: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
+        if not hasattr(self, "_labels"):
+            self._labels = {(y, m): (_month(y, m), date(y, m, 15).isoformat()) for y, m in window}
+        return self._labels
 
     def home(self, serial: int, owners: list[str]) -> None:
         rng = self.rng
@@ -439,6 +446,6 @@ def generate(*, persons: int, seed: int, as_of: date = date(2026, 1, 1), months:
     return generator.zone
 
 
-def rows_in_load_order(zone: Zone) -> Iterator[tuple[str, list[list[str]]]]:
+def rows_in_load_order(zone: Zone) -> Iterator[tuple[str, list[Sequence[str]]]]:
     for kind in ImportKind:
         yield kind.value, zone.rows[kind.value]
