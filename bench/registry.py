@@ -187,7 +187,11 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     assert run.unchanged == count and run.inserted == run.updated == 0
 
     ids = [pid for pid, _n in people[: args.continuity]]
-    for label, kwargs in (("continuity", {}), ("continuity_at_most_12", {"at_most": 12})):
+    variants: list[tuple[str, dict[str, Any]]] = [
+        ("continuity", {}),
+        ("continuity_at_most_12", {"at_most": 12}),
+    ]
+    for label, kwargs in variants:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
