@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +34,7 @@ REVEAL_SESSION_KEY = "registry_revealed"
 
 
 def _today() -> date:
-    return date.today()  # noqa: DTZ011  (the zone's calendar day; TIME_ZONE is Asia/Shanghai)
+    return timezone.localdate()  # the zone's calendar day (TIME_ZONE is Asia/Shanghai)
 
 
 @require_GET

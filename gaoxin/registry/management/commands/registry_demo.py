@@ -3,11 +3,11 @@ seconds). Called by `demo_data`."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from gaoxin.registry.models import Person
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "synth",
             persons=DEMO_PERSONS,
             seed=DEMO_SEED,
-            as_of=date.today(),  # noqa: DTZ011
+            as_of=timezone.localdate(),
             no_progress=True,
             stdout=self.stdout,
         )
