@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -101,17 +102,12 @@ def get_enterprise(request: HttpRequest, credit_code: str) -> Any:
     enterprise = Enterprise.objects.filter(credit_code=credit_code.upper()).first()
     if enterprise is None:
         raise GaoxinError(NOT_FOUND)
-    today = date.today()  # noqa: DTZ011
-    enterprise.key_industry_in_zone_today = enterprise.pk in selectors.key_industry_enterprises(  # type: ignore[attr-defined]
-        enterprise_ids=[enterprise.pk], on=today
-    )
-    enterprise.classifications_list = list(  # type: ignore[attr-defined]
-        selectors.enterprise_classifications(enterprise=enterprise)
-    )
+    today = timezone.localdate()  # the zone's calendar day (TIME_ZONE)
+    key = selectors.key_industry_enterprises(enterprise_ids=[enterprise.pk], on=today)
     return {
-        **{f: getattr(enterprise, f) for f in EnterpriseOut.model_fields},
-        "classifications": enterprise.classifications_list,  # type: ignore[attr-defined]
-        "key_industry_in_zone_today": enterprise.key_industry_in_zone_today,  # type: ignore[attr-defined]
+        **{name: getattr(enterprise, name) for name in EnterpriseOut.model_fields},
+        "classifications": list(selectors.enterprise_classifications(enterprise=enterprise)),
+        "key_industry_in_zone_today": enterprise.pk in key,
     }
 
 

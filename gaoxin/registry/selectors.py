@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from . import identifiers
 from .choices import MakeupPolicy, QualificationStatus, VerificationStatus
@@ -304,7 +305,7 @@ class EnterpriseFilter:
 
 def enterprise_list(*, filters: EnterpriseFilter | None = None) -> QuerySet[Enterprise]:
     f = filters or EnterpriseFilter()
-    on = f.on or date.today()  # noqa: DTZ011
+    on = f.on or timezone.localdate()
     enterprises = Enterprise.objects.order_by("name", "id")
     if f.q:
         q = f.q.strip()

@@ -12,7 +12,7 @@ zone, byte for byte."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -105,7 +105,7 @@ ZONE_STREETS = ("望江西路", "创新大道", "黄山路", "长江西路", "�
 class Zone:
     """Rows of each agency file, as they would arrive (strings, template column order)."""
 
-    rows: dict[str, list[list[str]]] = field(
+    rows: dict[str, list[Sequence[str]]] = field(
         default_factory=lambda: {kind.value: [] for kind in ImportKind}
     )
     insurance_count: int = 0
@@ -185,7 +185,7 @@ class _Generator:
     def enterprises(self) -> list[tuple[str, bool, date | None]]:
         """(credit code, in the zone, moved-out date) of every enterprise."""
         rng = self.rng
-        count = max(12, self.target // 40)
+        count = max(30, self.target // 40)
         out = []
         rows = self.zone.rows
         for index in range(count):
@@ -273,7 +273,7 @@ class _Generator:
                     [a, b, wed.isoformat(), divorced.isoformat() if divorced else ""]
                 )
                 for _ in range(rng.choice((0, 1, 1, 1, 2, 2))):
-                    if made >= self.target:
+                    if made >= self.target or wed + timedelta(days=300) >= self.as_of:
                         break
                     child_born = self.day_between(
                         wed + timedelta(days=300), self.as_of - timedelta(days=1)
@@ -359,6 +359,9 @@ class _Generator:
                 break
             gap = 0 if rng.random() < 0.7 else rng.randrange(20, 120)
             start = end + timedelta(days=1 + gap)
+            if start >= self.as_of:
+                break  # between jobs today
+        labels = self.month_labels(window)
         for year, month in window:
             first = date(year, month, 1)
             payer: tuple[str, bool, date | None] | None = None
@@ -377,17 +380,23 @@ class _Generator:
                     self.as_of - timedelta(days=1), paid + timedelta(days=rng.randrange(40, 200))
                 )
             in_zone = payer[1] or (payer[2] is not None and first < payer[2])
+            month_text, regular_paid = labels[(year, month)]
             rows[ImportKind.INSURANCE].append(
-                [
+                (  # a tuple of shared strings: millions of these are held in memory
                     number,
                     payer[0],
-                    _month(year, month),
+                    month_text,
                     _flag(in_zone),
                     _flag(makeup),
-                    paid.isoformat(),
-                ]
+                    paid.isoformat() if makeup else regular_paid,
+                )
             )
             self.zone.insurance_count += 1
+
+    def month_labels(self, window: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
+        if not hasattr(self, "_labels"):
+            self._labels = {(y, m): (_month(y, m), date(y, m, 15).isoformat()) for y, m in window}
+        return self._labels
 
     def home(self, serial: int, owners: list[str]) -> None:
         rng = self.rng
@@ -437,6 +446,6 @@ def generate(*, persons: int, seed: int, as_of: date = date(2026, 1, 1), months:
     return generator.zone
 
 
-def rows_in_load_order(zone: Zone) -> Iterator[tuple[str, list[list[str]]]]:
+def rows_in_load_order(zone: Zone) -> Iterator[tuple[str, list[Sequence[str]]]]:
     for kind in ImportKind:
         yield kind.value, zone.rows[kind.value]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +34,7 @@ REVEAL_SESSION_KEY = "registry_revealed"
 
 
 def _today() -> date:
-    return date.today()  # noqa: DTZ011  (the zone's calendar day; TIME_ZONE is Asia/Shanghai)
+    return timezone.localdate()  # the zone's calendar day (TIME_ZONE is Asia/Shanghai)
 
 
 @require_GET
@@ -191,8 +192,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     today = _today()
     unmasked = access.can_view_personal_data(request.user) and person.pk in _revealed(request)
     facts = {
+        # Agencies report a month's contributions after it ends: count up to last month.
         "continuous_months": selectors.insurance_continuous_months(
-            person_ids=[person.pk], ending=selectors.month_of(today)
+            person_ids=[person.pk], ending=selectors.add_months(selectors.month_of(today), -1)
         ).get(person.pk, 0),
         "degree": selectors.highest_verified_degree(person_ids=[person.pk]).get(person.pk),
         "owns_zone_home": person.pk

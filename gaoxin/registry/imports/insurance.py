@@ -38,6 +38,7 @@ TABLE = InsuranceContribution._meta.db_table
 COLUMNS = "person_id, employer_id, month, in_zone, is_makeup, paid_on"
 FLUSH = 50_000
 PROGRESS_EVERY = 100_000
+ANALYZE_AFTER = 100_000
 FLAG_WORDS = {
     **{w: True for w in p.TRUE_WORDS},
     **{w: False for w in p.FALSE_WORDS},
@@ -173,8 +174,10 @@ class InsuranceLoad:
             return
         if self.postgres:
             out.write("".join(map("%s\t%s\t%s\t%s\t%s\t%s\n".__mod__, batch)).encode())
-        else:
-            marshal.dump(batch, out)
+        else:  # length-prefixed frames: marshal.load() on a file reads item by item, slowly
+            frame = marshal.dumps(batch)
+            out.write(len(frame).to_bytes(8, "little"))
+            out.write(frame)
 
     def row_of(self, index: int) -> int:
         """The file row of the index-th spooled row."""
@@ -191,10 +194,14 @@ class InsuranceLoad:
         try:
             with transaction.atomic():
                 self._bulk_insert()
-            return Counts(inserted=self.valid)
+            counts = Counts(inserted=self.valid)
         except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
-            pass  # a natural key exists already (re-import) or repeats in the file
-        return self._careful(mode)
+            # a natural key exists already (re-import) or repeats in the file
+            counts = self._careful(mode)
+        if self.postgres and counts.inserted + counts.updated > ANALYZE_AFTER:
+            with connection.cursor() as cursor:  # fresh statistics for the selectors' plans
+                cursor.execute(f"ANALYZE {TABLE}")
+        return counts
 
     def _chunks(self) -> Iterator[Any]:
         with self.spool.open("rb") as spool:
@@ -202,12 +209,9 @@ class InsuranceLoad:
                 while chunk := spool.read(1 << 20):
                     yield chunk
             else:
-                while True:
-                    try:
-                        # our own spool file, written by _flush moments ago
-                        yield marshal.load(spool)  # noqa: S302
-                    except EOFError:
-                        return
+                while size := spool.read(8):
+                    # our own spool file, written by _flush moments ago
+                    yield marshal.loads(spool.read(int.from_bytes(size, "little")))  # noqa: S302
 
     def _bulk_insert(self) -> None:
         connection.ensure_connection()

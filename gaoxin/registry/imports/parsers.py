@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.utils import timezone
+
 from gaoxin.common.errors import ErrorCode
 
 from .. import errors, identifiers
@@ -142,7 +144,7 @@ def id_number(value: str, *, required: bool = True) -> str:
             raise Problem(errors.ROW_REQUIRED)
         return ""
     try:
-        return identifiers.validate_id_number(value, today=date.today())  # noqa: DTZ011
+        return identifiers.validate_id_number(value, today=_today())
     except identifiers.IdentifierError as error:
         zh, en = REASONS[error.reason]
         raise Problem(errors.ROW_ID_NUMBER, reason_zh=zh, reason_en=en) from None
@@ -319,7 +321,8 @@ class _Cells:
 
 
 def _today() -> date:
-    return date.today()  # noqa: DTZ011  (dates in agency files are local calendar dates)
+    """Today in the zone (TIME_ZONE, Asia/Shanghai): agency dates are local calendar dates."""
+    return timezone.localdate()
 
 
 def parse_enterprise(cells: Sequence[str]) -> tuple[EnterpriseRow | None, list[CellProblem]]:

@@ -170,7 +170,7 @@ def _csv_rows(source: Source) -> Iterator[tuple[int, list[str]]]:
         try:
             next(reader)
             for line, cells in enumerate(reader, start=2):
-                if identity and len(cells) == width:
+                if identity and len(cells) == width and cells[0]:
                     yield line, cells
                 elif not cells or not any(c.strip() for c in cells):
                     continue

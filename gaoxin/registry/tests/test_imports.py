@@ -259,3 +259,14 @@ def test_insurance_changes_and_duplicates(zone_files, load_zone, run_import, tmp
     assert run.status == "rejected"
     assert run.errors_preview[0]["row"] == 7
     assert "第 4 行" in run.errors_preview[0]["reason_zh"]
+
+
+@pytest.mark.django_db
+def test_blank_rows_and_trailing_empty_columns_are_ignored(run_import, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "身份证号,姓名,联系电话,,\n11010519491231002X,张三,,,\n,,,,\n\n440524188001010014,李四,,,\n",
+        encoding="utf-8",
+    )
+    run = run_import("person", path)
+    assert (run.status, run.inserted) == ("succeeded", 2)

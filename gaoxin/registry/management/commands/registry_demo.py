@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from gaoxin.registry.models import Person
 
@@ -24,10 +25,12 @@ class Command(BaseCommand):
         if options["if_empty"] and Person.objects.exists():
             self.stdout.write("登记簿已有数据 / registry not empty: skipped")
             return
+        # Records up to last month, so the demo's facts hold today.
         call_command(
             "synth",
             persons=DEMO_PERSONS,
             seed=DEMO_SEED,
+            as_of=timezone.localdate(),
             no_progress=True,
             stdout=self.stdout,
         )
