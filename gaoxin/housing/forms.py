@@ -28,14 +28,14 @@ class BatchForm(forms.Form):
 
 class RulesForm(forms.Form):
     first_home_percent = forms.DecimalField(
-        label=_("First-home buyers (刚需): at least % of units"),
+        label=_("First-home buyers (刚需): minimum share of units, percent"),
         min_value=0,
         max_value=100,
         initial=30,
         decimal_places=2,
     )
     key_industry_percent = forms.DecimalField(
-        label=_("Key-industry employees: at least % of units"),
+        label=_("Key-industry employees: minimum share of units, percent"),
         min_value=0,
         max_value=100,
         initial=30,
