@@ -1,0 +1,163 @@
+"""Housing benchmarks (docs/benchmarks.md, "## housing").
+
+    .venv/bin/python bench/housing.py --persons 500000 --applications 200000
+
+On a throwaway PostgreSQL cluster started here, in a fresh database:
+
+1. `manage.py synth --persons N` loads a synthetic zone (N people, 24 months of insurance);
+2. A sale batch closing on 2025-12-31 gets A applications from A of those people (written in
+   bulk: this benchmark is about the review, not registration), a third claiming the
+   first-home pool and a third the key-industry pool;
+3. the eligibility review runs exactly as the background task does (`housing.review.run_review`):
+   facts from the registry in set-based queries, a decision with reasons per application, every
+   decision written in one transaction. Its wall time is the figure (target: ≤ 60 s for
+   200,000 applications on a 500,000-person registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from gaoxin import fairdraw
+    from gaoxin.housing.models import (
+        Application,
+        ApplicationMember,
+        Eligibility,
+        EligibilityReview,
+        HousingProject,
+        SaleBatch,
+        SalesOffice,
+    )
+    from gaoxin.housing.review import run_review
+    from gaoxin.housing.services import Rules, rules_config
+    from gaoxin.registry.models import InsuranceContribution, Person
+
+    result: dict[str, Any] = {"persons": args.persons, "applications": args.applications}
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("synth", persons=args.persons, seed=7, no_progress=True, verbosity=0)
+    result["synth_seconds"] = round(time.perf_counter() - started, 1)
+    result["insurance_rows"] = InsuranceContribution.objects.count()
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with transaction.atomic():
+        office = SalesOffice.objects.create(name="bench")
+        project = HousingProject.objects.create(name="bench", address="-", sales_office=office)
+        batch = SaleBatch.objects.create(
+            project=project, name="bench", code="BENCH", status="review",
+            registration_opens_at=dt.datetime(2025, 12, 1, 9, tzinfo=tz),
+            registration_closes_at=dt.datetime(2025, 12, 31, 17, tzinfo=tz),
+            config={"rules": Rules().__dict__,
+                    "draw": rules_config(Rules(), units=max(args.applications // 10, 10))},
+        )
+    started = time.perf_counter()
+    people = list(
+        Person.objects.filter(birth_date__lte=dt.date(2005, 1, 1))
+        .order_by("id").values_list("id_number", "name")[: args.applications]
+    )
+    apps, members = [], []
+    for n, (number, name) in enumerate(people, start=1):
+        salt = f"{n:032x}"
+        apps.append(Application(
+            batch=batch, number=f"BENCH-{n:06d}", claims_first_home=n % 3 == 0,
+            claims_key_industry=n % 3 == 1, channel="import", salt=salt,
+            identity_commitment=fairdraw.identity_commitment(number, salt),
+        ))
+    with transaction.atomic():
+        Application.objects.bulk_create(apps, batch_size=5000)
+        ids = dict(Application.objects.filter(batch=batch).values_list("number", "id"))
+        for n, (number, name) in enumerate(people, start=1):
+            members.append(ApplicationMember(
+                application_id=ids[f"BENCH-{n:06d}"], batch=batch, relation="applicant",
+                id_number=number, name=name,
+            ))
+        ApplicationMember.objects.bulk_create(members, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    result["applications"] = len(apps)
+    result["setup_seconds"] = round(time.perf_counter() - started, 1)
+
+    review = EligibilityReview.objects.create(batch=batch)
+    started = time.perf_counter()
+    run_review(review.pk)
+    result["review_seconds"] = round(time.perf_counter() - started, 1)
+    decided = Eligibility.objects.filter(application__batch=batch)
+    result["decisions"] = decided.count()
+    result["eligible"] = decided.filter(general=True).count()
+    result["first_home"] = decided.filter(first_home=True).count()
+    result["key_industry"] = decided.filter(key_industry=True).count()
+    result["with_reasons"] = decided.filter(needs_attention=True).count()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--persons", type=int, default=500_000)
+    parser.add_argument("--applications", type=int, default=200_000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(child(args)), flush=True)
+        return
+
+    from gaoxin.testing.postgres import find_bindir, start_cluster, stop_cluster
+
+    bindir = find_bindir()
+    if bindir is None:
+        sys.exit("PostgreSQL server binaries not found (pg_config --bindir)")
+    cluster = start_cluster(bindir)
+    try:
+        with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:
+            env = {**os.environ, "GAOXIN_VAR_DIR": work, "DEBUG": "0",
+                   "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
+                   "DATABASE_URL": f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres"}
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", "--persons", str(args.persons),
+                 "--applications", str(args.applications)],
+                env=env, check=False, capture_output=True, text=True, cwd=REPO,
+            )
+    finally:
+        stop_cluster(cluster)
+    if output.returncode != 0:
+        sys.exit(output.stdout[-2000:] + output.stderr[-5000:])
+    line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    result = json.loads(line[len("RESULT "):])
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    print(f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
+          f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "
+          f"`python bench/housing.py {' '.join(sys.argv[1:])}`\n")
+    print("| registry people | insurance rows | applications | review (s) | target | "
+          "eligible | first-home | key-industry | with reasons | synth (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| {result['persons']:,} | {result['insurance_rows']:,} | {result['applications']:,} "
+          f"| {result['review_seconds']} | ≤ 60 s | {result['eligible']:,} | "
+          f"{result['first_home']:,} | {result['key_industry']:,} | {result['with_reasons']:,} "
+          f"| {result['synth_seconds']} |")
+
+
+if __name__ == "__main__":
+    main()
