@@ -65,33 +65,50 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         office = SalesOffice.objects.create(name="bench")
         project = HousingProject.objects.create(name="bench", address="-", sales_office=office)
         batch = SaleBatch.objects.create(
-            project=project, name="bench", code="BENCH", status="review",
+            project=project,
+            name="bench",
+            code="BENCH",
+            status="review",
             registration_opens_at=dt.datetime(2025, 12, 1, 9, tzinfo=tz),
             registration_closes_at=dt.datetime(2025, 12, 31, 17, tzinfo=tz),
-            config={"rules": Rules().__dict__,
-                    "draw": rules_config(Rules(), units=max(args.applications // 10, 10))},
+            config={
+                "rules": Rules().__dict__,
+                "draw": rules_config(Rules(), units=max(args.applications // 10, 10)),
+            },
         )
     started = time.perf_counter()
     people = list(
         Person.objects.filter(birth_date__lte=dt.date(2005, 1, 1))
-        .order_by("id").values_list("id_number", "name")[: args.applications]
+        .order_by("id")
+        .values_list("id_number", "name")[: args.applications]
     )
     apps, members = [], []
     for n, (number, name) in enumerate(people, start=1):
         salt = f"{n:032x}"
-        apps.append(Application(
-            batch=batch, number=f"BENCH-{n:06d}", claims_first_home=n % 3 == 0,
-            claims_key_industry=n % 3 == 1, channel="import", salt=salt,
-            identity_commitment=fairdraw.identity_commitment(number, salt),
-        ))
+        apps.append(
+            Application(
+                batch=batch,
+                number=f"BENCH-{n:06d}",
+                claims_first_home=n % 3 == 0,
+                claims_key_industry=n % 3 == 1,
+                channel="import",
+                salt=salt,
+                identity_commitment=fairdraw.identity_commitment(number, salt),
+            )
+        )
     with transaction.atomic():
         Application.objects.bulk_create(apps, batch_size=5000)
         ids = dict(Application.objects.filter(batch=batch).values_list("number", "id"))
         for n, (number, name) in enumerate(people, start=1):
-            members.append(ApplicationMember(
-                application_id=ids[f"BENCH-{n:06d}"], batch=batch, relation="applicant",
-                id_number=number, name=name,
-            ))
+            members.append(
+                ApplicationMember(
+                    application_id=ids[f"BENCH-{n:06d}"],
+                    batch=batch,
+                    relation="applicant",
+                    id_number=number,
+                    name=name,
+                )
+            )
         ApplicationMember.objects.bulk_create(members, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -112,8 +129,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -130,33 +148,59 @@ def main() -> None:
     cluster = start_cluster(bindir)
     try:
         with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:
-            env = {**os.environ, "GAOXIN_VAR_DIR": work, "DEBUG": "0",
-                   "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
-                   "DATABASE_URL": f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres"}
+            env = {
+                **os.environ,
+                "GAOXIN_VAR_DIR": work,
+                "DEBUG": "0",
+                "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
+                "DATABASE_URL": f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres",
+            }
             output = subprocess.run(
-                [sys.executable, __file__, "--child", "--persons", str(args.persons),
-                 "--applications", str(args.applications)],
-                env=env, check=False, capture_output=True, text=True, cwd=REPO,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--persons",
+                    str(args.persons),
+                    "--applications",
+                    str(args.applications),
+                ],
+                env=env,
+                check=False,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
             )
     finally:
         stop_cluster(cluster)
     if output.returncode != 0:
         sys.exit(output.stdout[-2000:] + output.stderr[-5000:])
     line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    result = json.loads(line[len("RESULT "):])
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
-    print(f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
-          f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "
-          f"`python bench/housing.py {' '.join(sys.argv[1:])}`\n")
-    print("| registry people | insurance rows | applications | review (s) | target | "
-          "eligible | first-home | key-industry | with reasons | synth (s) |")
+    result = json.loads(line[len("RESULT ") :])
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "
+        f"`python bench/housing.py {' '.join(sys.argv[1:])}`\n"
+    )
+    print(
+        "| registry people | insurance rows | applications | review (s) | target | "
+        "eligible | first-home | key-industry | with reasons | synth (s) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {result['persons']:,} | {result['insurance_rows']:,} | {result['applications']:,} "
-          f"| {result['review_seconds']} | ≤ 60 s | {result['eligible']:,} | "
-          f"{result['first_home']:,} | {result['key_industry']:,} | {result['with_reasons']:,} "
-          f"| {result['synth_seconds']} |")
+    print(
+        f"| {result['persons']:,} | {result['insurance_rows']:,} | {result['applications']:,} "
+        f"| {result['review_seconds']} | ≤ 60 s | {result['eligible']:,} | "
+        f"{result['first_home']:,} | {result['key_industry']:,} | {result['with_reasons']:,} "
+        f"| {result['synth_seconds']} |"
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ def batch_simulation(batch: SaleBatch, *, demand: float = 3.0, trials: int = 200
 
     units = max(batch.units.count(), 1)
     config = fairdraw.DrawConfig.from_dict(
-        batch.config.get("draw") or rules_config(Rules(**batch.config.get("rules", {})), units=units)
+        batch.config.get("draw")
+        or rules_config(Rules(**batch.config.get("rules", {})), units=units)
     )
     applicants = max(int(units * demand), 1)
     sizes = {g: round(applicants * DEFAULT_SHARES[g]) for g in GROUPS}

@@ -484,5 +484,8 @@ def simulation(request: HttpRequest, code: str) -> HttpResponse:
         result = batch_simulation(batch, demand=demand)
     except GaoxinError as error:
         return HttpResponse(f'<p class="errorlist">{error.message()}</p>')
-    return render(request, "housing/_simulation.html",
-                  {"batch": batch, "simulation": result, "demand": demand})
+    return render(
+        request,
+        "housing/_simulation.html",
+        {"batch": batch, "simulation": result, "demand": demand},
+    )

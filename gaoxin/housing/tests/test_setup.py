@@ -141,7 +141,8 @@ def test_simulation_shows_that_the_order_of_reserves_matters(client_for):
     batch = make_batch(status="draft", code="SIM26")
     result = batch_simulation(batch, demand=3)
     assert [r.order[:2] for r in result.results] == [
-        ("first_home", "key_industry"), ("key_industry", "first_home")
+        ("first_home", "key_industry"),
+        ("key_industry", "first_home"),
     ]
     first, second = (r.probability for r in result.results)
     assert first["key_industry_only"] != pytest.approx(second["key_industry_only"], abs=1e-6)

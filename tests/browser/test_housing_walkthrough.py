@@ -1,0 +1,198 @@
+"""Part 1 of a sale in the browser, as the roles that do it: set-up and publication (zone
+administrator), registration (applicants), automatic review with a two-person override
+(reviewers), public notice with an objection (applicant, reviewer), frozen roster (zone
+administrator) confirmed by the notary — and the published roster checked with fairdraw."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from gaoxin.accounts import roles
+from gaoxin.accounts.demo import load_demo_users
+from gaoxin.accounts.services import user_create
+from gaoxin.fairdraw.__main__ import main as fairdraw_main
+from gaoxin.housing import services
+from gaoxin.housing.models import SaleBatch
+from gaoxin.registry import selectors as registry
+from gaoxin.registry.choices import DegreeLevel, QualificationStatus, VerificationStatus
+from gaoxin.registry.identifiers import make_id_number
+from gaoxin.registry.models import Degree, Employment, InsuranceContribution, PurchaseQualification
+from gaoxin.registry.tests.factories import a_classification, person_born
+from gaoxin.testing.browser import external_requests
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # live_server shares the in-memory SQLite connection across threads; closing it from the
+    # server thread warns. Harmless here; PostgreSQL runs have no such sharing.
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+UNITS = "楼栋,单元,房号,建筑面积,总价\n" + "".join(
+    f"6号楼,1,{f}0{r},96.00,1610000\n" for f in range(2, 7) for r in (1, 2)
+)
+
+
+def key_industry_worker(closing: date):
+    person = person_born(date(1991, 9, 9), 55)
+    employer = a_classification().enterprise
+    Employment.objects.create(person=person, enterprise=employer, started_on=date(2019, 3, 1))
+    ending = closing.year * 100 + closing.month
+    InsuranceContribution.objects.bulk_create(
+        InsuranceContribution(
+            person=person, employer=employer, in_zone=True, month=registry.add_months(ending, -k)
+        )
+        for k in range(14)
+    )
+    Degree.objects.create(
+        person=person,
+        level=DegreeLevel.MASTER,
+        institution="合肥工业大学",
+        verification_ref="XL-WALK-1",
+        verification_status=VerificationStatus.VERIFIED,
+    )
+    PurchaseQualification.objects.create(
+        person=person, status=QualificationStatus.QUALIFIED, valid_from=date(2025, 1, 1)
+    )
+    return person
+
+
+def login(browser, server, username, password):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.gaoxin_requests = requests
+    page.goto(server + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.locator("[data-role]").first.wait_for()
+    return page
+
+
+def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
+    load_demo_users()
+    user_create(
+        actor=None,
+        username="applicant2",
+        password="demo-applicant2-2026",
+        role_codes=[roles.APPLICANT],
+        validate_password=False,
+    )
+    office = services.sales_office_create(actor=None, name="合肥高新置业（测试）")
+    services.project_create(actor=None, name="云栖苑", address="合肥市高新区", sales_office=office)
+    now = timezone.localtime()
+    closes = now + timedelta(hours=3)
+    worker = key_industry_worker(closes.date())
+    server = live_server.url
+
+    # 1. Set-up and publication (zone administrator).
+    admin = login(browser, server, "admin", "demo-admin-2026")
+    admin.goto(server + "/housing/manage/new/")
+    admin.get_by_label("楼盘").select_option(label="云栖苑")
+    admin.get_by_label("批次名称").fill("首批")
+    admin.get_by_label("批次代码").fill("YQ26")
+    admin.get_by_label("登记开始").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    admin.get_by_label("登记截止").fill(closes.strftime("%Y-%m-%dT%H:%M"))
+    admin.get_by_role("button", name="创建").click()
+    admin.get_by_text("规则的预期效果").wait_for()
+    admin.get_by_label("房源表").set_input_files(
+        {"name": "units.csv", "mimeType": "text/csv", "buffer": UNITS.encode()}
+    )
+    admin.get_by_role("button", name="导入房源").click()
+    admin.get_by_text("已导入 10 套房源").wait_for()
+    admin.locator("#simulation").wait_for()  # the simulator's table for both orders
+    assert "first_home → key_industry → general" in admin.locator("#simulation").inner_text()
+    admin.get_by_label("公开的未来随机值").fill(
+        "上证综指收盘点位×100 | 上海证券交易所，登记截止后首个交易日"
+    )
+    admin.get_by_role("button", name="保存声明").click()
+    admin.get_by_role("button", name="发布并开放登记").click()
+    assert admin.get_by_test_id("batch-status").inner_text() == "登记中"
+
+    # 2. The public announcement.
+    visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(server + "/housing/YQ26/")
+    assert "如何验证" in visitor.content() or "任何人都能验证摇号" in visitor.content()
+
+    # 3. Registration by two households.
+    alice = login(browser, server, "applicant", "demo-applicant-2026")
+    alice.goto(server + "/housing/YQ26/register/")
+    alice.get_by_label("申请人姓名").fill(worker.name)
+    alice.get_by_label("申请人身份证号").fill(worker.id_number)
+    alice.get_by_label("手机号码").fill("13955556666")
+    alice.get_by_label("园区重点产业职工").check()
+    alice.get_by_label("我同意").check()
+    alice.get_by_role("button", name="提交登记").click()
+    assert alice.get_by_test_id("regno").inner_text() == "YQ26-000001"
+    bob = login(browser, server, "applicant2", "demo-applicant2-2026")
+    bob.goto(server + "/housing/YQ26/register/")
+    bob.get_by_label("申请人姓名").fill("王小二")
+    bob.get_by_label("申请人身份证号").fill(make_id_number("340104", date(1993, 3, 3), 21))
+    bob.get_by_label("手机号码").fill("13800001111")
+    bob.get_by_label("我同意").check()
+    bob.get_by_role("button", name="提交登记").click()
+    assert bob.get_by_test_id("regno").inner_text() == "YQ26-000002"
+
+    # 4. Close, review, override with a second reviewer.
+    admin.goto(server + "/housing/manage/YQ26/")
+    admin.get_by_role("button", name="截止登记").click()
+    reviewer = login(browser, server, "reviewer", "demo-reviewer-2026")
+    reviewer.goto(server + "/housing/manage/YQ26/review/")
+    reviewer.get_by_role("button", name="运行自动审核").click()
+    assert reviewer.get_by_test_id("review-status").inner_text() == "done"
+    row = reviewer.locator('tr[data-number="YQ26-000002"]')
+    assert "不在园区基础数据库中" in row.inner_text()
+    row.get_by_label("原因").fill("申请人已提交户籍与社保证明原件，经现场核验符合条件")
+    row.get_by_role("button", name="提出改判").click()
+    reviewer.get_by_text("改判已提出").wait_for()
+    second = login(browser, server, "reviewer2", "demo-reviewer2-2026")
+    second.goto(server + "/housing/manage/YQ26/review/")
+    second.get_by_role("button", name="批准").click()
+    second.get_by_text("改判已处理").wait_for()
+
+    # 5. Public notice, an objection and its answer.
+    admin.goto(server + "/housing/manage/YQ26/")
+    admin.get_by_label("公示截止时间").fill(
+        (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    )
+    admin.get_by_role("button", name="开始公示").click()
+    admin.get_by_text("公示已开始").wait_for()
+    alice.goto(server + "/housing/applications/YQ26-000001/")
+    assert "key_industry" in alice.get_by_test_id("eligibility").inner_text()
+    alice.get_by_label("对审核结果提出异议").fill("请确认我的学历为硕士")
+    alice.get_by_role("button", name="提交异议").click()
+    alice.get_by_text("异议已提交").wait_for()
+    reviewer.goto(server + "/housing/manage/YQ26/objections/")
+    reviewer.get_by_label("答复").fill("已核实：学历为硕士，符合本科及以上条件。")
+    reviewer.get_by_role("button", name="答复").click()
+    reviewer.get_by_text("答复已记录").wait_for()
+    SaleBatch.objects.filter(code="YQ26").update(  # the notice period has passed
+        notice_ends_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    # 6. Frozen roster, checked with fairdraw, confirmed by the notary.
+    admin.goto(server + "/housing/manage/YQ26/")
+    admin.get_by_role("button", name="锁定并公布名单").click()
+    admin.get_by_text("名单已锁定并公布").wait_for()
+    visitor.goto(server + "/housing/YQ26/notice/")
+    root = visitor.get_by_test_id("roster-root").inner_text()
+    download = visitor.request.get(server + "/housing/YQ26/roster.csv")
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(download.body())
+    assert (
+        fairdraw_main(["prove", str(roster), "YQ26-000001", "--out", str(tmp_path / "p.json")]) == 0
+    )
+    assert fairdraw_main(["check-proof", str(tmp_path / "p.json"), "--root", root]) == 0
+    notary = login(browser, server, "notary", "demo-notary-2026")
+    notary.goto(server + "/housing/manage/YQ26/")
+    notary.get_by_label("您核对的条目数").fill("2")
+    notary.get_by_label("您计算的默克尔根").fill(root)
+    notary.get_by_role("button", name="确认名单").click()
+    notary.get_by_text("您已确认名单").wait_for()
+    for page in (admin, alice, bob, reviewer, second, notary):
+        assert external_requests(page.gaoxin_requests) == []
