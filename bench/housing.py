@@ -83,7 +83,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         .values_list("id_number", "name")[: args.applications]
     )
     apps, members = [], []
-    for n, (number, name) in enumerate(people, start=1):
+    for n, (number, _name) in enumerate(people, start=1):
         salt = f"{n:032x}"
         apps.append(
             Application(

@@ -1,43 +1,25 @@
-"""Demo sales for `make run`: batches at several stages so a new user can look around."""
+"""Demo sales for `make run`: one batch at each stage, on the demo's synthetic registry, so a new
+user can look around (a frozen roster, a public notice, a review queue, open registration and a
+draft)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.accounts.models import User
+from gaoxin.registry import selectors as registry
 from gaoxin.registry.identifiers import make_id_number
+from gaoxin.registry.models import Person, PurchaseQualification
 
 from . import services
 from .choices import Channel, Relation
 from .models import SaleBatch
 from .registration import MemberIn
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "志强",
-    "晓东",
-    "海燕",
-    "建华",
-]
+from .review import run_review
 
 
 def _units(count: int) -> bytes:
@@ -49,22 +31,22 @@ def _units(count: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _household(rng: random.Random, n: int) -> list[MemberIn]:
-    def name() -> str:
-        return rng.choice(SURNAMES) + rng.choice(GIVEN)
-
-    born = date(1980, 1, 1) + timedelta(days=3 * n)  # unique per n: no two households share
-    sequence = rng.randrange(0, 499)
-    members = [
-        MemberIn(Relation.APPLICANT, name(), make_id_number("340104", born, 2 * sequence + 1))
-    ]
-    if rng.random() < 0.6:
-        members.append(
-            MemberIn(Relation.SPOUSE, name(), make_id_number("340111", born, 2 * sequence))
-        )
-    return members
+def _last_month_end() -> datetime:
+    first = timezone.localdate().replace(day=1)
+    return timezone.make_aware(datetime.combine(first - timedelta(days=1), time(17, 0)))
 
 
+def _adults() -> list[Person]:
+    """Adults, those holding purchase qualification first (as real applicants mostly do)."""
+    cutoff = timezone.localdate().replace(year=timezone.localdate().year - 20)
+    adults = Person.objects.filter(birth_date__lte=cutoff).order_by("id")
+    qualified = set(
+        PurchaseQualification.objects.filter(status="qualified").values_list("person_id", flat=True)
+    )
+    return sorted(adults, key=lambda p: (p.pk not in qualified, p.pk))
+
+
+@transaction.atomic
 def load_demo_sales() -> list[str]:
     if SaleBatch.objects.exists():
         return []
@@ -80,13 +62,24 @@ def load_demo_sales() -> list[str]:
         sales_office=office,
         presale_permit="合房预售证第 2026-118 号",
     )
+    people = _adults()
+    # People do not claim at random: key-industry employees claim the key-industry pool.
+    key_workers = set(
+        registry.employed_by_key_industry(
+            person_ids=[p.pk for p in people], on=_last_month_end().date()
+        )
+    )
     now = timezone.now()
+    closed_at = _last_month_end()
     lines = []
-    for code, name, units, applicants, stage in (
-        ("GX26A", "第一批次", 48, 60, "review"),
-        ("GX26B", "第二批次", 96, 40, "registration"),
-        ("GX26C", "第三批次", 24, 0, "draft"),
-    ):
+    stages = (
+        ("GX26A", "第一批次", 24, "frozen"),
+        ("GX26B", "第二批次", 24, "notice"),
+        ("GX26C", "第三批次", 36, "review"),
+        ("GX26D", "第四批次", 48, "registration"),
+        ("GX26E", "第五批次", 24, "draft"),
+    )
+    for index, (code, name, units, stage) in enumerate(stages):
         batch = services.batch_create(
             actor=None,
             project=project,
@@ -108,25 +101,40 @@ def load_demo_sales() -> list[str]:
             lines.append(f"{code}: draft / 草稿")
             continue
         services.batch_publish(actor=None, batch=batch)
-        for n in range(applicants):
+        applicants = people[index::4][:60]  # interleaved: every batch gets qualified people
+        for person in applicants:
+            key_share = 0.9 if person.pk in key_workers else 0.1
             pools = [
                 p
-                for p, share in (("first_home", 0.55), ("key_industry", 0.35))
+                for p, share in (("first_home", 0.6), ("key_industry", key_share))
                 if rng.random() < share
             ]
             services.application_register(
                 actor=developer,
                 batch=batch,
-                members=_household(rng, n + 100 * len(lines)),
                 pools=pools,
                 channel=Channel.IMPORT,
+                members=[MemberIn(Relation.APPLICANT, person.name, person.id_number)],
             )
-        if stage == "review":
+        if stage != "registration":
+            SaleBatch.objects.filter(pk=batch.pk).update(
+                registration_opens_at=closed_at - timedelta(days=14),
+                registration_closes_at=closed_at,
+            )
+            batch.refresh_from_db()
             services.batch_close_registration(actor=None, batch=batch)
-        lines.append(f"{code}: {stage}, {units} units, {applicants} applications")
+            review = services.review_start(actor=None, batch=batch, enqueue=False)
+            run_review(review.pk)
+        if stage in {"notice", "frozen"}:
+            services.notice_start(actor=None, batch=batch, ends_at=now + timedelta(days=5))
+        if stage == "frozen":
+            SaleBatch.objects.filter(pk=batch.pk).update(notice_ends_at=now - timedelta(hours=1))
+            batch.refresh_from_db()
+            services.roster_freeze(actor=None, batch=batch)
+        lines.append(f"{code}: {stage}, {units} units, {len(applicants)} applications")
     applicant = User.objects.filter(username="applicant").first()
     if applicant is not None:
-        batch = SaleBatch.objects.get(code="GX26B")
+        batch = SaleBatch.objects.get(code="GX26D")
         services.application_register(
             actor=applicant,
             batch=batch,
@@ -137,5 +145,5 @@ def load_demo_sales() -> list[str]:
                 )
             ],
         )
-        lines.append("applicant 张晓明 registered in GX26B")
+        lines.append("applicant 张晓明 registered in GX26D / 演示申请人已在 GX26D 登记")
     return lines

@@ -474,8 +474,9 @@ def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) ->
 
 
 @transaction.atomic
-def review_start(*, actor: Any, batch: SaleBatch) -> EligibilityReview:
-    """Queue the automatic review (a background task); it can be run again until the notice."""
+def review_start(*, actor: Any, batch: SaleBatch, enqueue: bool = True) -> EligibilityReview:
+    """Queue the automatic review (a background task); it can be run again until the notice.
+    With `enqueue=False` the caller runs it (`review.run_review`), e.g. loading demo data."""
     batch = _lock_batch(batch)
     ensure(actor is None or access.can_run_review(actor, batch), NOT_ALLOWED)
     ensure_transition(batch.status, BatchStatus.NOTICE)  # only while in review
@@ -483,7 +484,8 @@ def review_start(*, actor: Any, batch: SaleBatch) -> EligibilityReview:
     audit.record(
         actor=actor, action="housing.review.started", obj=batch, after={"review": review.pk}
     )
-    transaction.on_commit(lambda: tasks.eligibility_review.enqueue(review.pk))
+    if enqueue:
+        transaction.on_commit(lambda: tasks.eligibility_review.enqueue(review.pk))
     return review
 
 

@@ -13,3 +13,17 @@ class RegistryConfig(AppConfig):
         from .navigation import links
 
         navigation.register(links)
+
+        from gaoxin.common import demo
+
+        demo.register(20, "registry", _load_demo_zone)
+
+
+def _load_demo_zone() -> list[str]:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("registry_demo", if_empty=True, stdout=out)
+    return [line for line in out.getvalue().splitlines() if line.strip()]

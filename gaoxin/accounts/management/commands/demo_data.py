@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
 from gaoxin.accounts.demo import DEMO_USERS
 from gaoxin.accounts.models import User
@@ -29,19 +26,11 @@ class Command(BaseCommand):
                 "数据库已有数据，未载入演示数据 / database not empty: demo data skipped"
             )
         else:
-<<<<<<< HEAD
-            for name, loader in demo.loaders():
-                with transaction.atomic():
-                    lines = loader()
+            for name, loader in demo.loaders():  # each loader owns its transactions
+                lines = loader()
                 self.stdout.write(self.style.SUCCESS(f"演示数据 / demo data: {name}"))
                 for line in lines:
                     self.stdout.write(f"  {line}")
-=======
-            load_demo_users()
-            if apps.is_installed("gaoxin.registry"):  # by name: accounts sits below registry
-                call_command("registry_demo", if_empty=True, stdout=self.stdout)
-            self.stdout.write(self.style.SUCCESS("演示数据已载入 / demo data loaded"))
->>>>>>> registry
         self.stdout.write("演示账户 / demo accounts (username / password / role):")
         for username, display_name, password, role_codes in DEMO_USERS:
             self.stdout.write(
