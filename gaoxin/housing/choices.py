@@ -45,3 +45,10 @@ class UnitStatus(models.TextChoices):
     AVAILABLE = "available", _("Available")
     CHOSEN = "chosen", _("Chosen")
     CONTRACTED = "contracted", _("Contracted")
+
+
+class ReviewStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

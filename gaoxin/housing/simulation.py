@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from gaoxin import fairdraw
 from gaoxin.fairdraw.simulate import GROUPS, OrderResult, simulate
 
@@ -15,10 +17,22 @@ from .models import SaleBatch
 DEFAULT_SHARES = {"first_home_only": 0.35, "key_industry_only": 0.15, "both": 0.10, "neither": 0.40}
 
 
+GROUP_LABELS = {
+    "first_home_only": _("First-home only"),
+    "key_industry_only": _("Key-industry only"),
+    "both": _("Both"),
+    "neither": _("Neither"),
+}
+
+
 @dataclass(frozen=True)
 class Simulation:
     sizes: dict[str, int]
     results: list[OrderResult]
+
+    @property
+    def groups(self) -> list[tuple[str, int]]:
+        return [(str(GROUP_LABELS[g]), self.sizes[g]) for g in GROUPS]
 
 
 def batch_simulation(batch: SaleBatch, *, demand: float = 3.0, trials: int = 2000) -> Simulation:

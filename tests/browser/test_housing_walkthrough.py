@@ -106,7 +106,9 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
     admin.get_by_role("button", name="导入房源").click()
     admin.get_by_text("已导入 10 套房源").wait_for()
     admin.locator("#simulation").wait_for()  # the simulator's table for both orders
-    assert "first_home → key_industry → general" in admin.locator("#simulation").inner_text()
+    assert (
+        "刚需家庭 → 园区重点产业职工 → 全部符合条件者" in admin.locator("#simulation").inner_text()
+    )
     admin.get_by_label("公开的未来随机值").fill(
         "上证综指收盘点位×100 | 上海证券交易所，登记截止后首个交易日"
     )
@@ -144,7 +146,7 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
     reviewer = login(browser, server, "reviewer", "demo-reviewer-2026")
     reviewer.goto(server + "/housing/manage/YQ26/review/")
     reviewer.get_by_role("button", name="运行自动审核").click()
-    assert reviewer.get_by_test_id("review-status").inner_text() == "done"
+    assert reviewer.get_by_test_id("review-status").get_attribute("data-status") == "done"
     row = reviewer.locator('tr[data-number="YQ26-000002"]')
     assert "不在园区基础数据库中" in row.inner_text()
     row.get_by_label("原因").fill("申请人已提交户籍与社保证明原件，经现场核验符合条件")
@@ -163,7 +165,7 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
     admin.get_by_role("button", name="开始公示").click()
     admin.get_by_text("公示已开始").wait_for()
     alice.goto(server + "/housing/applications/YQ26-000001/")
-    assert "key_industry" in alice.get_by_test_id("eligibility").inner_text()
+    assert "园区重点产业职工" in alice.get_by_test_id("eligibility").inner_text()
     alice.get_by_label("对审核结果提出异议").fill("请确认我的学历为硕士")
     alice.get_by_role("button", name="提交异议").click()
     alice.get_by_text("异议已提交").wait_for()

@@ -147,4 +147,4 @@ def test_simulation_shows_that_the_order_of_reserves_matters(client_for):
     first, second = (r.probability for r in result.results)
     assert first["key_industry_only"] != pytest.approx(second["key_industry_only"], abs=1e-6)
     page = client_for("zone_admin").get(f"/housing/manage/{batch.code}/simulation/")
-    assert "first_home → key_industry → general" in page.content.decode()
+    assert "刚需家庭 → 园区重点产业职工 → 全部符合条件者" in page.content.decode()
