@@ -75,7 +75,10 @@ UNKNOWN_POOL = ErrorCode(
     422,
 )
 NAME_REQUIRED = ErrorCode(
-    "housing.name_required", "请填写{who}的姓名。", "Give the name of {who_en}.", 422
+    "housing.name_required",
+    "请填写{who}的姓名（文字，不超过 50 个字）。",
+    "Give the name of {who_en} (text, at most 50 characters).",
+    422,
 )
 NOT_WITHDRAWABLE = ErrorCode(
     "housing.not_withdrawable",
@@ -89,10 +92,22 @@ UNITS_FILE_INVALID = ErrorCode(
     "Units file row {row}, column “{column}”: value “{value}” is invalid: {reason_en}",
     422,
 )
-UNITS_FILE_UNREADABLE = ErrorCode(
-    "housing.units_file_unreadable",
-    "无法读取房源表：{detail}。请上传 .xlsx 或 UTF-8 编码的 .csv 文件。",
-    "Cannot read the units file: {detail}. Upload an .xlsx or a UTF-8 .csv file.",
+SHEET_UNREADABLE = ErrorCode(
+    "housing.sheet_unreadable",
+    "无法读取文件：{detail}。请上传 .xlsx 或 UTF-8 编码的 .csv 文件。",
+    "Cannot read the file: {detail}. Upload an .xlsx or a UTF-8 .csv file.",
+    422,
+)
+SHEET_HEADERS = ErrorCode(
+    "housing.sheet_headers",
+    "文件缺少列：{missing}。应有：{expected}。",
+    "The file lacks the columns: {missing}. Expected: {expected}.",
+    422,
+)
+ROW_INVALID = ErrorCode(
+    "housing.row_invalid",
+    "第 {row} 行：{reason_zh}",
+    "Row {row}: {reason_en}",
     422,
 )
 UNITS_FILE_HEADERS = ErrorCode(
@@ -173,4 +188,10 @@ ROSTER_CONFIRMED = ErrorCode(
     "名单已由公证员确认。",
     "The notary already confirmed the roster.",
     409,
+)
+ROWS_INVALID = ErrorCode(
+    "housing.rows_invalid",
+    "{count} 行有错误，未导入任何数据。{details}",
+    "{count} rows have errors; nothing was imported. {details_en}",
+    422,
 )

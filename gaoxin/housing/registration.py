@@ -48,7 +48,7 @@ def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
     for member in members:
         who_zh, who_en = WHO[Relation(member.relation)]
         name = member.name.strip()
-        if not name:
+        if not name or name.isdigit() or len(name) > 50:
             raise GaoxinError(errors.NAME_REQUIRED, who=who_zh, who_en=who_en)
         try:
             number = identifiers.validate_id_number(member.id_number)
@@ -76,3 +76,88 @@ def identity_string(members: list[CleanMember]) -> str:
     applicant = [m.id_number for m in members if m.relation == Relation.APPLICANT]
     others = sorted(m.id_number for m in members if m.relation != Relation.APPLICANT)
     return "|".join(applicant + others)
+
+
+# -- the registrations spreadsheet (sales offices) ----------------------------------------------
+
+SHEET_COLUMNS = (
+    "申请人姓名",
+    "申请人身份证号",
+    "手机号码",
+    "配偶姓名",
+    "配偶身份证号",
+    "子女姓名",
+    "子女身份证号",
+    "申请刚需",
+    "申请重点产业",
+)
+SHEET_REQUIRED = ("申请人姓名", "申请人身份证号")
+YES = {"是", "y", "yes", "1", "true", "√"}
+NO = {"", "否", "n", "no", "0", "false"}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    row: int
+    members: list[MemberIn]
+    pools: list[str]
+    phone: str
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace("；", ";").split(";") if part.strip()]
+
+
+def parse_registrations(rows: list[list[str]]) -> list[SheetRow]:
+    """Rows of the sheet as households; children are `;`-separated in their two columns.
+    Raises GaoxinError naming the row and column."""
+    from .spreadsheet import is_formula
+
+    if not rows:
+        raise GaoxinError(errors.SHEET_UNREADABLE, detail="empty / 文件为空")
+    header = rows[0]
+    missing = [c for c in SHEET_REQUIRED if c not in header]
+    if missing:
+        raise GaoxinError(
+            errors.SHEET_HEADERS, missing="、".join(missing), expected="、".join(SHEET_COLUMNS)
+        )
+    index = {c: header.index(c) for c in SHEET_COLUMNS if c in header}
+    parsed = []
+    for number, raw in enumerate(rows[1:], start=2):
+        cell = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}
+
+        def bad(
+            column: str, zh: str, en: str, cell: dict[str, str] = cell, number: int = number
+        ) -> GaoxinError:
+            value = cell.get(column, "")[:30]
+            return GaoxinError(
+                errors.ROW_INVALID,
+                row=number,
+                reason_zh=f"“{column}”列的值“{value}”{zh}",
+                reason_en=f"column “{column}”, value “{value}”: {en}",
+            )
+
+        for column, value in cell.items():
+            if is_formula(value) and not column.endswith("身份证号"):
+                raise bad(column, "不能以 = + - @ 开头", "must not start with = + - @")
+        members = [MemberIn(Relation.APPLICANT, cell["申请人姓名"], cell["申请人身份证号"])]
+        if cell.get("配偶身份证号") or cell.get("配偶姓名"):
+            members.append(
+                MemberIn(Relation.SPOUSE, cell.get("配偶姓名", ""), cell.get("配偶身份证号", ""))
+            )
+        names = _split(cell.get("子女姓名", ""))
+        numbers = _split(cell.get("子女身份证号", ""))
+        if len(names) != len(numbers):
+            raise bad(
+                "子女身份证号", "与子女姓名的个数不一致", "does not match the number of names"
+            )
+        members += [MemberIn(Relation.CHILD, n, i) for n, i in zip(names, numbers, strict=True)]
+        pools = []
+        for column, pool in (("申请刚需", "first_home"), ("申请重点产业", "key_industry")):
+            flag = cell.get(column, "").lower()
+            if flag not in YES | NO:
+                raise bad(column, "应为“是”或“否”", "must be 是 (yes) or 否 (no)")
+            if flag in YES:
+                pools.append(pool)
+        parsed.append(SheetRow(number, members, pools, cell.get("手机号码", "")))
+    return parsed

@@ -32,7 +32,8 @@ from .models import (
     SalesOffice,
     Unit,
 )
-from .registration import MemberIn, clean_household, identity_string
+from .registration import MemberIn, clean_household, identity_string, parse_registrations
+from .spreadsheet import read_rows
 from .states import ensure_transition
 from .unitsheet import parse_units
 
@@ -703,3 +704,64 @@ def roster_confirm(*, actor: Any, batch: SaleBatch, size: int, root: str) -> Ros
         after={"root": roster.root, "size": roster.size},
     )
     return roster
+
+
+@transaction.atomic
+def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
+    """Register every household of a sales office's spreadsheet, or none: each row is checked
+    first (ID numbers, duplicates inside the file, people already registered), and the error
+    names the row and column."""
+    batch = _lock_batch(batch)
+    ensure(access.can_manage_project(actor, batch.project), NOT_ALLOWED)
+    rows = parse_registrations(read_rows(data, filename, max_rows=20_000))
+    closing = timezone.localdate(batch.registration_closes_at)
+    problems: list[tuple[int, GaoxinError]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        try:
+            cleaned = clean_household(row.members, on=closing)
+        except GaoxinError as error:
+            problems.append((row.row, error))
+            continue
+        for member in cleaned:
+            if member.id_number in seen:
+                problems.append(
+                    (
+                        row.row,
+                        GaoxinError(
+                            errors.DUPLICATE_MEMBER,
+                            masked=f"{identifiers.mask_id_number(member.id_number)} "
+                            f"(第 {seen[member.id_number]} 行 / row {seen[member.id_number]})",
+                        ),
+                    )
+                )
+            seen[member.id_number] = row.row
+    if not problems:
+        for row in rows:
+            try:
+                _register_locked(
+                    actor=actor,
+                    batch=batch,
+                    cleaned=clean_household(row.members, on=closing),
+                    pools=_pools(batch, row.pools),
+                    phone=row.phone,
+                    channel=Channel.IMPORT,
+                )
+            except GaoxinError as error:
+                problems.append((row.row, error))
+                break
+    if problems:  # raising inside the atomic block rolls every row back
+        shown = problems[:5]
+        raise GaoxinError(
+            errors.ROWS_INVALID,
+            count=len(problems),
+            details="；".join(f"第 {n} 行：{e.message('zh')}" for n, e in shown),
+            details_en="; ".join(f"row {n}: {e.message('en')}" for n, e in shown),
+        )
+    audit.record(
+        actor=actor,
+        action="housing.applications.imported",
+        obj=batch,
+        after={"rows": len(rows), "file": filename[:100]},
+    )
+    return len(rows)

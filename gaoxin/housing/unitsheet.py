@@ -3,8 +3,6 @@ anything is written."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 from gaoxin.common.errors import GaoxinError
 
 from . import errors
+from .spreadsheet import is_formula, read_rows
 
 COLUMNS = {
     "楼栋": "building",
@@ -22,7 +21,6 @@ COLUMNS = {
 }
 REQUIRED = ("楼栋", "房号", "建筑面积", "总价")
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,33 +43,6 @@ def _bad(row: int, column: str, value: Any, zh: str, en: str) -> GaoxinError:
     )
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
-
-
-def _rows_of(data: bytes, filename: str) -> list[list[str]]:
-    if len(data) > MAX_BYTES:
-        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail="larger than 5 MB / 超过 5 MB")
-    if data[:4] == b"PK\x03\x04":
-        try:
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = book.get_sheet_by_index(0)
-            return [[_cell(v) for v in row] for row in sheet.iter_rows()][: MAX_ROWS + 2]
-        except Exception as error:  # calamine raises its own types for broken workbooks
-            raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail=type(error).__name__) from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise GaoxinError(
-            errors.UNITS_FILE_UNREADABLE, detail=f"{filename} is not UTF-8 / 不是 UTF-8 编码"
-        ) from error
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))][: MAX_ROWS + 2]
-
-
 def _decimal(row: int, column: str, value: str, *, high: Decimal) -> Decimal:
     try:
         number = Decimal(value.replace(",", ""))
@@ -83,9 +54,9 @@ def _decimal(row: int, column: str, value: str, *, high: Decimal) -> Decimal:
 
 
 def parse_units(data: bytes, filename: str) -> list[UnitRow]:
-    rows = [r for r in _rows_of(data, filename) if any(r)]
+    rows = [r for r in read_rows(data, filename, max_rows=MAX_ROWS) if any(r)]
     if not rows:
-        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail="empty / 文件为空")
+        raise GaoxinError(errors.SHEET_UNREADABLE, detail="empty / 文件为空")
     header = rows[0]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -93,7 +64,7 @@ def parse_units(data: bytes, filename: str) -> list[UnitRow]:
             errors.UNITS_FILE_HEADERS, missing="、".join(missing), expected="、".join(COLUMNS)
         )
     if len(rows) - 1 > MAX_ROWS:
-        raise GaoxinError(errors.UNITS_FILE_UNREADABLE, detail=f"more than {MAX_ROWS} rows")
+        raise GaoxinError(errors.SHEET_UNREADABLE, detail=f"more than {MAX_ROWS} rows")
     index = {c: header.index(c) for c in COLUMNS if c in header}
     units: list[UnitRow] = []
     seen: set[tuple[str, str, str]] = set()
@@ -104,7 +75,7 @@ def parse_units(data: bytes, filename: str) -> list[UnitRow]:
                 raise _bad(number, column, "", "不能为空", "must not be empty")
         for column in ("楼栋", "单元", "房号"):
             value = cells.get(column, "")
-            if len(value) > 20 or value[:1] in {"=", "+", "-", "@"}:
+            if len(value) > 20 or is_formula(value):
                 raise _bad(number, column, value, "格式不对", "is not a plain label")
         key = (cells["楼栋"], cells.get("单元", ""), cells["房号"])
         if key in seen:

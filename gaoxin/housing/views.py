@@ -245,6 +245,19 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
                     )
                     messages.success(request, _("%(n)s units imported.") % {"n": count})
                     return redirect("housing:manage_batch", code=batch.code)
+            elif action == "applications":
+                units_form = UnitsUploadForm(request.POST, request.FILES)
+                if units_form.is_valid():
+                    upload = units_form.cleaned_data["file"]
+                    count = services.applications_import(
+                        actor=request.user,
+                        batch=batch,
+                        data=upload.read(),
+                        filename=upload.name,
+                    )
+                    messages.success(request, _("%(n)s households registered.") % {"n": count})
+                    return redirect("housing:manage_batch", code=batch.code)
+                messages.error(request, _("Choose a file to upload."))
             elif action == "publish":
                 services.batch_publish(actor=request.user, batch=batch)
                 messages.success(
