@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pytest
 import xlsxwriter
@@ -16,7 +17,7 @@ from .factories import _admin, make_batch, units_csv
 pytestmark = pytest.mark.django_db
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet()
