@@ -216,6 +216,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "gaoxin.common.pagination.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_MAX_LIMIT = 500
 GAOXIN_API_TOKEN_PREFIX = "gx_"  # noqa: S105  (a prefix, not a secret)
 # Largest agency file the registry accepts for import, in MB (docs/registry.md).
 GAOXIN_REGISTRY_MAX_UPLOAD_MB = int(os.environ.get("GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024))
