@@ -117,7 +117,15 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
     review = EligibilityReview.objects.create(batch=batch)
     started = time.perf_counter()
-    run_review(review.pk)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(run_review, review.pk)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+    else:
+        run_review(review.pk)
     result["review_seconds"] = round(time.perf_counter() - started, 1)
     decided = Eligibility.objects.filter(application__batch=batch)
     result["decisions"] = decided.count()
@@ -134,6 +142,7 @@ def main() -> None:
     )
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--applications", type=int, default=200_000)
+    parser.add_argument("--profile", action="store_true", help="print the review's profile")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -164,6 +173,7 @@ def main() -> None:
                     str(args.persons),
                     "--applications",
                     str(args.applications),
+                    *(["--profile"] if args.profile else []),
                 ],
                 env=env,
                 check=False,
@@ -173,6 +183,8 @@ def main() -> None:
             )
     finally:
         stop_cluster(cluster)
+    if args.profile:
+        print(output.stderr[-12000:], file=sys.stderr)
     if output.returncode != 0:
         sys.exit(output.stdout[-2000:] + output.stderr[-5000:])
     line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]

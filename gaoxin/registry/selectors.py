@@ -66,7 +66,8 @@ def _id_set(ids: PersonIds, column: str) -> tuple[str, list[Any]]:
         return f"{column} IN ({sql})", list(params)
     values = sorted({int(i) for i in ids})
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [values]
+        # An array literal as text: psycopg adapts a str at C speed, a list of ints item by item.
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, values)) + "}"]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]  # noqa: S608
 
 
