@@ -127,10 +127,13 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     from gaoxin.housing.tests import test_access as housing
+    from tests import test_access_registry as registry
 
     covered = set(PAGES) | set(POST_ONLY) | {f"api-1.0.0:{name}" for name in API}
     covered |= set(housing.HOUSING_PAGES) | housing.POST_ONLY | set(housing.FROZEN_PUBLIC)
     covered |= {f"api-1.0.0:{name}" for name in ("list_batches", "get_batch", "register")}
+    covered |= set(registry.REGISTRY_PAGES) | set(registry.REGISTRY_POST_ONLY)
+    covered |= {f"api-1.0.0:{name}" for name in registry.REGISTRY_API}
     covered.add("api-1.0.0:api-root")  # answers 404 in JSON: test_unknown_api_paths_...
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without an access row: {sorted(missing)}"

@@ -36,7 +36,26 @@ UNITS = "楼栋,单元,房号,建筑面积,总价\n" + "".join(
 )
 
 
+def ensure_catalogue() -> None:
+    """The catalogue comes from a data migration; an earlier transactional test's flush may
+    have emptied it (serialized_rollback would clash with the role groups post_migrate makes)."""
+    from gaoxin.registry.catalogue import CATALOGUE_START, KEY_INDUSTRIES
+    from gaoxin.registry.models import KeyIndustry
+
+    for order, (code, zh, en) in enumerate(KEY_INDUSTRIES):
+        KeyIndustry.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "effective_from": CATALOGUE_START,
+                "sort_order": order,
+            },
+        )
+
+
 def key_industry_worker(closing: date):
+    ensure_catalogue()
     person = person_born(date(1991, 9, 9), 55)
     employer = a_classification().enterprise
     Employment.objects.create(person=person, enterprise=employer, started_on=date(2019, 3, 1))
