@@ -75,8 +75,16 @@ class ClassificationForm(forms.Form):
 
 
 class EndClassificationForm(forms.Form):
-    effective_to = forms.DateField(label=_("Last day in force"), widget=DATE)
-    basis = forms.CharField(label=_("Basis"), max_length=200, required=False)
+    effective_to = forms.DateField(
+        label=_("Last day in force"),
+        widget=forms.DateInput(attrs={"type": "date", "aria-label": _("Last day in force")}),
+    )
+    basis = forms.CharField(
+        label=_("Basis"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": _("Basis"), "placeholder": _("Basis")}),
+    )
 
 
 class RevealForm(forms.Form):
