@@ -25,11 +25,11 @@ test: install-dev system-deps
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed-base: requirements/base.txt pyproject.toml
+$(VENV)/.installed-base: requirements/base.txt requirements/build.txt pyproject.toml
 	scripts/bootstrap.sh base
 	@touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml
+$(VENV)/.installed-dev: requirements/dev.txt requirements/build.txt pyproject.toml
 	scripts/bootstrap.sh dev
 	@touch $@ $(VENV)/.installed-base
 
@@ -57,6 +57,7 @@ lock: install-dev
 	$(PY) -m pip install -q uv
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
+	$(VENV)/bin/uv pip compile requirements/build.in --python-version 3.11 --generate-hashes -q -o requirements/build.txt
 
 ## regenerate translation catalogues (needs gettext)
 messages: install-dev

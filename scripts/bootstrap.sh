@@ -23,5 +23,6 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/build.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "requirements/$kind.txt"
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
