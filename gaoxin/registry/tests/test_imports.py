@@ -270,3 +270,16 @@ def test_blank_rows_and_trailing_empty_columns_are_ignored(run_import, tmp_path)
     )
     run = run_import("person", path)
     assert (run.status, run.inserted) == ("succeeded", 2)
+
+
+@pytest.mark.django_db
+def test_a_changed_person_is_updated_and_stamped(run_import, tmp_path):
+    path = write_csv(tmp_path / "p.csv", ["身份证号", "姓名"], [["11010519491231002X", "张三"]])
+    run_import("person", path)
+    before = Person.objects.get()
+    path = write_csv(tmp_path / "p2.csv", ["身份证号", "姓名"], [["11010519491231002X", "张叁"]])
+    run = run_import("person", path)
+    after = Person.objects.get()
+    assert (run.inserted, run.updated, run.unchanged) == (0, 1, 0)
+    assert after.name == "张叁" and after.updated_at > before.updated_at
+    assert after.birth_date == before.birth_date
