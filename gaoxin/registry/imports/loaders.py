@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from gaoxin.common import audit
 from gaoxin.common.errors import ErrorCode
@@ -139,6 +140,12 @@ class Loader:
 
 
 def _bulk_update(model: type[Model], objects: list[Any], fields: list[str]) -> None:
+    """bulk_update skips auto_now: stamp `updated_at` ourselves on models that have it."""
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        now = timezone.now()
+        for obj in objects:
+            obj.updated_at = now
+        fields = [*fields, "updated_at"]
     model._default_manager.bulk_update(objects, fields, batch_size=500)
 
 

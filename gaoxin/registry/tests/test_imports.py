@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from gaoxin.common.models import AuditEvent
@@ -270,3 +272,45 @@ def test_blank_rows_and_trailing_empty_columns_are_ignored(run_import, tmp_path)
     )
     run = run_import("person", path)
     assert (run.status, run.inserted) == ("succeeded", 2)
+
+
+@pytest.mark.django_db
+def test_a_changed_person_is_updated_and_stamped(run_import, tmp_path):
+    path = write_csv(tmp_path / "p.csv", ["身份证号", "姓名"], [["11010519491231002X", "张三"]])
+    run_import("person", path)
+    before = Person.objects.get()
+    path = write_csv(tmp_path / "p2.csv", ["身份证号", "姓名"], [["11010519491231002X", "张叁"]])
+    run = run_import("person", path)
+    after = Person.objects.get()
+    assert (run.inserted, run.updated, run.unchanged) == (0, 1, 0)
+    assert after.name == "张叁" and after.updated_at > before.updated_at
+    assert after.birth_date == before.birth_date
+
+
+POOL = [
+    identifiers.make_id_number("340104", date(1980 + i % 30, 1 + i % 12, 1 + i % 28), i)
+    for i in range(40)
+]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.lists(st.sampled_from(POOL), min_size=1, max_size=25, unique=True),
+    names=st.lists(st.sampled_from(["张三", "李四", "王五", "赵六"]), min_size=25, max_size=25),
+    order=st.randoms(use_true_random=False),
+)
+def test_import_is_idempotent_and_order_free(run_import, tmp_path, picks, names, order):
+    Person.objects.all().delete()
+    rows = [[number, names[i]] for i, number in enumerate(picks)]
+    first = run_import("person", write_csv(tmp_path / "a.csv", ["身份证号", "姓名"], rows))
+    shuffled = list(rows)
+    order.shuffle(shuffled)
+    again = run_import(
+        "person", write_csv(tmp_path / "b.csv", ["姓名", "身份证号"], [r[::-1] for r in shuffled])
+    )
+    assert first.inserted == len(rows)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(rows))
+    assert dict(Person.objects.values_list("id_number", "name")) == dict(rows)
