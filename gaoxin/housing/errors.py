@@ -110,12 +110,6 @@ ROW_INVALID = ErrorCode(
     "Row {row}: {reason_en}",
     422,
 )
-UNITS_FILE_HEADERS = ErrorCode(
-    "housing.units_file_headers",
-    "房源表缺少列：{missing}。应有：{expected}。",
-    "The units file lacks the columns: {missing}. Expected: {expected}.",
-    422,
-)
 REVIEW_NOT_DONE = ErrorCode(
     "housing.review_not_done",
     "资格审核尚未完成。",

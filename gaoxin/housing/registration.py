@@ -111,17 +111,9 @@ def _split(value: str) -> list[str]:
 def parse_registrations(rows: list[list[str]]) -> list[SheetRow]:
     """Rows of the sheet as households; children are `;`-separated in their two columns.
     Raises GaoxinError naming the row and column."""
-    from .spreadsheet import is_formula
+    from .spreadsheet import column_index, is_formula
 
-    if not rows:
-        raise GaoxinError(errors.SHEET_UNREADABLE, detail="empty / 文件为空")
-    header = rows[0]
-    missing = [c for c in SHEET_REQUIRED if c not in header]
-    if missing:
-        raise GaoxinError(
-            errors.SHEET_HEADERS, missing="、".join(missing), expected="、".join(SHEET_COLUMNS)
-        )
-    index = {c: header.index(c) for c in SHEET_COLUMNS if c in header}
+    index = column_index(rows, columns=SHEET_COLUMNS, required=SHEET_REQUIRED, max_rows=20_000)
     parsed = []
     for number, raw in enumerate(rows[1:], start=2):
         cell = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from gaoxin.common.errors import GaoxinError
@@ -48,3 +49,21 @@ def read_rows(data: bytes, filename: str, *, max_rows: int) -> list[list[str]]:
 def is_formula(value: str) -> bool:
     """Cells starting like a formula are refused as labels (spreadsheet formula injection)."""
     return value[:1] in {"=", "+", "-", "@"}
+
+
+def column_index(
+    rows: list[list[str]], *, columns: Sequence[str], required: Sequence[str], max_rows: int
+) -> dict[str, int]:
+    """Where each known column is, from the header row; errors name what is missing, an empty
+    file, or too many rows."""
+    if not rows:
+        raise GaoxinError(errors.SHEET_UNREADABLE, detail="empty / 文件为空")
+    header = rows[0]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise GaoxinError(
+            errors.SHEET_HEADERS, missing="、".join(missing), expected="、".join(columns)
+        )
+    if len(rows) - 1 > max_rows:
+        raise GaoxinError(errors.SHEET_UNREADABLE, detail=f"more than {max_rows} rows")
+    return {c: header.index(c) for c in columns if c in header}

@@ -10,7 +10,7 @@ from typing import Any
 from gaoxin.common.errors import GaoxinError
 
 from . import errors
-from .spreadsheet import is_formula, read_rows
+from .spreadsheet import column_index, is_formula, read_rows
 
 COLUMNS = {
     "楼栋": "building",
@@ -55,17 +55,7 @@ def _decimal(row: int, column: str, value: str, *, high: Decimal) -> Decimal:
 
 def parse_units(data: bytes, filename: str) -> list[UnitRow]:
     rows = [r for r in read_rows(data, filename, max_rows=MAX_ROWS) if any(r)]
-    if not rows:
-        raise GaoxinError(errors.SHEET_UNREADABLE, detail="empty / 文件为空")
-    header = rows[0]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise GaoxinError(
-            errors.UNITS_FILE_HEADERS, missing="、".join(missing), expected="、".join(COLUMNS)
-        )
-    if len(rows) - 1 > MAX_ROWS:
-        raise GaoxinError(errors.SHEET_UNREADABLE, detail=f"more than {MAX_ROWS} rows")
-    index = {c: header.index(c) for c in COLUMNS if c in header}
+    index = column_index(rows, columns=tuple(COLUMNS), required=REQUIRED, max_rows=MAX_ROWS)
     units: list[UnitRow] = []
     seen: set[tuple[str, str, str]] = set()
     for number, raw in enumerate(rows[1:], start=2):

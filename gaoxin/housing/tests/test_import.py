@@ -9,23 +9,14 @@ import pytest
 from gaoxin.common.errors import GaoxinError
 from gaoxin.housing import services
 from gaoxin.housing.models import Application
+from gaoxin.housing.registration import SHEET_COLUMNS
 
 from .factories import make_batch, person_id
 from .test_setup import xlsx
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "申请人姓名",
-    "申请人身份证号",
-    "手机号码",
-    "配偶姓名",
-    "配偶身份证号",
-    "子女姓名",
-    "子女身份证号",
-    "申请刚需",
-    "申请重点产业",
-]
+HEADER = list(SHEET_COLUMNS)
 
 
 @pytest.fixture
