@@ -220,4 +220,7 @@ NINJA_PAGINATION_CLASS = "gaoxin.common.pagination.BoundedLimitOffsetPagination"
 NINJA_PAGINATION_MAX_LIMIT = 500
 GAOXIN_API_TOKEN_PREFIX = "gx_"  # noqa: S105  (a prefix, not a secret)
 # Largest agency file the registry accepts for import, in MB (docs/registry.md).
+# Behind a proxy, the request header that carries the client address (e.g. HTTP_X_FORWARDED_FOR,
+# set by nginx); empty means REMOTE_ADDR. Only set it when the proxy overwrites the header.
+GAOXIN_TRUSTED_PROXY_HEADER = os.environ.get("GAOXIN_TRUSTED_PROXY_HEADER", "")
 GAOXIN_REGISTRY_MAX_UPLOAD_MB = int(os.environ.get("GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024))
