@@ -100,3 +100,17 @@ def can_confirm_roster(user: Any, batch: SaleBatch) -> bool:
     if not _active(user):
         return False
     return roles.has_role(user, roles.NOTARY)
+
+
+def can_reveal_secret(user: Any, batch: SaleBatch) -> bool:
+    """The notary's half of the draw's two-person rule."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.NOTARY)
+
+
+def can_run_draw(user: Any, batch: SaleBatch) -> bool:
+    """The zone administrator's half: enters the public values and runs the draw."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.ZONE_ADMIN)

@@ -189,3 +189,27 @@ ROWS_INVALID = ErrorCode(
     "{count} rows have errors; nothing was imported. {details_en}",
     422,
 )
+SECRET_MISMATCH = ErrorCode(
+    "housing.secret_mismatch",
+    "公证员的秘密值与事先公布的承诺值不符。",
+    "The notary's secret does not match the commitment published in advance.",
+    422,
+)
+NOT_REVEALED = ErrorCode(
+    "housing.not_revealed",
+    "公证员尚未公开秘密值（或会签），不能摇号。",
+    "The notary has not revealed the secret (or co-signed) yet: no draw.",
+    409,
+)
+ROSTER_NOT_CONFIRMED = ErrorCode(
+    "housing.roster_not_confirmed",
+    "公证员尚未确认名单，不能摇号。",
+    "The notary has not confirmed the roster yet: no draw.",
+    409,
+)
+VALUES_INVALID = ErrorCode(
+    "housing.values_invalid",
+    "公开随机值有误：{detail}",
+    "The public values are not valid: {detail}",
+    422,
+)

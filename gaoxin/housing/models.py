@@ -300,3 +300,67 @@ class BenefitUse(BaseModel):
 
     def __str__(self) -> str:
         return f"benefit used {self.used_on}"
+
+
+class NotaryReveal(BaseModel):
+    """The notary's half of the two-person rule: the secret whose SHA-256 was declared before
+    registration opened (or a co-signature when no commitment was declared)."""
+
+    batch = models.OneToOneField(SaleBatch, on_delete=models.PROTECT, related_name="reveal")
+    secret = models.CharField(max_length=200, blank=True)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"reveal for {self.batch_id}"
+
+
+class Draw(BaseModel):
+    """The draw of a batch, run once: the published protocol (fairdraw JSON, byte for byte) and
+    the values it used. The results are the DrawResult rows; their export must hash to the
+    protocol's results digest, which `fairdraw verify` checks."""
+
+    batch = models.OneToOneField(SaleBatch, on_delete=models.PROTECT, related_name="draw")
+    values = models.JSONField(default=list)
+    protocol = models.TextField()
+    protocol_digest = models.CharField(max_length=64)
+    seed = models.CharField(max_length=64)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"draw {self.protocol_digest[:12]}…"
+
+
+class DrawResult(models.Model):
+    """One roster entry's result (a row of fairdraw's results file)."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="draw_result"
+    )
+    number = models.CharField(max_length=32, db_index=True)
+    pools = models.CharField(max_length=100)
+    identity_commitment = models.CharField(max_length=64)
+    round = models.CharField(max_length=40)
+    rank = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=4)  # won | lost
+    key = models.CharField(max_length=64)
+    waitlist = models.PositiveIntegerField(null=True)
+    choice = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.outcome}"
+
+    def line(self) -> str:
+        waitlist = "" if self.waitlist is None else str(self.waitlist)
+        choice = "" if self.choice is None else str(self.choice)
+        return (
+            f"{self.number},{self.pools},{self.identity_commitment},{self.round},{self.rank},"
+            f"{self.outcome},{self.key},{waitlist},{choice}"
+        )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from gaoxin import fairdraw
 from gaoxin.common import audit
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
-from gaoxin.fairdraw.roster import roster_csv
+from gaoxin.fairdraw.results import RESULTS_HEADER
+from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
 
 from . import access, errors, tasks
@@ -22,9 +23,12 @@ from .choices import ApplicationStatus, BatchStatus, Channel, Pool, Relation
 from .models import (
     Application,
     ApplicationMember,
+    Draw,
+    DrawResult,
     Eligibility,
     EligibilityReview,
     HousingProject,
+    NotaryReveal,
     Objection,
     Override,
     Roster,
@@ -636,12 +640,13 @@ def roster_entries(batch: SaleBatch) -> list[fairdraw.RosterEntry]:
         .select_related("application")
         .order_by("application__number")
     )
-    return [
+    entries = [
         fairdraw.RosterEntry.make(
             e.application.number, e.eligible_pools, e.application.identity_commitment
         )
         for e in eligible
     ]
+    return sorted(entries, key=lambda entry: entry.registration_number)  # bytewise, as fairdraw
 
 
 @transaction.atomic
@@ -765,3 +770,119 @@ def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: 
         after={"rows": len(rows), "file": filename[:100]},
     )
     return len(rows)
+
+
+# -- the draw ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draw_reveal(*, actor: Any, batch: SaleBatch, secret: str) -> NotaryReveal:
+    """The notary reveals the secret committed before registration (checked against the
+    commitment), or co-signs when no commitment was declared."""
+    batch = _lock_batch(batch)
+    ensure(access.can_reveal_secret(actor, batch), NOT_ALLOWED)
+    ensure(
+        batch.status == BatchStatus.FROZEN,
+        errors.BATCH_BAD_TRANSITION,
+        current=BatchStatus(batch.status).label,
+        target=BatchStatus.DRAWN.label,
+    )
+    commitment = batch.entropy.get("notary_commitment")
+    secret = secret.strip()
+    if commitment:
+        ensure(fairdraw.notary_commitment(secret) == commitment, errors.SECRET_MISMATCH)
+    reveal, _created = NotaryReveal.objects.update_or_create(
+        batch=batch, defaults={"secret": secret if commitment else "", "revealed_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action="housing.draw.revealed",
+        obj=batch,
+        after={"commitment": commitment, "secret": secret if commitment else None},
+    )
+    return reveal
+
+
+def _entropy_for_draw(batch: SaleBatch, values: Sequence[str], secret: str) -> Any:
+    declaration = fairdraw.EntropyDeclaration.from_dict(batch.entropy)
+    try:
+        revealed = declaration.reveal(list(values), secret or None)
+        revealed.check()
+    except fairdraw.FairdrawError as error:
+        raise GaoxinError(errors.VALUES_INVALID, detail=str(error)) from error
+    return revealed
+
+
+def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw:
+    """Run the batch's draw once. Needs both halves of the two-person rule (the notary's reveal,
+    the administrator's public values). A second request — a double click, a retry, another
+    administrator — gets the existing draw; a crash before commit leaves nothing, and running
+    again gives the identical protocol (everything it depends on is fixed)."""
+    with transaction.atomic():
+        batch = _lock_batch(batch)
+        existing = Draw.objects.filter(batch=batch).first()
+        if existing is not None:
+            return existing
+        ensure(actor is None or access.can_run_draw(actor, batch), NOT_ALLOWED)
+        ensure_transition(batch.status, BatchStatus.DRAWN)
+        roster = Roster.objects.get(batch=batch)
+        ensure(roster.confirmed_at is not None, errors.ROSTER_NOT_CONFIRMED)
+        reveal = NotaryReveal.objects.filter(batch=batch).first()
+        ensure(reveal is not None, errors.NOT_REVEALED)
+        entropy = _entropy_for_draw(batch, values, reveal.secret)  # type: ignore[union-attr]
+        entries = parse_roster_csv(bytes(roster.csv).decode("utf-8"), source="roster.csv")
+        config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
+        result = fairdraw.run_draw(
+            entries,
+            config,
+            entropy,
+            publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
+        )
+        protocol = result.protocol_json()
+        draw = Draw.objects.create(
+            batch=batch,
+            values=list(values),
+            protocol=protocol,
+            protocol_digest=result.protocol["protocol_digest"],
+            seed=result.seed,
+            executed_by=actor,
+        )
+        ids = dict(batch.applications.values_list("number", "pk"))
+        rows = result.rows()
+        DrawResult.objects.bulk_create(
+            [
+                DrawResult(
+                    draw=draw,
+                    application_id=ids[number],
+                    number=number,
+                    pools=r.pools,
+                    identity_commitment=r.identity_commitment,
+                    round=r.round,
+                    rank=r.rank,
+                    outcome=r.outcome,
+                    key=r.key,
+                    waitlist=r.waitlist,
+                    choice=r.choice,
+                )
+                for number, r in rows.items()
+            ],
+            batch_size=2000,
+        )
+        _transition(
+            actor=actor,
+            batch=batch,
+            target=BatchStatus.DRAWN,
+            protocol_digest=draw.protocol_digest,
+            seed=draw.seed,
+            values=list(values),
+            winners=sum(1 for r in rows.values() if r.outcome == "won"),
+        )
+        return draw
+
+
+def results_csv(draw: Draw) -> bytes:
+    """The results file re-exported from the stored rows (fairdraw's format, byte for byte);
+    `fairdraw verify` compares its SHA-256 with the protocol's results digest."""
+    rows = sorted(draw.results.iterator(chunk_size=10_000), key=lambda row: row.number)
+    lines = [RESULTS_HEADER, *(row.line() for row in rows)]  # bytewise order, as fairdraw's
+    return ("\n".join(lines) + "\n").encode("utf-8")

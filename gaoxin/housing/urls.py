@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("housing/manage/<str:code>/objections/", views.objections, name="objections"),
     path("housing/manage/<str:code>/stage/", views.batch_stage, name="batch_stage"),
+    path("housing/manage/<str:code>/draw/", views.draw_action, name="draw_action"),
     path("housing/manage/<str:code>/simulation/", views.simulation, name="simulation"),
     path(
         "housing/applications/<str:number>/object/",
@@ -31,5 +32,8 @@ urlpatterns = [
     path("housing/<str:code>/", views.announcement, name="announcement"),
     path("housing/<str:code>/notice/", views.notice, name="notice"),
     path("housing/<str:code>/roster.csv", views.roster_download, name="roster_download"),
+    path("housing/<str:code>/results/", views.results, name="results"),
+    path("housing/<str:code>/protocol.json", views.protocol_download, name="protocol_download"),
+    path("housing/<str:code>/results.csv", views.results_download, name="results_download"),
     path("housing/<str:code>/register/", views.register, name="register"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -286,6 +287,10 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
         "review": selectors.review_latest(batch),
         "roster": getattr(batch, "roster", None),
         "can_confirm": access.can_confirm_roster(request.user, batch),
+        "can_reveal": access.can_reveal_secret(request.user, batch),
+        "can_draw": access.can_run_draw(request.user, batch),
+        "reveal": getattr(batch, "reveal", None),
+        "sources": batch.entropy.get("sources", []),
     }
     return render(request, "housing/manage_batch.html", context)
 
@@ -502,3 +507,78 @@ def simulation(request: HttpRequest, code: str) -> HttpResponse:
         "housing/_simulation.html",
         {"batch": batch, "simulation": result, "demand": demand},
     )
+
+
+# -- the draw and its results ------------------------------------------------------------------
+
+
+@require_POST
+@require_rule(access.can_list_batches_admin)
+def draw_action(request: HttpRequest, code: str) -> HttpResponse:
+    """The two halves of the draw: the notary reveals, the zone administrator runs."""
+    batch = _staff_batch(request, code)
+    try:
+        if request.POST.get("action") == "reveal":
+            services.draw_reveal(
+                actor=request.user, batch=batch, secret=request.POST.get("secret", "")
+            )
+            messages.success(request, _("The secret is revealed and matches the commitment."))
+        elif request.POST.get("action") == "draw":
+            count = len(batch.entropy.get("sources", []))
+            values = [request.POST.get(f"value_{i}", "") for i in range(count)]
+            services.draw_execute(actor=request.user, batch=batch, values=values)
+            messages.success(request, _("The draw has run; its protocol is published."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except GaoxinError as error:
+        messages.error(request, error.message())
+    return redirect("housing:manage_batch", code=batch.code)
+
+
+def _published_draw(code: str) -> Any:
+    batch = selectors.batch_public_get(code=code)
+    draw = getattr(batch, "draw", None) if batch is not None else None
+    if draw is None:
+        raise Http404
+    return batch, draw
+
+
+@require_GET
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """Public results: search by registration number (names masked), downloads, how to verify."""
+    batch, draw = _published_draw(code)
+    number = request.GET.get("number", "").strip().upper()[:32]
+    found = None
+    if number:
+        found = draw.results.filter(number=number).first()
+    summary = draw.results.filter(outcome="won").values("round").annotate(n=Count("pk"))
+    return render(
+        request,
+        "housing/results.html",
+        {
+            "batch": batch,
+            "draw": draw,
+            "number": number,
+            "found": found,
+            "summary": summary,
+            "roster": batch.roster,
+        },
+    )
+
+
+@require_GET
+def protocol_download(request: HttpRequest, code: str) -> HttpResponse:
+    batch, draw = _published_draw(code)
+    response = HttpResponse(
+        draw.protocol.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-protocol.json"'
+    return response
+
+
+@require_GET
+def results_download(request: HttpRequest, code: str) -> HttpResponse:
+    batch, draw = _published_draw(code)
+    response = HttpResponse(services.results_csv(draw), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.csv"'
+    return response

@@ -37,7 +37,14 @@ FROZEN_PUBLIC = {
     "housing:notice": "/housing/{code}/notice/",
     "housing:roster_download": "/housing/{code}/roster.csv",
 }
-POST_ONLY = {"housing:application_withdraw", "housing:application_object", "housing:batch_stage"}
+POST_ONLY = {
+    "housing:application_withdraw",
+    "housing:application_object",
+    "housing:batch_stage",
+    "housing:draw_action",  # notary reveals, zone administrator runs: test_draw.py
+}
+# Public once drawn (404 before): test_draw.test_public_pages_serve_files_that_verify.
+DRAWN_PUBLIC = {"housing:results", "housing:protocol_download", "housing:results_download"}
 
 
 @pytest.fixture
