@@ -21,6 +21,7 @@ from . import access, selectors, services
 from .choices import BatchStatus, Channel, Relation
 from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
 from .models import SaleBatch
+from .proofs import own_check
 from .registration import MemberIn
 
 
@@ -135,6 +136,8 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
         "objections": found.objections.all(),
         "can_object": access.can_object(request.user, found)
         and found.batch.status == BatchStatus.NOTICE,
+        "own_check": own_check(found) if own else None,
+        "result": getattr(found, "draw_result", None),
     }
     return render(request, "housing/application.html", context)
 

@@ -167,3 +167,25 @@ def test_public_pages_serve_files_that_verify(make_user, client, client_for, tmp
     winner = DrawResult.objects.filter(outcome="won").order_by("number")[0]
     page = client.get(f"/housing/{batch.code}/results/", {"number": winner.number.lower()})
     assert "中签" in page.content.decode() or "won" in page.content.decode()
+
+
+def test_applicant_sees_proof_keys_and_commands_that_check_out(make_user, client, tmp_path):
+    batch = frozen_batch(make_user)
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    application = batch.applications.order_by("number")[0]
+    client.force_login(application.user)
+    page = client.get(f"/housing/applications/{application.number}/").content.decode()
+    roster = Roster.objects.get(batch=batch)
+    assert roster.root in page and f"fairdraw prove {batch.code}-roster.csv" in page
+    result = DrawResult.objects.get(application=application)
+    assert result.key in page  # the key of the deciding round, recomputed for the page
+    (tmp_path / "roster.csv").write_bytes(bytes(roster.csv))
+    proof = tmp_path / "proof.json"
+    assert (
+        fairdraw_main(
+            ["prove", str(tmp_path / "roster.csv"), application.number, "--out", str(proof)]
+        )
+        == 0
+    )
+    assert fairdraw_main(["check-proof", str(proof), "--root", roster.root]) == 0
