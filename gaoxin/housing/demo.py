@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.accounts.models import User
+from gaoxin.fairdraw import notary_commitment
 from gaoxin.registry import selectors as registry
 from gaoxin.registry.identifiers import make_id_number
 from gaoxin.registry.models import Person, PurchaseQualification
@@ -20,6 +21,9 @@ from .choices import Channel, Relation
 from .models import SaleBatch
 from .registration import MemberIn
 from .review import run_review
+
+# The demo notary's secret (public here, a demo only): reveal it on a frozen demo batch.
+DEMO_NOTARY_SECRET = "demo-notary-secret-2026"
 
 
 def _units(count: int) -> bytes:
@@ -72,12 +76,14 @@ def load_demo_sales() -> list[str]:
     now = timezone.now()
     closed_at = _last_month_end()
     lines = []
+    notary = User.objects.filter(username="notary").first()
     stages = (
-        ("GX26A", "第一批次", 24, "frozen"),
-        ("GX26B", "第二批次", 24, "notice"),
-        ("GX26C", "第三批次", 36, "review"),
-        ("GX26D", "第四批次", 48, "registration"),
-        ("GX26E", "第五批次", 24, "draft"),
+        ("GX26A", "第一批次", 12, "drawn"),
+        ("GX26B", "第二批次", 24, "frozen"),
+        ("GX26C", "第三批次", 24, "notice"),
+        ("GX26D", "第四批次", 36, "review"),
+        ("GX26E", "第五批次", 48, "registration"),
+        ("GX26F", "第六批次", 24, "draft"),
     )
     for index, (code, name, units, stage) in enumerate(stages):
         batch = services.batch_create(
@@ -96,12 +102,13 @@ def load_demo_sales() -> list[str]:
                 ("上证综合指数收盘点位×100", "上海证券交易所，登记截止后第一个交易日收盘"),
                 ("福彩3D开奖号码", "中国福利彩票，登记截止后第一期"),
             ],
+            notary_commitment=notary_commitment(DEMO_NOTARY_SECRET),
         )
         if stage == "draft":
             lines.append(f"{code}: draft / 草稿")
             continue
         services.batch_publish(actor=None, batch=batch)
-        applicants = people[index::4][:60]  # interleaved: every batch gets qualified people
+        applicants = people[index::5][:60]  # interleaved: every batch gets qualified people
         for person in applicants:
             key_share = 0.9 if person.pk in key_workers else 0.1
             pools = [
@@ -125,16 +132,20 @@ def load_demo_sales() -> list[str]:
             services.batch_close_registration(actor=None, batch=batch)
             review = services.review_start(actor=None, batch=batch, enqueue=False)
             run_review(review.pk)
-        if stage in {"notice", "frozen"}:
+        if stage in {"notice", "frozen", "drawn"}:
             services.notice_start(actor=None, batch=batch, ends_at=now + timedelta(days=5))
-        if stage == "frozen":
+        if stage in {"frozen", "drawn"}:
             SaleBatch.objects.filter(pk=batch.pk).update(notice_ends_at=now - timedelta(hours=1))
             batch.refresh_from_db()
-            services.roster_freeze(actor=None, batch=batch)
+            roster = services.roster_freeze(actor=None, batch=batch)
+        if stage == "drawn" and notary is not None:
+            services.roster_confirm(actor=notary, batch=batch, size=roster.size, root=roster.root)
+            services.draw_reveal(actor=notary, batch=batch, secret=DEMO_NOTARY_SECRET)
+            services.draw_execute(actor=None, batch=batch, values=["338712", "4 0 7"])
         lines.append(f"{code}: {stage}, {units} units, {len(applicants)} applications")
     applicant = User.objects.filter(username="applicant").first()
     if applicant is not None:
-        batch = SaleBatch.objects.get(code="GX26D")
+        batch = SaleBatch.objects.get(code="GX26E")
         services.application_register(
             actor=applicant,
             batch=batch,
@@ -145,5 +156,6 @@ def load_demo_sales() -> list[str]:
                 )
             ],
         )
-        lines.append("applicant 张晓明 registered in GX26D / 演示申请人已在 GX26D 登记")
+        lines.append("applicant 张晓明 registered in GX26E / 演示申请人已在 GX26E 登记")
+    lines.append(f"notary's secret for GX26B / 公证员秘密值: {DEMO_NOTARY_SECRET}")
     return lines
