@@ -23,7 +23,7 @@ from .registration import MemberIn
 from .review import run_review
 
 # The demo notary's secret (public here, a demo only): reveal it on a frozen demo batch.
-DEMO_NOTARY_SECRET = "demo-notary-secret-2026"
+DEMO_NOTARY_SECRET = "demo-notary-secret-2026"  # noqa: S105  (a demo value, printed)
 
 
 def _units(count: int) -> bytes:
