@@ -66,3 +66,32 @@ def test_twenty_clicks_of_one_user_one_application(make_user):
     numbers = {o.application.number for o in outcomes if not isinstance(o, str)}
     assert numbers == {"K2026-000001"}
     assert Application.objects.filter(batch=batch).count() == 1
+
+
+def test_two_simultaneous_draw_requests_produce_one_draw(make_user):
+    import threading
+
+    from gaoxin.housing.models import Draw
+
+    from .test_draw import SECRET, VALUES, frozen_batch
+
+    batch = frozen_batch(make_user)
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    admins = [make_user("zone_admin"), make_user("zone_admin")]
+    barrier = threading.Barrier(2)
+    drawn: list[int] = []
+
+    def run(actor):
+        try:
+            barrier.wait()
+            drawn.append(services.draw_execute(actor=actor, batch=batch, values=VALUES).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(drawn) == 2 and len(set(drawn)) == 1
+    assert Draw.objects.filter(batch=batch).count() == 1
