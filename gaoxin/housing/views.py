@@ -3,13 +3,16 @@ back office of a sale batch. Every rule is an access.py call; every write a serv
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone as tz
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,9 +23,10 @@ from gaoxin.registry.identifiers import mask_id_number, mask_name
 from . import access, selectors, services
 from .choices import BatchStatus, Channel, Relation
 from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
-from .models import SaleBatch
+from .models import Objection, Override, SaleBatch
 from .proofs import own_check
 from .registration import MemberIn
+from .simulation import batch_simulation
 
 
 def _batch_or_404(code: str) -> SaleBatch:
@@ -108,8 +112,6 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @require_GET
 def application(request: HttpRequest, number: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     found = selectors.application_get(number=number)
     if found is None or not access.can_view_application(request.user, found):
@@ -189,8 +191,6 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     batch = _batch_or_404(code)
     if not access.can_view_batch_admin(request.user, batch):
@@ -343,8 +343,6 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
                     request, _("Override proposed; a second reviewer must approve it.")
                 )
             elif request.POST.get("action") in {"approve", "reject"}:
-                from .models import Override
-
                 override = Override.objects.filter(
                     pk=request.POST.get("override") or 0, application__batch=batch
                 ).first()
@@ -376,8 +374,6 @@ def review_queue(request: HttpRequest, code: str) -> HttpResponse:
 def objections(request: HttpRequest, code: str) -> HttpResponse:
     batch = _staff_batch(request, code)
     if request.method == "POST":
-        from .models import Objection
-
         objection = Objection.objects.filter(
             pk=request.POST.get("objection") or 0, application__batch=batch
         ).first()
@@ -456,10 +452,6 @@ def application_object(request: HttpRequest, number: str) -> HttpResponse:
 @require_rule(access.can_list_batches_admin)
 def batch_stage(request: HttpRequest, code: str) -> HttpResponse:
     """Stage actions of the back office: start the notice, freeze, confirm the roster."""
-    from datetime import datetime
-
-    from django.utils import timezone as tz
-
     batch = _staff_batch(request, code)
     action = request.POST.get("action", "")
     try:
@@ -494,8 +486,6 @@ def batch_stage(request: HttpRequest, code: str) -> HttpResponse:
 @require_rule(access.can_list_batches_admin)
 def simulation(request: HttpRequest, code: str) -> HttpResponse:
     """The simulator's expected outcome for the batch's rules (loaded into the set-up page)."""
-    from .simulation import batch_simulation
-
     batch = _staff_batch(request, code)
     try:
         demand = min(max(float(request.GET.get("demand", "3")), 1.0), 20.0)
