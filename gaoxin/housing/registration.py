@@ -10,6 +10,7 @@ from gaoxin.registry import identifiers
 
 from . import errors
 from .choices import Relation
+from .spreadsheet import column_index, is_formula
 
 WHO = {
     Relation.APPLICANT: ("申请人", "the applicant"),
@@ -111,8 +112,6 @@ def _split(value: str) -> list[str]:
 def parse_registrations(rows: list[list[str]]) -> list[SheetRow]:
     """Rows of the sheet as households; children are `;`-separated in their two columns.
     Raises GaoxinError naming the row and column."""
-    from .spreadsheet import column_index, is_formula
-
     index = column_index(rows, columns=SHEET_COLUMNS, required=SHEET_REQUIRED, max_rows=20_000)
     parsed = []
     for number, raw in enumerate(rows[1:], start=2):

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from gaoxin import fairdraw
+from gaoxin.accounts import roles
 
 from .choices import ApplicationStatus, BatchStatus
-from .models import Application, SaleBatch
+from .models import Application, Eligibility, Objection, Override, SaleBatch
 
 PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
 
@@ -30,8 +31,6 @@ def batch_public_get(*, code: str) -> SaleBatch | None:
 
 def batch_admin_list(*, user: Any) -> QuerySet[SaleBatch]:
     """Every batch for zone staff; a developer's sales office sees only its own projects'."""
-    from gaoxin.accounts import roles
-
     batches = SaleBatch.objects.select_related("project", "project__sales_office").annotate(
         unit_count=Count("units", distinct=True),
         application_count=Count(
@@ -109,8 +108,6 @@ def review_latest(batch: SaleBatch) -> Any:
 
 def review_queue(batch: SaleBatch) -> QuerySet[Any]:
     """Applications that need a person's look: any failed condition, newest decisions first."""
-    from .models import Eligibility
-
     return (
         Eligibility.objects.filter(application__batch=batch, needs_attention=True)
         .select_related("application")
@@ -120,8 +117,6 @@ def review_queue(batch: SaleBatch) -> QuerySet[Any]:
 
 
 def pending_overrides(batch: SaleBatch) -> QuerySet[Any]:
-    from .models import Override
-
     return (
         Override.objects.filter(application__batch=batch, status="proposed")
         .select_related("application", "proposed_by")
@@ -131,8 +126,6 @@ def pending_overrides(batch: SaleBatch) -> QuerySet[Any]:
 
 def notice_list(batch: SaleBatch) -> QuerySet[Any]:
     """The public notice: every live application with its decision (names masked on render)."""
-    from .models import Eligibility
-
     return (
         Eligibility.objects.filter(
             application__batch=batch, application__status=ApplicationStatus.SUBMITTED
@@ -144,8 +137,6 @@ def notice_list(batch: SaleBatch) -> QuerySet[Any]:
 
 
 def objections_of_batch(batch: SaleBatch) -> QuerySet[Any]:
-    from .models import Objection
-
     return (
         Objection.objects.filter(application__batch=batch)
         .select_related("application", "answered_by")

@@ -12,6 +12,7 @@ from gaoxin import fairdraw
 from gaoxin.fairdraw.simulate import GROUPS, OrderResult, simulate
 
 from .models import SaleBatch
+from .services import Rules, rules_config
 
 # Shares of applicants per group at "plausible demand" (Hefei 2021 lotteries: 1.5–5× units).
 DEFAULT_SHARES = {"first_home_only": 0.35, "key_industry_only": 0.15, "both": 0.10, "neither": 0.40}
@@ -36,8 +37,6 @@ class Simulation:
 
 
 def batch_simulation(batch: SaleBatch, *, demand: float = 3.0, trials: int = 2000) -> Simulation:
-    from .services import Rules, rules_config
-
     units = max(batch.units.count(), 1)
     config = fairdraw.DrawConfig.from_dict(
         batch.config.get("draw")

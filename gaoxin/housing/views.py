@@ -237,31 +237,24 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
                     )
                     messages.success(request, _("Entropy declaration saved."))
                     return redirect("housing:manage_batch", code=batch.code)
-            elif action == "units":
+            elif action in {"units", "applications"}:
                 units_form = UnitsUploadForm(request.POST, request.FILES)
-                if units_form.is_valid():
+                if not units_form.is_valid():
+                    messages.error(request, _("Choose a file to upload."))
+                else:
                     upload = units_form.cleaned_data["file"]
-                    count = services.units_import(
-                        actor=request.user,
-                        batch=batch,
-                        data=upload.read(),
-                        filename=upload.name,
+                    importer, message = {
+                        "units": (services.units_import, _("%(n)s units imported.")),
+                        "applications": (
+                            services.applications_import,
+                            _("%(n)s households registered."),
+                        ),
+                    }[action]
+                    count = importer(
+                        actor=request.user, batch=batch, data=upload.read(), filename=upload.name
                     )
-                    messages.success(request, _("%(n)s units imported.") % {"n": count})
+                    messages.success(request, message % {"n": count})
                     return redirect("housing:manage_batch", code=batch.code)
-            elif action == "applications":
-                units_form = UnitsUploadForm(request.POST, request.FILES)
-                if units_form.is_valid():
-                    upload = units_form.cleaned_data["file"]
-                    count = services.applications_import(
-                        actor=request.user,
-                        batch=batch,
-                        data=upload.read(),
-                        filename=upload.name,
-                    )
-                    messages.success(request, _("%(n)s households registered.") % {"n": count})
-                    return redirect("housing:manage_batch", code=batch.code)
-                messages.error(request, _("Choose a file to upload."))
             elif action == "publish":
                 services.batch_publish(actor=request.user, batch=batch)
                 messages.success(
