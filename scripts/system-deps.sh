@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the test suite uses: Debian's Chromium (Playwright drives it) and gettext.
+# System packages the test suite uses: Debian's Chromium (Playwright drives it), gettext, and
+# Tesseract OCR with its Simplified Chinese data (a test reads the rendered PDF announcement).
 # PostgreSQL's server binaries are expected from the OS (Debian's postgresql-15); the test run
 # starts its own throwaway cluster. Nothing here is fatal: the tests that need a missing
 # package are skipped with a message saying so (unless CI requires them).
@@ -7,6 +8,8 @@ set -uo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need+=(tesseract-ocr-chi-sim)
 if ! command -v pg_config >/dev/null || [ ! -x "$(pg_config --bindir 2>/dev/null)/initdb" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
 
-from .choices import ApplicationStatus, BatchStatus
-from .models import Application, Eligibility, Objection, Override, SaleBatch
+from .choices import ApplicationStatus, BatchStatus, Relation
+from .models import Application, Draw, DrawResult, Eligibility, Objection, Override, SaleBatch
 
 PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
 
@@ -142,3 +142,35 @@ def objections_of_batch(batch: SaleBatch) -> QuerySet[Any]:
         .select_related("application", "answered_by")
         .order_by("answered_at", "pk")
     )
+
+
+RESULT_FIELDS = ("number", "pools", "round", "rank", "outcome", "waitlist", "choice", "name")
+
+
+def _results_named(draw: Draw) -> QuerySet[Any]:
+    """The draw's results as rows of RESULT_FIELDS, `name` the applicant's (unmasked: mask it
+    where it is shown); one query, the name by a join, whatever the number of rows."""
+    applicant = FilteredRelation(
+        "application__members", condition=Q(application__members__relation=Relation.APPLICANT)
+    )
+    return (
+        DrawResult.objects.filter(draw=draw)
+        .annotate(applicant=applicant)
+        .annotate(name=F("applicant__name"))
+        .values_list(*RESULT_FIELDS, named=True)
+    )
+
+
+def draw_results_all(draw: Draw) -> QuerySet[Any]:
+    """Every roster entry's result, by registration number (the XLSX export)."""
+    return _results_named(draw).order_by("number")
+
+
+def draw_winners(draw: Draw, round_name: str) -> QuerySet[Any]:
+    """The winners of one round in rank order."""
+    return _results_named(draw).filter(round=round_name, outcome="won").order_by("rank")
+
+
+def draw_waitlist(draw: Draw) -> QuerySet[Any]:
+    """The waitlist (候补) in order."""
+    return _results_named(draw).filter(waitlist__isnull=False).order_by("waitlist")

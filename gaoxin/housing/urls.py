@@ -35,5 +35,7 @@ urlpatterns = [
     path("housing/<str:code>/results/", views.results, name="results"),
     path("housing/<str:code>/protocol.json", views.protocol_download, name="protocol_download"),
     path("housing/<str:code>/results.csv", views.results_download, name="results_download"),
+    path("housing/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("housing/<str:code>/announcement.pdf", views.announcement_pdf, name="announcement_pdf"),
     path("housing/<str:code>/register/", views.register, name="register"),
 ]

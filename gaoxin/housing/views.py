@@ -20,7 +20,7 @@ from gaoxin.common.errors import GaoxinError
 from gaoxin.common.viewguards import require_rule
 from gaoxin.registry.identifiers import mask_id_number, mask_name
 
-from . import access, selectors, services
+from . import access, documents, selectors, services
 from .choices import BatchStatus, Channel, Relation
 from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
 from .models import Objection, Override, SaleBatch
@@ -567,4 +567,25 @@ def results_download(request: HttpRequest, code: str) -> HttpResponse:
     batch, draw = _published_draw(code)
     response = HttpResponse(services.results_csv(draw), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.csv"'
+    return response
+
+
+@require_GET
+def announcement_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """摇号结果公告 (PDF): winners per round, the waitlist, the draw's values, how to verify."""
+    batch, draw = _published_draw(code)
+    response = HttpResponse(documents.announcement_pdf(batch, draw), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-announcement.pdf"'
+    return response
+
+
+@require_GET
+def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """Every roster entry's result as a spreadsheet (names masked, nothing evaluates)."""
+    batch, draw = _published_draw(code)
+    response = HttpResponse(
+        documents.results_xlsx(batch, draw),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.xlsx"'
     return response

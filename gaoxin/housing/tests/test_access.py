@@ -44,7 +44,13 @@ POST_ONLY = {
     "housing:draw_action",  # notary reveals, zone administrator runs: test_draw.py
 }
 # Public once drawn (404 before): test_draw.test_public_pages_serve_files_that_verify.
-DRAWN_PUBLIC = {"housing:results", "housing:protocol_download", "housing:results_download"}
+DRAWN_PUBLIC = {
+    "housing:results",
+    "housing:protocol_download",
+    "housing:results_download",
+    "housing:results_xlsx",
+    "housing:announcement_pdf",
+}
 
 
 @pytest.fixture

@@ -1,0 +1,247 @@
+"""The draw's published documents: the results announcement (摇号结果公告, PDF) and every roster
+entry's result (XLSX). Both are public once the batch is drawn, with applicants' names masked.
+
+The announcement is an official notice in Chinese, written here in Chinese rather than through
+the UI's translations: its bytes depend only on the draw's data (not on the reader's language),
+so anyone can rebuild it and compare. Reads go through selectors, a constant number of queries
+whatever the batch's size (a join gives the names); only winners and the waitlist are listed in
+the PDF, and rows are streamed with `.iterator()`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import xlsxwriter
+from django.utils import timezone
+
+from gaoxin.common import pdf
+from gaoxin.common.xlsx import SafeRows
+from gaoxin.registry.identifiers import mask_name
+
+from . import selectors
+from .models import Draw, SaleBatch
+
+CHUNK = 5000
+POOL_NAMES = {"first_home": "刚需家庭", "key_industry": "园区重点产业职工", "general": "普通"}
+OUTCOMES = {"won": "中签", "lost": "未中签"}
+
+
+def pool_name(code: str) -> str:
+    return POOL_NAMES.get(code, code)
+
+
+def pools_text(pools: str) -> str:
+    """`first_home;general` → `刚需家庭、普通`."""
+    return "、".join(pool_name(p) for p in pools.split(";") if p)
+
+
+def quota_text(quota: str) -> str:
+    return "其余房源" if quota == "remainder" else quota
+
+
+def _when(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M") if value else "—"
+
+
+def _masked(name: str | None) -> str:
+    return mask_name(name) if name else "—"
+
+
+def announcement_pdf(batch: SaleBatch, draw: Draw) -> bytes:
+    """摇号结果公告: the batch, the draw's public values and digests, the winners of each
+    round, the waitlist and how to verify."""
+    protocol = json.loads(draw.protocol)
+    entropy = protocol.get("entropy", {})
+    summary = protocol.get("summary", {})
+    roster = protocol.get("roster", {})
+    project = batch.project
+    title = f"{project.name} {batch.name} 摇号结果公告"
+    doc = pdf.Document(
+        title=title,
+        subject=f"{batch.code} 摇号结果公告",
+        footer=f"{batch.code} · 协议摘要 {draw.protocol_digest}",
+    )
+    doc.title(title, f"批次编号 {batch.code} · 摇号时间 {_when(draw.created_at)}（北京时间）")
+    doc.paragraph(
+        f"{project.name}{batch.name}职住平衡住房登记摇号已于{_when(draw.created_at)}完成。"
+        "摇号使用事先公布的规则和随机源，并由公证员揭示事先承诺的密钥；任何人均可用本公告列出的"
+        "公开文件和 fairdraw 工具重新计算全部结果。现将中签名单和候补名单公告如下"
+        "（申请人姓名部分隐去；每户的结果可在结果页面按登记号查询）。"
+    )
+
+    doc.heading("一、项目与批次")
+    facts: list[tuple[str, object]] = [
+        ("项目名称", project.name),
+        ("项目地址", project.address),
+        ("开发企业", project.sales_office.name),
+    ]
+    if project.presale_permit:
+        facts.append(("预售许可证号", project.presale_permit))
+    facts += [
+        ("批次", f"{batch.name}（{batch.code}）"),
+        (
+            "登记时间",
+            f"{_when(batch.registration_opens_at)} 至 {_when(batch.registration_closes_at)}",
+        ),
+        ("房源套数", protocol.get("config", {}).get("units", "—")),
+        ("入围家庭（名册条目）", roster.get("size", "—")),
+        ("候补名额", protocol.get("config", {}).get("waitlist_length", "—")),
+    ]
+    doc.key_values(facts)
+
+    doc.heading("二、摇号过程与公开数值")
+    values: list[tuple[str, object]] = [("摇号时间", f"{_when(draw.created_at)}（北京时间）")]
+    for i, source in enumerate(entropy.get("sources", []), start=1):
+        values.append(
+            (
+                f"随机源 {i}",
+                f"{source.get('name', '')}（事先声明：{source.get('declared', '')}）"
+                f"取值：{source.get('value', '')}",
+            )
+        )
+    values += [
+        ("公证密钥承诺", pdf.Code(entropy.get("notary_commitment") or "—")),
+        ("公证员揭示的密钥", entropy.get("notary_secret") or "—"),
+        ("随机种子", pdf.Code(draw.seed)),
+        ("名册默克尔根", pdf.Code(roster.get("root", "—"))),
+        ("名册条目数", roster.get("size", "—")),
+        ("结果文件摘要", pdf.Code(protocol.get("results", {}).get("digest", "—"))),
+        ("协议摘要", pdf.Code(draw.protocol_digest)),
+    ]
+    doc.key_values(values)
+
+    doc.heading("三、各轮摇号结果")
+    rounds = summary.get("rounds", [])
+    doc.table(
+        ["轮次", "资格池", "配额", "名额", "参加户数", "中签户数"],
+        (
+            [
+                f"{n}. {pool_name(r.get('name', ''))}",
+                pool_name(r.get("pool", "")),
+                quota_text(r.get("quota", "")),
+                r.get("seats", ""),
+                r.get("participants", ""),
+                r.get("winners", ""),
+            ]
+            for n, r in enumerate(rounds, start=1)
+        ),
+        widths=[40, 36, 22, 22, 27, 27],
+        align="llrrrr",
+    )
+    doc.paragraph(
+        f"合计中签 {summary.get('allocated', '—')} 户，未分配房源 {summary.get('unfilled', '—')}"
+        f" 套，候补 {summary.get('waitlisted', '—')} 户。"
+        "各轮按事先公布的先后顺序进行，在前一轮中签者不再参加后面的轮次。"
+    )
+
+    doc.heading("四、中签名单")
+    doc.paragraph("轮内排名为该轮的摇号顺序；选房顺序号为全部中签家庭选房的先后顺序。")
+    for n, r in enumerate(rounds, start=1):
+        name = r.get("name", "")
+        doc.heading(f"第 {n} 轮：{pool_name(name)}（中签 {r.get('winners', 0)} 户）", level=2)
+        doc.table(
+            ["轮内排名", "登记号", "申请人", "资格池", "选房顺序号"],
+            (
+                [row.rank, row.number, _masked(row.name), pools_text(row.pools), row.choice]
+                for row in selectors.draw_winners(draw, name).iterator(chunk_size=CHUNK)
+            ),
+            widths=[22, 42, 30, 55, 25],
+            align="rlllr",
+        )
+
+    doc.heading("五、候补名单")
+    doc.paragraph("中签家庭放弃选房或不符合购房条件时，按候补顺序号依次递补。")
+    doc.table(
+        ["候补顺序号", "登记号", "申请人", "资格池"],
+        (
+            [row.waitlist, row.number, _masked(row.name), pools_text(row.pools)]
+            for row in selectors.draw_waitlist(draw).iterator(chunk_size=CHUNK)
+        ),
+        widths=[25, 45, 30, 74],
+        align="rlll",
+    )
+
+    doc.heading("六、如何核验")
+    code = batch.code
+    doc.paragraph(
+        f"在结果页面（/housing/{code}/results/）下载 {code}-protocol.json（摇号协议）、"
+        f"{code}-roster.csv（冻结名册）和 {code}-results.csv（全部结果），安装 fairdraw 后运行："
+    )
+    doc.code(f"fairdraw verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv")
+    doc.paragraph(
+        "该命令检查名册的默克尔根、随机源取值与公证密钥、随机种子，重新计算每一户的结果，"
+        "并与公布的结果文件逐行比对。申请人可用登记回执上的盐值核对自己的名册条目："
+    )
+    doc.code(
+        f"fairdraw prove {code}-roster.csv <登记号> --out proof.json\n"
+        f"fairdraw check-proof proof.json --root {roster.get('root', '<默克尔根>')}"
+    )
+    doc.paragraph("本公告由系统根据摇号数据生成；同样的数据生成的文件逐字节相同。")
+    return doc.build()
+
+
+RESULT_HEADER = [
+    "登记号",
+    "申请人",
+    "资格池",
+    "决定轮次",
+    "轮内排名",
+    "结果",
+    "候补顺序号",
+    "选房顺序号",
+]
+
+
+def results_xlsx(batch: SaleBatch, draw: Draw) -> bytes:
+    """Every roster entry's result (names masked), in registration-number order, written in
+    xlsxwriter's constant_memory mode; a second sheet says what the file is."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    workbook.set_properties(
+        {
+            "title": f"{batch.code} 摇号结果",
+            "company": "高新区管委会",
+            "created": timezone.localtime(draw.created_at).replace(tzinfo=None),
+        }
+    )
+    sheet = workbook.add_worksheet("摇号结果")
+    sheet.freeze_panes(1, 0)
+    for col, width in enumerate([16, 10, 22, 16, 9, 8, 11, 11]):
+        sheet.set_column(col, col, width)
+    rows = SafeRows(workbook, sheet)
+    rows.header(RESULT_HEADER)
+    for row in selectors.draw_results_all(draw).iterator(chunk_size=CHUNK):
+        rows.write(
+            [
+                row.number,
+                _masked(row.name),
+                pools_text(row.pools),
+                pool_name(row.round),
+                row.rank,
+                OUTCOMES.get(row.outcome, row.outcome),
+                row.waitlist,
+                row.choice,
+            ]
+        )
+    count = rows.row - 1
+    about = workbook.add_worksheet("说明")
+    about.set_column(0, 0, 16)
+    about.set_column(1, 1, 70)
+    info = SafeRows(workbook, about)
+    protocol = json.loads(draw.protocol)
+    for label, value in [
+        ("项目", batch.project.name),
+        ("批次", f"{batch.name}（{batch.code}）"),
+        ("摇号时间", draw.created_at),
+        ("名册条目数", count),
+        ("名册默克尔根", protocol.get("roster", {}).get("root", "")),
+        ("随机种子", draw.seed),
+        ("协议摘要", draw.protocol_digest),
+        ("说明", "申请人姓名部分隐去。核验方法见摇号结果公告（PDF）及结果页面。"),
+    ]:
+        info.write([label, value])
+    workbook.close()
+    return out.getvalue()

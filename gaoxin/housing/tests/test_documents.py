@@ -1,0 +1,183 @@
+"""The draw's public documents: the announcement PDF (read back by OCR from a rendered page and
+by text extraction) and the XLSX of every entry's result (read back with calamine)."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import zipfile
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+import pytest
+from python_calamine import CalamineWorkbook
+
+from gaoxin.common import pdf
+from gaoxin.housing import services
+from gaoxin.housing.models import ApplicationMember, DrawResult, SaleBatch
+from gaoxin.registry.identifiers import mask_name
+from gaoxin.testing.ocr import ocr
+
+from .test_draw import SECRET, VALUES, frozen_batch
+
+pytestmark = pytest.mark.django_db
+
+RARE = "堃"  # U+5803: a name character outside GB 2312, so outside the shipped font
+NAMES = ["张三丰", "李四", "欧阳明月", "司马相如"]
+
+
+def drawn_batch(make_user) -> SaleBatch:
+    """A drawn batch whose applicants have varied names (set after the draw, as the draw does
+    not depend on them): the first winner's has a character outside the font, the next two
+    winners' and one unlisted household's look like formulas."""
+    batch = frozen_batch(make_user)
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    batch.refresh_from_db()
+    results = DrawResult.objects.filter(draw=batch.draw)
+    winners = list(results.filter(outcome="won").order_by("number"))
+    unlisted = results.filter(outcome="lost", waitlist__isnull=True).order_by("number")[0]
+    special = {
+        winners[0].application_id: "王小" + RARE,
+        winners[1].application_id: "=1+1",
+        winners[2].application_id: "@SUM(A1)",
+        unlisted.application_id: "-2+3",
+    }
+    members = ApplicationMember.objects.filter(batch=batch, relation="applicant")
+    for n, member in enumerate(members.order_by("application__number")):
+        name = special.get(member.application_id, NAMES[n % len(NAMES)])
+        ApplicationMember.objects.filter(pk=member.pk).update(name=name)
+    return batch
+
+
+def applicant_name(number: str) -> str:
+    return ApplicationMember.objects.get(application__number=number, relation="applicant").name
+
+
+def pdf_text(data: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(data)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+
+
+def embedded_fonts(data: bytes) -> set[tuple[str, bool]]:
+    """(base font name, embedded?) of every text object's font, as pdfium sees them."""
+    document = pypdfium2.PdfDocument(data)
+    fonts = set()
+    for i in range(len(document)):
+        for obj in document[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+            font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+            buffer = ctypes.create_string_buffer(200)
+            pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 200)
+            fonts.add((buffer.value.decode(), bool(pdfium_c.FPDFFont_GetIsEmbedded(font))))
+    return fonts
+
+
+def test_documents_are_public_only_once_drawn(make_user, client):
+    batch = frozen_batch(make_user)
+    for name in ("announcement.pdf", "results.xlsx"):
+        assert client.get(f"/housing/{batch.code}/{name}").status_code == 404
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    for name in ("announcement.pdf", "results.xlsx"):
+        response = client.get(f"/housing/{batch.code}/{name}")
+        assert response.status_code == 200
+        assert f'filename="{batch.code}-' in response["Content-Disposition"]
+    page = client.get(f"/housing/{batch.code}/results/").content.decode()
+    assert f"/housing/{batch.code}/announcement.pdf" in page
+    assert f"/housing/{batch.code}/results.xlsx" in page
+
+
+def test_the_announcement_reads_as_chinese_on_a_rendered_page(make_user, client, tmp_path):
+    batch = drawn_batch(make_user)
+    response = client.get(f"/housing/{batch.code}/announcement.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    page = pypdfium2.PdfDocument(response.content)[0]
+    image = tmp_path / "page1.png"
+    page.render(scale=3).to_pil().convert("L").save(image)
+    seen = ocr(image)
+    # OCR is not exact: a few robust phrases of the title and the first sections.
+    assert "摇号结果公告" in seen, seen
+    assert "项目与批次" in seen, seen
+    assert "公证" in seen and "随机" in seen, seen
+
+
+def test_the_announcement_lists_winners_and_waitlist_with_masked_names(make_user, client):
+    batch = drawn_batch(make_user)
+    data = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    pages = pdf_text(data)
+    text = "\n".join(pages)
+    assert f"{batch.project.name} {batch.name} 摇号结果公告" in text
+    assert f"第 1 页 / 共 {len(pages)} 页" in pages[0]
+    draw = batch.draw
+    assert draw.protocol_digest in text and draw.seed in text and batch.roster.root in text
+    assert SECRET in text  # the notary's revealed secret
+    listed = DrawResult.objects.filter(draw=draw, outcome="won") | DrawResult.objects.filter(
+        draw=draw, waitlist__isnull=False
+    )
+    assert listed.count() == 20  # 10 units, a waitlist as long
+    for result in listed:
+        line = re.search(rf"^.*{result.number}.*$", text, re.MULTILINE)
+        assert line, result.number
+        name = applicant_name(result.number)
+        if RARE not in name:
+            assert mask_name(name) in line.group(0)
+        assert name not in text or len(name) < 2  # never the full name
+    unlisted = DrawResult.objects.filter(draw=draw, outcome="lost", waitlist__isnull=True)
+    assert unlisted.exists()
+    for result in unlisted:
+        assert result.number not in text  # only winners and the waitlist are listed
+    assert f"fairdraw verify {batch.code}-protocol.json" in text
+
+
+def test_the_announcement_embeds_a_font_subset_and_shows_missing_characters(make_user, client):
+    assert ord(RARE) not in pdf.charset()  # the premise: the shipped font lacks it
+    batch = drawn_batch(make_user)
+    data = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    # Every piece of text is in the embedded CJK font, or ASCII in Courier (no stand-in font
+    # such as ZapfDingbats drawing boxes for characters Courier lacks).
+    fonts = embedded_fonts(data)
+    assert fonts == {
+        ("NotoSansCJKsc-Regular", True),
+        ("NotoSansCJKsc-Bold", True),
+        ("Courier", False),
+    }, fonts
+    subsets = set(re.findall(rb"/BaseFont /[A-Z]{6}\+(NotoSansCJKsc-\w+)", data))
+    assert subsets == {b"NotoSansCJKsc-Regular", b"NotoSansCJKsc-Bold"}  # embedded as subsets
+    assert data.count(b"/FontFile2") >= 2
+    # The winner whose name has the missing character: shown as its code point, not dropped.
+    text = "\n".join(pdf_text(data))
+    assert text.count("王*〔U+5803〕") == 1
+
+
+def test_the_same_draw_gives_the_same_pdf_bytes(make_user, client):
+    batch = drawn_batch(make_user)
+    first = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    second = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    assert first == second
+
+
+def test_the_xlsx_has_every_entry_and_nothing_evaluates(make_user, client):
+    batch = drawn_batch(make_user)
+    response = client.get(f"/housing/{batch.code}/results.xlsx")
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_name("摇号结果").to_python()
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["登记号", "申请人"]
+    assert len(body) == batch.roster.size == 30
+    by_number = {row[0]: row for row in body}
+    for result in DrawResult.objects.filter(draw=batch.draw):
+        row = by_number[result.number]
+        assert row[1] == mask_name(applicant_name(result.number))
+        assert row[4] == result.rank  # a number, not text
+        assert row[5] == ("中签" if result.outcome == "won" else "未中签")
+        assert row[6] == (result.waitlist if result.waitlist is not None else "")
+        assert row[7] == (result.choice if result.choice is not None else "")
+    formula_like = {row[1] for row in body if str(row[1]).startswith(("=", "@", "-"))}
+    assert formula_like == {"=**1", "@******)", "-**3"}  # as text, not evaluated
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    assert 'quotePrefix="1"' in styles
