@@ -11,6 +11,8 @@ import zipfile
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from gaoxin.common import pdf
@@ -181,3 +183,13 @@ def test_the_xlsx_has_every_entry_and_nothing_evaluates(make_user, client):
         styles = archive.read("xl/styles.xml").decode()
     assert "<f>" not in sheet  # no formula anywhere
     assert 'quotePrefix="1"' in styles
+
+
+def test_documents_read_in_a_few_queries_whatever_the_rows(make_user, client):
+    batch = drawn_batch(make_user)
+    for name, rows in (("announcement.pdf", 20), ("results.xlsx", 30)):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/housing/{batch.code}/{name}").status_code == 200
+        # The batch, its draw, the sales office, then one query per listing (three rounds and
+        # the waitlist, or every entry): names come by a join, never a query per row.
+        assert len(queries) <= 8 < rows, [q["sql"] for q in queries]
