@@ -199,8 +199,8 @@ _ALIGN = {"l": "LEFT", "r": "RIGHT", "c": "CENTER"}
 
 class _PagedRows(Flowable):
     """A table of one-line rows that splits page by page in O(rows) overall, the header row
-    repeated on each page, drawn straight on the canvas (a reportlab Table per page costs
-    several times as much). Pieces index the shared `rows` list: nothing is copied."""
+    repeated on each page, drawn straight on the canvas (one text object per page). Pieces
+    index the shared `rows` list: nothing is copied."""
 
     font_size = 9
     padding = 3
