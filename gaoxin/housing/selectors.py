@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
 
-from .choices import ApplicationStatus, BatchStatus
-from .models import Application, Eligibility, Objection, Override, SaleBatch
+from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
+from .models import (
+    Application,
+    ApplicationMember,
+    ChoiceTurn,
+    Eligibility,
+    Objection,
+    Override,
+    SaleBatch,
+)
 
 PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
 
@@ -142,3 +150,40 @@ def objections_of_batch(batch: SaleBatch) -> QuerySet[Any]:
         .select_related("application", "answered_by")
         .order_by("answered_at", "pk")
     )
+
+
+# -- unit choice and the closing report --------------------------------------------------------
+
+
+def _with_applicant(turns: QuerySet[ChoiceTurn]) -> QuerySet[ChoiceTurn]:
+    applicants = ApplicationMember.objects.filter(relation=Relation.APPLICANT)
+    return turns.select_related("application", "unit").prefetch_related(
+        Prefetch("application__members", queryset=applicants, to_attr="applicants")
+    )
+
+
+def choice_board(batch: SaleBatch, *, upcoming: int = 20, recent: int = 30) -> dict[str, Any]:
+    """What the sales office's unit-choice page shows: the next places in the queue, the
+    households that chose and have not signed yet, the latest decisions, and counts."""
+    turns = ChoiceTurn.objects.filter(batch=batch)
+    return {
+        "upcoming": list(
+            _with_applicant(turns.filter(status=TurnStatus.WAITING).order_by("position"))[:upcoming]
+        ),
+        "pending": list(
+            _with_applicant(turns.filter(status=TurnStatus.CHOSEN).order_by("position"))
+        ),
+        "recent": list(
+            _with_applicant(
+                turns.exclude(status__in=[TurnStatus.WAITING, TurnStatus.NOT_CALLED]).order_by(
+                    "-decided_at", "-position"
+                )
+            )[:recent]
+        ),
+        "counts": dict(turns.values_list("status").annotate(n=Count("pk"))),
+        "available": list(batch.units.filter(status=UnitStatus.AVAILABLE)),
+    }
+
+
+def turn_of(application: Application) -> ChoiceTurn | None:
+    return ChoiceTurn.objects.select_related("unit").filter(application=application).first()
