@@ -55,11 +55,11 @@ def _sell(batch: SaleBatch, desk: User | None) -> None:
     does not come, one chooses but does not sign; the waitlist fills those units in order.
     Then the sale closes and its report is computed."""
     services.unit_choice_start(actor=None, batch=batch)
-    outcomes = {3: "declined", 7: "no_show"}
+    outcomes: dict[int, services.TurnOutcome] = {3: "declined", 7: "no_show"}
     forfeit_at = 5
     while (turn := services.current_turn(batch)) is not None:
         number = turn.application.number
-        outcome = outcomes.get(turn.position, "chosen")
+        outcome: services.TurnOutcome = outcomes.get(turn.position, "chosen")
         unit = batch.units.filter(status=UnitStatus.AVAILABLE).order_by("building", "room").first()
         services.turn_record(actor=desk, batch=batch, number=number, outcome=outcome, unit=unit)
         if outcome != "chosen":
