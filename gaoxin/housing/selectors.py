@@ -9,12 +9,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
+from gaoxin.registry.identifiers import mask_name
 
 from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
 from .models import (
     Application,
     ApplicationMember,
     ChoiceTurn,
+    Draw,
+    DrawResult,
     Eligibility,
     Objection,
     Override,
@@ -187,3 +190,19 @@ def choice_board(batch: SaleBatch, *, upcoming: int = 20, recent: int = 30) -> d
 
 def turn_of(application: Application) -> ChoiceTurn | None:
     return ChoiceTurn.objects.select_related("unit").filter(application=application).first()
+
+
+def result_lookup(draw: Draw, number: str) -> DrawResult | None:
+    """One public result by registration number, with the applicant's masked name as
+    `masked_name` (the public page never shows a full name)."""
+    found = draw.results.filter(number=number).first()
+    if found is not None:
+        name = (
+            ApplicationMember.objects.filter(
+                application_id=found.application_id, relation=Relation.APPLICANT
+            )
+            .values_list("name", flat=True)
+            .first()
+        )
+        found.masked_name = mask_name(name) if name else "—"  # type: ignore[attr-defined]
+    return found

@@ -535,9 +535,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     """Public results: search by registration number (names masked), downloads, how to verify."""
     batch, draw = _published_draw(code)
     number = request.GET.get("number", "").strip().upper()[:32]
-    found = None
-    if number:
-        found = draw.results.filter(number=number).first()
+    found = selectors.result_lookup(draw, number) if number else None
     summary = draw.results.filter(outcome="won").values("round").annotate(n=Count("pk"))
     return render(
         request,
