@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .config import DrawConfig, default_config, reorder
@@ -123,35 +123,54 @@ def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
     return expected
 
 
+Sampler = Callable[[Sequence[int], int], Sequence[int]]
+
+
+def stdlib_sampler(rng: random.Random) -> Sampler:
+    """Draw ``s`` without replacement from groups of ``counts``: how many from each group."""
+
+    def sample(counts: Sequence[int], s: int) -> list[int]:
+        taken = [0] * len(counts)
+        bounds = list(itertools.accumulate(counts))
+        for pick in rng.sample(range(bounds[-1] if bounds else 0), s):
+            taken[next(idx for idx, b in enumerate(bounds) if pick < b)] += 1
+        return taken
+
+    return sample
+
+
+def trial(config: DrawConfig, sizes: Sequence[int], sample: Sampler) -> list[int]:
+    """Winners per group in one random draw under ``config``'s seat rules. ``sample`` draws
+    without replacement (a multivariate hypergeometric sample); callers with NumPy pass its
+    sampler, which is much faster for large rosters."""
+    counts = list(sizes)
+    wins = [0] * len(GROUPS)
+    allocated = 0
+    for r in range(len(config.rounds)):
+        elig = _eligible(config, r)
+        pool = [counts[g] for g in elig]
+        s = min(config.seats(r, allocated), sum(pool))
+        for g, x in zip(elig, sample(pool, s), strict=True):
+            counts[g] -= x
+            wins[g] += x
+        allocated += s
+    rem = config.remainder_index
+    if rem is not None and allocated < config.units:
+        for g, x in enumerate(sample(counts, min(sum(counts), config.units - allocated))):
+            counts[g] -= x
+            wins[g] += x
+    return wins
+
+
 def monte_carlo(
     config: DrawConfig, sizes: Sequence[int], trials: int, rng: random.Random
 ) -> tuple[list[float], list[float]]:
     """Expected winners per group and their standard errors by simulation."""
     sums = [0.0] * len(GROUPS)
     squares = [0.0] * len(GROUPS)
-    rem = config.remainder_index
+    sample = stdlib_sampler(rng)
     for _ in range(trials):
-        counts = list(sizes)
-        wins = [0] * len(GROUPS)
-        allocated = 0
-        for r in range(len(config.rounds)):
-            elig = _eligible(config, r)
-            pool = [counts[g] for g in elig]
-            total = sum(pool)
-            s = min(config.seats(r, allocated), total)
-            bounds = list(itertools.accumulate(pool))
-            for pick in rng.sample(range(total), s):
-                k = next(idx for idx, b in enumerate(bounds) if pick < b)
-                counts[elig[k]] -= 1
-                wins[elig[k]] += 1
-            allocated += s
-        if rem is not None and allocated < config.units:
-            total = sum(counts)
-            bounds = list(itertools.accumulate(counts))
-            for pick in rng.sample(range(total), min(total, config.units - allocated)):
-                k = next(idx for idx, b in enumerate(bounds) if pick < b)
-                counts[k] -= 1
-                wins[k] += 1
+        wins = trial(config, sizes, sample)
         for g in range(len(GROUPS)):
             sums[g] += wins[g]
             squares[g] += wins[g] * wins[g]

@@ -114,3 +114,16 @@ def can_run_draw(user: Any, batch: SaleBatch) -> bool:
     if not _active(user):
         return False
     return roles.has_role(user, roles.ZONE_ADMIN)
+
+
+def can_start_unit_choice(user: Any, batch: SaleBatch) -> bool:
+    """Open unit choice after the draw, and close the sale with its report: zone administrators."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.ZONE_ADMIN)
+
+
+def can_record_unit_choice(user: Any, batch: SaleBatch) -> bool:
+    """Record each turn (chose / declined / did not come) and each contract: the project's own
+    sales office, and zone administrators."""
+    return can_manage_project(user, batch.project)

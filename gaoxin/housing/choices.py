@@ -52,3 +52,20 @@ class ReviewStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class TurnStatus(models.TextChoices):
+    """One place in the unit-choice queue (选房): a winner's, or a waitlisted household's."""
+
+    WAITING = "waiting", _("Waiting")
+    CHOSEN = "chosen", _("Chose a unit")
+    DECLINED = "declined", _("Declined")
+    NO_SHOW = "no_show", _("Did not come")
+    CONTRACTED = "contracted", _("Contract signed")
+    FORFEITED = "forfeited", _("Did not sign")
+    NOT_CALLED = "not_called", _("Not called (no unit left)")
+
+
+class TurnSource(models.TextChoices):
+    WINNER = "winner", _("Winner")
+    WAITLIST = "waitlist", _("Waitlist (候补)")

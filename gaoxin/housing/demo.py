@@ -17,7 +17,7 @@ from gaoxin.registry.identifiers import make_id_number
 from gaoxin.registry.models import Person, PurchaseQualification
 
 from . import services
-from .choices import Channel, Relation
+from .choices import Channel, Relation, UnitStatus
 from .models import SaleBatch
 from .registration import MemberIn
 from .review import run_review
@@ -50,6 +50,33 @@ def _adults() -> list[Person]:
     return sorted(adults, key=lambda p: (p.pk not in qualified, p.pk))
 
 
+def _sell(batch: SaleBatch, desk: User | None) -> None:
+    """Unit choice as it goes on a real day: most winners choose and sign, one declines, one
+    does not come, one chooses but does not sign; the waitlist fills those units in order.
+    Then the sale closes and its report is computed."""
+    services.unit_choice_start(actor=None, batch=batch)
+    outcomes: dict[int, services.TurnOutcome] = {3: "declined", 7: "no_show"}
+    forfeit_at = 5
+    while (turn := services.current_turn(batch)) is not None:
+        number = turn.application.number
+        outcome: services.TurnOutcome = outcomes.get(turn.position, "chosen")
+        unit = batch.units.filter(status=UnitStatus.AVAILABLE).order_by("building", "room").first()
+        services.turn_record(actor=desk, batch=batch, number=number, outcome=outcome, unit=unit)
+        if outcome != "chosen":
+            continue
+        if turn.position == forfeit_at:
+            services.contract_forfeit(actor=desk, batch=batch, number=number)
+            continue
+        services.contract_record(
+            actor=desk,
+            batch=batch,
+            number=number,
+            contract_number=f"{batch.code}-HT-{turn.position:03d}",
+            signed_on=timezone.localdate(),
+        )
+    services.batch_close(actor=None, batch=batch)
+
+
 @transaction.atomic
 def load_demo_sales() -> list[str]:
     if SaleBatch.objects.exists():
@@ -78,7 +105,7 @@ def load_demo_sales() -> list[str]:
     lines = []
     notary = User.objects.filter(username="notary").first()
     stages = (
-        ("GX26A", "第一批次", 12, "drawn"),
+        ("GX26A", "第一批次", 12, "closed"),
         ("GX26B", "第二批次", 24, "frozen"),
         ("GX26C", "第三批次", 24, "notice"),
         ("GX26D", "第四批次", 36, "review"),
@@ -108,7 +135,9 @@ def load_demo_sales() -> list[str]:
             lines.append(f"{code}: draft / 草稿")
             continue
         services.batch_publish(actor=None, batch=batch)
-        applicants = people[index::5][:60]  # interleaved: every batch gets qualified people
+        # The closed batch is oversubscribed like a real one (qualified people first); the
+        # others interleave so every batch gets some qualified people.
+        applicants = people[:90] if stage == "closed" else people[index::5][:60]
         for person in applicants:
             key_share = 0.9 if person.pk in key_workers else 0.1
             pools = [
@@ -132,16 +161,17 @@ def load_demo_sales() -> list[str]:
             services.batch_close_registration(actor=None, batch=batch)
             review = services.review_start(actor=None, batch=batch, enqueue=False)
             run_review(review.pk)
-        if stage in {"notice", "frozen", "drawn"}:
+        if stage in {"notice", "frozen", "closed"}:
             services.notice_start(actor=None, batch=batch, ends_at=now + timedelta(days=5))
-        if stage in {"frozen", "drawn"}:
+        if stage in {"frozen", "closed"}:
             SaleBatch.objects.filter(pk=batch.pk).update(notice_ends_at=now - timedelta(hours=1))
             batch.refresh_from_db()
             roster = services.roster_freeze(actor=None, batch=batch)
-        if stage == "drawn" and notary is not None:
+        if stage == "closed" and notary is not None:
             services.roster_confirm(actor=notary, batch=batch, size=roster.size, root=roster.root)
             services.draw_reveal(actor=notary, batch=batch, secret=DEMO_NOTARY_SECRET)
             services.draw_execute(actor=None, batch=batch, values=["338712", "4 0 7"])
+            _sell(batch, developer)
         lines.append(f"{code}: {stage}, {units} units, {len(applicants)} applications")
     applicant = User.objects.filter(username="applicant").first()
     if applicant is not None:

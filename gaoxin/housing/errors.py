@@ -213,3 +213,46 @@ VALUES_INVALID = ErrorCode(
     "The public values are not valid: {detail}",
     422,
 )
+NOT_YOUR_TURN = ErrorCode(
+    "housing.not_your_turn",
+    "现在轮到选房顺序第 {position} 位（{number}），不是 {asked}。",
+    "It is the turn of queue position {position} ({number}), not {asked}.",
+    409,
+)
+NO_TURN_LEFT = ErrorCode(
+    "housing.no_turn_left",
+    "已没有可选房源或等候选房的家庭。",
+    "No unit is left to choose, or nobody is waiting.",
+    409,
+)
+UNIT_NOT_AVAILABLE = ErrorCode(
+    "housing.unit_not_available",
+    "房源 {unit} 不可选（不属于本批次或已被选）。",
+    "Unit {unit} cannot be chosen (not in this batch, or already taken).",
+    409,
+)
+UNIT_REQUIRED = ErrorCode("housing.unit_required", "请选择房源。", "Choose a unit.", 422)
+TURN_NOT_CHOSEN = ErrorCode(
+    "housing.turn_not_chosen",
+    "{number} 当前状态为“{status}”，只有已选房的家庭才能签约或放弃签约。",
+    "{number} is “{status}”: only a household that chose a unit can sign or forfeit.",
+    409,
+)
+CONTRACT_NUMBER_REQUIRED = ErrorCode(
+    "housing.contract_number_required",
+    "请填写合同编号（最多 64 个字符）。",
+    "Enter the contract number (at most 64 characters).",
+    422,
+)
+CONTRACT_NUMBER_TAKEN = ErrorCode(
+    "housing.contract_number_taken",
+    "合同编号 {contract} 已在本批次使用。",
+    "Contract number {contract} is already used in this batch.",
+    409,
+)
+CONTRACTS_PENDING = ErrorCode(
+    "housing.contracts_pending",
+    "还有 {count} 户已选房但未签约（或放弃签约），不能结束选房。",
+    "{count} households chose a unit but have not signed (or forfeited): unit choice cannot close.",
+    409,
+)

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import BaseModel
 
-from .choices import ApplicationStatus, BatchStatus, Channel, Relation, UnitStatus
+from .choices import (
+    ApplicationStatus,
+    BatchStatus,
+    Channel,
+    Relation,
+    TurnSource,
+    TurnStatus,
+    UnitStatus,
+)
 
 
 class SalesOffice(BaseModel):
@@ -364,3 +372,57 @@ class DrawResult(models.Model):
             f"{self.number},{self.pools},{self.identity_commitment},{self.round},{self.rank},"
             f"{self.outcome},{self.key},{waitlist},{choice}"
         )
+
+
+class ChoiceTurn(BaseModel):
+    """A place in the unit-choice queue (选房): the winners in unit-choice order (选房顺序号),
+    then the waitlisted households in waitlist order (候补), called only while units remain.
+    The sales office records what happened at each turn, then the contract."""
+
+    batch = models.ForeignKey(SaleBatch, on_delete=models.PROTECT, related_name="turns")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="turn")
+    position = models.PositiveIntegerField(_("queue position"))
+    source = models.CharField(max_length=8, choices=TurnSource.choices)
+    round = models.CharField(_("round won"), max_length=40, blank=True)
+    status = models.CharField(
+        max_length=12, choices=TurnStatus.choices, default=TurnStatus.WAITING, db_index=True
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="turns"
+    )
+    contract_number = models.CharField(_("contract number"), max_length=64, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="housing_turn_position"),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(status__in=["chosen", "contracted"]),
+                name="housing_unit_taken_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"turn {self.position} of {self.batch_id} ({self.status})"
+
+
+class ClosingReport(BaseModel):
+    """The batch's closing report, computed once when unit choice closes and never changed:
+    `data` holds every figure and test result the page and the PDF show; `digest` is the
+    SHA-256 of its canonical JSON (printed on both)."""
+
+    batch = models.OneToOneField(SaleBatch, on_delete=models.PROTECT, related_name="report")
+    data = models.JSONField()
+    digest = models.CharField(max_length=64)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"closing report {self.digest[:12]}…"

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
+from gaoxin.registry.identifiers import mask_name
 
-from .choices import ApplicationStatus, BatchStatus, Relation
-from .models import Application, Draw, DrawResult, Eligibility, Objection, Override, SaleBatch
+from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
+from .models import (
+    Application,
+    ApplicationMember,
+    ChoiceTurn,
+    Draw,
+    DrawResult,
+    Eligibility,
+    Objection,
+    Override,
+    SaleBatch,
+)
 
 PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
 
@@ -174,3 +185,56 @@ def draw_winners(draw: Draw, round_name: str) -> QuerySet[Any]:
 def draw_waitlist(draw: Draw) -> QuerySet[Any]:
     """The waitlist (候补) in order."""
     return _results_named(draw).filter(waitlist__isnull=False).order_by("waitlist")
+
+
+# -- unit choice and the closing report --------------------------------------------------------
+
+
+def _with_applicant(turns: QuerySet[ChoiceTurn]) -> QuerySet[ChoiceTurn]:
+    applicants = ApplicationMember.objects.filter(relation=Relation.APPLICANT)
+    return turns.select_related("application", "unit").prefetch_related(
+        Prefetch("application__members", queryset=applicants, to_attr="applicants")
+    )
+
+
+def choice_board(batch: SaleBatch, *, upcoming: int = 20, recent: int = 30) -> dict[str, Any]:
+    """What the sales office's unit-choice page shows: the next places in the queue, the
+    households that chose and have not signed yet, the latest decisions, and counts."""
+    turns = ChoiceTurn.objects.filter(batch=batch)
+    return {
+        "upcoming": list(
+            _with_applicant(turns.filter(status=TurnStatus.WAITING).order_by("position"))[:upcoming]
+        ),
+        "pending": list(
+            _with_applicant(turns.filter(status=TurnStatus.CHOSEN).order_by("position"))
+        ),
+        "recent": list(
+            _with_applicant(
+                turns.exclude(status__in=[TurnStatus.WAITING, TurnStatus.NOT_CALLED]).order_by(
+                    "-decided_at", "-position"
+                )
+            )[:recent]
+        ),
+        "counts": dict(turns.values_list("status").annotate(n=Count("pk"))),
+        "available": list(batch.units.filter(status=UnitStatus.AVAILABLE)),
+    }
+
+
+def turn_of(application: Application) -> ChoiceTurn | None:
+    return ChoiceTurn.objects.select_related("unit").filter(application=application).first()
+
+
+def result_lookup(draw: Draw, number: str) -> DrawResult | None:
+    """One public result by registration number, with the applicant's masked name as
+    `masked_name` (the public page never shows a full name)."""
+    found = draw.results.filter(number=number).first()
+    if found is not None:
+        name = (
+            ApplicationMember.objects.filter(
+                application_id=found.application_id, relation=Relation.APPLICANT
+            )
+            .values_list("name", flat=True)
+            .first()
+        )
+        found.masked_name = mask_name(name) if name else "—"  # type: ignore[attr-defined]
+    return found

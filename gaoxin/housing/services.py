@@ -3,9 +3,10 @@ an audit event for every change."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
@@ -13,16 +14,28 @@ from django.utils import timezone
 
 from gaoxin import fairdraw
 from gaoxin.common import audit
-from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
 from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
 
 from . import access, errors, tasks
-from .choices import ApplicationStatus, BatchStatus, Channel, Pool, Relation
+from .choices import (
+    ApplicationStatus,
+    BatchStatus,
+    Channel,
+    Pool,
+    Relation,
+    TurnSource,
+    TurnStatus,
+    UnitStatus,
+)
 from .models import (
     Application,
     ApplicationMember,
+    BenefitUse,
+    ChoiceTurn,
+    ClosingReport,
     Draw,
     DrawResult,
     Eligibility,
@@ -886,3 +899,274 @@ def results_csv(draw: Draw) -> bytes:
     rows = sorted(draw.results.iterator(chunk_size=10_000), key=lambda row: row.number)
     lines = [RESULTS_HEADER, *(row.line() for row in rows)]  # bytewise order, as fairdraw's
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# -- unit choice (选房), contracts, closing ----------------------------------------------------
+
+
+def _round_pools(batch: SaleBatch) -> dict[str, str]:
+    """Round name → the pool it draws from (fairdraw configuration)."""
+    return {r["name"]: r["pool"] for r in batch.config["draw"]["rounds"]}
+
+
+@transaction.atomic
+def unit_choice_start(*, actor: Any, batch: SaleBatch) -> int:
+    """Open unit choice: the queue is the winners in unit-choice order, then the waitlisted
+    households in waitlist order. Returns the queue's length."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.UNIT_CHOICE)
+    results = DrawResult.objects.filter(draw__batch=batch)
+    winners = [
+        (r.application_id, r.choice, r.round)
+        for r in results.filter(choice__isnull=False).order_by("choice")
+    ]
+    waitlist = [
+        (r.application_id, r.waitlist)
+        for r in results.filter(waitlist__isnull=False).order_by("waitlist")
+    ]
+    turns = [
+        ChoiceTurn(
+            batch=batch,
+            application_id=application_id,
+            position=choice,
+            source=TurnSource.WINNER,
+            round=round_name,
+        )
+        for application_id, choice, round_name in winners
+        if choice is not None
+    ]
+    turns += [
+        ChoiceTurn(
+            batch=batch,
+            application_id=application_id,
+            position=len(winners) + number,
+            source=TurnSource.WAITLIST,
+        )
+        for application_id, number in waitlist
+        if number is not None
+    ]
+    ChoiceTurn.objects.bulk_create(turns, batch_size=2000)
+    _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.UNIT_CHOICE,
+        winners=len(winners),
+        waitlisted=len(waitlist),
+    )
+    return len(turns)
+
+
+def current_turn(batch: SaleBatch) -> ChoiceTurn | None:
+    """Whose turn it is: the first waiting place in the queue, while a unit is still available
+    (a unit is available when nobody has chosen it or its chooser did not sign)."""
+    if not batch.units.filter(status=UnitStatus.AVAILABLE).exists():
+        return None
+    return (
+        ChoiceTurn.objects.filter(batch=batch, status=TurnStatus.WAITING)
+        .select_related("application")
+        .order_by("position")
+        .first()
+    )
+
+
+TurnOutcome = Literal["chosen", "declined", "no_show"]
+
+
+@transaction.atomic
+def turn_record(
+    *,
+    actor: Any,
+    batch: SaleBatch,
+    number: str,
+    outcome: TurnOutcome,
+    unit: Unit | None = None,
+) -> ChoiceTurn:
+    """Record the current turn: the household chose `unit`, declined, or did not come. Turns
+    are taken strictly in queue order; a declined or missed turn leaves its unit to the next
+    place in the queue, which is how the waitlist fills it."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(
+        batch.status == BatchStatus.UNIT_CHOICE,
+        errors.BATCH_BAD_TRANSITION,
+        current=BatchStatus(batch.status).label,
+        target=BatchStatus.UNIT_CHOICE.label,
+    )
+    turn = current_turn(batch)
+    if turn is None:
+        raise GaoxinError(errors.NO_TURN_LEFT)
+    ensure(
+        turn.application.number == number,
+        errors.NOT_YOUR_TURN,
+        position=turn.position,
+        number=turn.application.number,
+        asked=number,
+    )
+    before = {"status": turn.status}
+    if outcome == TurnStatus.CHOSEN:
+        if unit is None:
+            raise GaoxinError(errors.UNIT_REQUIRED)
+        asked = str(unit)
+        unit = Unit.objects.select_for_update().filter(pk=unit.pk, batch=batch).first()
+        if unit is None or unit.status != UnitStatus.AVAILABLE:
+            raise GaoxinError(errors.UNIT_NOT_AVAILABLE, unit=asked)
+        unit.status = UnitStatus.CHOSEN
+        unit.save(update_fields=["status", "updated_at"])
+        turn.unit = unit
+    elif outcome not in (TurnStatus.DECLINED, TurnStatus.NO_SHOW):
+        raise GaoxinError(INVALID_INPUT, detail=f"outcome={outcome}")
+    turn.status = outcome
+    turn.recorded_by = actor
+    turn.decided_at = timezone.now()
+    turn.save()
+    audit.record(
+        actor=actor,
+        action=f"housing.choice.{outcome}",
+        obj=turn,
+        before=before,
+        after={
+            "number": number,
+            "position": turn.position,
+            "status": outcome,
+            "unit": str(unit) if unit else None,
+        },
+    )
+    return turn
+
+
+def _unit_of(turn: ChoiceTurn) -> Unit:
+    """A chosen turn always has its unit (turn_record sets both together)."""
+    if turn.unit is None:
+        raise GaoxinError(errors.UNIT_REQUIRED)
+    return turn.unit
+
+
+def _chosen_turn(batch: SaleBatch, number: str) -> ChoiceTurn:
+    turn = (
+        ChoiceTurn.objects.select_for_update()
+        .select_related("application", "unit")
+        .filter(batch=batch, application__number=number)
+        .first()
+    )
+    if turn is None:
+        raise GaoxinError(NOT_FOUND)
+    ensure(
+        turn.status == TurnStatus.CHOSEN,
+        errors.TURN_NOT_CHOSEN,
+        number=number,
+        status=TurnStatus(turn.status).label,
+    )
+    return turn
+
+
+@transaction.atomic
+def contract_record(
+    *, actor: Any, batch: SaleBatch, number: str, contract_number: str, signed_on: date
+) -> ChoiceTurn:
+    """The sales office records the signed purchase contract. A winner of the key-industry
+    round enters the once-only ledger (只享受一次), which every later review reads."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(
+        batch.status == BatchStatus.UNIT_CHOICE,
+        errors.BATCH_BAD_TRANSITION,
+        current=BatchStatus(batch.status).label,
+        target=BatchStatus.UNIT_CHOICE.label,
+    )
+    contract_number = contract_number.strip()
+    ensure(0 < len(contract_number) <= 64, errors.CONTRACT_NUMBER_REQUIRED)
+    ensure(
+        not ChoiceTurn.objects.filter(batch=batch, contract_number=contract_number).exists(),
+        errors.CONTRACT_NUMBER_TAKEN,
+        contract=contract_number,
+    )
+    turn = _chosen_turn(batch, number)
+    unit = _unit_of(turn)
+    turn.status = TurnStatus.CONTRACTED
+    turn.contract_number = contract_number
+    turn.signed_on = signed_on
+    turn.save()
+    unit.status = UnitStatus.CONTRACTED
+    unit.save(update_fields=["status", "updated_at"])
+    benefit = None
+    if (
+        turn.source == TurnSource.WINNER
+        and _round_pools(batch).get(turn.round) == Pool.KEY_INDUSTRY
+    ):
+        applicant = turn.application.members.get(relation=Relation.APPLICANT)
+        benefit = BenefitUse.objects.create(
+            id_number=applicant.id_number,
+            batch=batch,
+            application=turn.application,
+            used_on=signed_on,
+        )
+    audit.record(
+        actor=actor,
+        action="housing.choice.contracted",
+        obj=turn,
+        before={"status": TurnStatus.CHOSEN.value},
+        after={
+            "number": number,
+            "unit": str(unit),
+            "contract_number": contract_number,
+            "signed_on": signed_on.isoformat(),
+            "benefit_recorded": benefit is not None,
+        },
+    )
+    return turn
+
+
+@transaction.atomic
+def contract_forfeit(*, actor: Any, batch: SaleBatch, number: str) -> ChoiceTurn:
+    """The household chose a unit but did not sign: the unit is available again and goes to
+    the next place in the queue."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(
+        batch.status == BatchStatus.UNIT_CHOICE,
+        errors.BATCH_BAD_TRANSITION,
+        current=BatchStatus(batch.status).label,
+        target=BatchStatus.UNIT_CHOICE.label,
+    )
+    turn = _chosen_turn(batch, number)
+    unit = _unit_of(turn)
+    unit.status = UnitStatus.AVAILABLE
+    unit.save(update_fields=["status", "updated_at"])
+    turn.status = TurnStatus.FORFEITED
+    turn.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="housing.choice.forfeited",
+        obj=turn,
+        before={"status": TurnStatus.CHOSEN.value, "unit": str(unit)},
+        after={"status": TurnStatus.FORFEITED.value, "unit": None},
+    )
+    return turn
+
+
+@transaction.atomic
+def batch_close(*, actor: Any, batch: SaleBatch) -> ClosingReport:
+    """End unit choice and close the sale: places never called are marked so, and the closing
+    report is computed once, stored with its digest and never changed."""
+    from .report import build_report  # report reads selectors and the simulator
+
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_start_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.CLOSED)
+    pending = ChoiceTurn.objects.filter(batch=batch, status=TurnStatus.CHOSEN).count()
+    ensure(pending == 0, errors.CONTRACTS_PENDING, count=pending)
+    not_called = ChoiceTurn.objects.filter(batch=batch, status=TurnStatus.WAITING).update(
+        status=TurnStatus.NOT_CALLED, updated_at=timezone.now()
+    )
+    data = build_report(batch)
+    digest = hashlib.sha256(audit.canonical_json(data).encode("utf-8")).hexdigest()
+    report = ClosingReport.objects.create(batch=batch, data=data, digest=digest, closed_by=actor)
+    _transition(
+        actor=actor,
+        batch=batch,
+        target=BatchStatus.CLOSED,
+        report_digest=digest,
+        not_called=not_called,
+    )
+    return report

@@ -24,6 +24,7 @@ urlpatterns = [
     path("housing/manage/<str:code>/stage/", views.batch_stage, name="batch_stage"),
     path("housing/manage/<str:code>/draw/", views.draw_action, name="draw_action"),
     path("housing/manage/<str:code>/simulation/", views.simulation, name="simulation"),
+    path("housing/manage/<str:code>/choice/", views.unit_choice, name="unit_choice"),
     path(
         "housing/applications/<str:number>/object/",
         views.application_object,
@@ -38,4 +39,5 @@ urlpatterns = [
     path("housing/<str:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("housing/<str:code>/announcement.pdf", views.announcement_pdf, name="announcement_pdf"),
     path("housing/<str:code>/register/", views.register, name="register"),
+    path("housing/<str:code>/report/", views.report, name="report"),
 ]

@@ -3,8 +3,8 @@ back office of a sale batch. Every rule is an access.py call; every write a serv
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,17 +16,17 @@ from django.utils import timezone as tz
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gaoxin.common.errors import GaoxinError
+from gaoxin.common.errors import INVALID_INPUT, GaoxinError
 from gaoxin.common.viewguards import require_rule
 from gaoxin.registry.identifiers import mask_id_number, mask_name
 
-from . import access, documents, selectors, services
+from . import access, charts, documents, errors, selectors, services
 from .choices import BatchStatus, Channel, Relation
 from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
 from .models import Objection, Override, SaleBatch
 from .proofs import own_check
 from .registration import MemberIn
-from .simulation import batch_simulation
+from .simulation import GROUP_LABELS, batch_simulation
 
 
 def _batch_or_404(code: str) -> SaleBatch:
@@ -140,6 +140,7 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
         and found.batch.status == BatchStatus.NOTICE,
         "own_check": own_check(found) if own else None,
         "result": getattr(found, "draw_result", None),
+        "turn": selectors.turn_of(found),
     }
     return render(request, "housing/application.html", context)
 
@@ -534,9 +535,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     """Public results: search by registration number (names masked), downloads, how to verify."""
     batch, draw = _published_draw(code)
     number = request.GET.get("number", "").strip().upper()[:32]
-    found = None
-    if number:
-        found = draw.results.filter(number=number).first()
+    found = selectors.result_lookup(draw, number) if number else None
     summary = draw.results.filter(outcome="won").values("round").annotate(n=Count("pk"))
     return render(
         request,
@@ -568,6 +567,122 @@ def results_download(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(services.results_csv(draw), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.csv"'
     return response
+
+
+# -- unit choice (选房), contracts, closing report ----------------------------------------------
+
+
+def _choice_action(request: HttpRequest, batch: SaleBatch) -> None:
+    """One POST on the unit-choice page; every branch is a service call."""
+    action = request.POST.get("action", "")
+    number = request.POST.get("number", "").strip().upper()[:32]
+    if action == "start":
+        count = services.unit_choice_start(actor=request.user, batch=batch)
+        messages.success(
+            request, _("Unit choice is open: %(n)s places in the queue.") % {"n": count}
+        )
+    elif action in {"chosen", "declined", "no_show"}:
+        unit = None
+        if action == "chosen":
+            unit_id = _int(request.POST.get("unit"))
+            unit = batch.units.filter(pk=unit_id).first() if unit_id is not None else None
+            if unit is None:
+                raise GaoxinError(errors.UNIT_REQUIRED)
+        outcome = cast(services.TurnOutcome, action)  # one of the three, checked above
+        services.turn_record(
+            actor=request.user, batch=batch, number=number, outcome=outcome, unit=unit
+        )
+        messages.success(request, _("Recorded for %(number)s.") % {"number": number})
+    elif action == "contract":
+        signed_on = _date(request.POST.get("signed_on", ""))
+        services.contract_record(
+            actor=request.user,
+            batch=batch,
+            number=number,
+            contract_number=request.POST.get("contract_number", ""),
+            signed_on=signed_on,
+        )
+        messages.success(request, _("Contract recorded for %(number)s.") % {"number": number})
+    elif action == "forfeit":
+        services.contract_forfeit(actor=request.user, batch=batch, number=number)
+        messages.success(
+            request, _("%(number)s did not sign; the unit is available again.") % {"number": number}
+        )
+    elif action == "close":
+        services.batch_close(actor=request.user, batch=batch)
+        messages.success(request, _("The sale is closed; its report is published."))
+    else:
+        messages.error(request, _("Unknown action."))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise GaoxinError(INVALID_INPUT, detail=f"signed_on={value[:20]!r}") from error
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule(access.can_list_batches_admin)
+def unit_choice(request: HttpRequest, code: str) -> HttpResponse:
+    """The sales office's unit-choice desk: whose turn it is, the units left, contracts."""
+    batch = _staff_batch(request, code)
+    if request.method == "POST":
+        try:
+            _choice_action(request, batch)
+        except GaoxinError as error:
+            messages.error(request, error.message())
+        return redirect("housing:unit_choice", code=batch.code)
+    board = selectors.choice_board(batch) if batch.status != BatchStatus.DRAWN else None
+    return render(
+        request,
+        "housing/unit_choice.html",
+        {
+            "batch": batch,
+            "board": board,
+            "current": services.current_turn(batch)
+            if batch.status == BatchStatus.UNIT_CHOICE
+            else None,
+            "can_start": access.can_start_unit_choice(request.user, batch),
+            "can_record": access.can_record_unit_choice(request.user, batch),
+            "today": tz.localdate().isoformat(),
+        },
+    )
+
+
+def _closed_report(code: str) -> Any:
+    batch = selectors.batch_public_get(code=code)
+    report = getattr(batch, "report", None) if batch is not None else None
+    if report is None:
+        raise Http404
+    return batch, report
+
+
+@require_GET
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    """The public closing report: figures per pool, shares, statistical checks, charts."""
+    batch, closing = _closed_report(code)
+    return render(
+        request,
+        "housing/report.html",
+        {
+            "batch": batch,
+            "report": closing,
+            "data": closing.data,
+            "groups": [
+                {**g, "label": GROUP_LABELS.get(g["group"], g["group"])}
+                for g in closing.data["groups"]
+            ],
+            "charts": charts.svg_charts(closing.data),
+        },
+    )
 
 
 @require_GET

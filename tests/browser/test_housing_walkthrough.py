@@ -1,7 +1,9 @@
-"""Part 1 of a sale in the browser, as the roles that do it: set-up and publication (zone
+"""A whole sale in the browser, as the roles that do it: set-up and publication (zone
 administrator), registration (applicants), automatic review with a two-person override
 (reviewers), public notice with an objection (applicant, reviewer), frozen roster (zone
-administrator) confirmed by the notary — and the published roster checked with fairdraw."""
+administrator) confirmed by the notary and checked with fairdraw; the co-signed draw (notary,
+zone administrator), public results verified with fairdraw, unit choice and contracts (the
+developer's sales office), and the closing report."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from gaoxin.accounts import roles
 from gaoxin.accounts.demo import load_demo_users
+from gaoxin.accounts.models import User
 from gaoxin.accounts.services import user_create
 from gaoxin.fairdraw.__main__ import main as fairdraw_main
 from gaoxin.housing import services
@@ -93,7 +96,7 @@ def login(browser, server, username, password):
     return page
 
 
-def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
+def test_a_whole_sale_from_set_up_to_closing_report(browser, live_server, tmp_path):
     load_demo_users()
     user_create(
         actor=None,
@@ -102,7 +105,9 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
         role_codes=[roles.APPLICANT],
         validate_password=False,
     )
-    office = services.sales_office_create(actor=None, name="合肥高新置业（测试）")
+    office = services.sales_office_create(
+        actor=None, name="合肥高新置业（测试）", members=[User.objects.get(username="developer")]
+    )
     services.project_create(actor=None, name="云栖苑", address="合肥市高新区", sales_office=office)
     now = timezone.localtime()
     closes = now + timedelta(hours=3)
@@ -137,6 +142,9 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
 
     # 2. The public announcement.
     visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor_requests: list[str] = []
+    visitor.on("request", lambda r: visitor_requests.append(r.url))
+    visitor.gaoxin_requests = visitor_requests
     visitor.goto(server + "/housing/YQ26/")
     assert "如何验证" in visitor.content() or "任何人都能验证摇号" in visitor.content()
 
@@ -215,5 +223,55 @@ def test_sale_from_set_up_to_frozen_roster(browser, live_server, tmp_path):
     notary.get_by_label("您计算的默克尔根").fill(root)
     notary.get_by_role("button", name="确认名单").click()
     notary.get_by_text("您已确认名单").wait_for()
-    for page in (admin, alice, bob, reviewer, second, notary):
+
+    # 7. The draw: the notary co-signs (no commitment was declared), the administrator enters
+    # the declared public value and runs it.
+    notary.get_by_role("button", name="公开").click()
+    notary.get_by_text("秘密值已公开").wait_for()
+    admin.goto(server + "/housing/manage/YQ26/")
+    admin.locator("#value_0").fill("338712")
+    admin.get_by_role("button", name="运行摇号").click()
+    admin.get_by_text("摇号已完成").wait_for()
+
+    # 8. Public results: a lookup, and the published files verified with fairdraw.
+    visitor.goto(server + "/housing/YQ26/results/")
+    visitor.get_by_label("登记号").fill("YQ26-000001")
+    visitor.get_by_role("button", name="查询").click()
+    assert "中签" in visitor.get_by_test_id("result").inner_text()
+    files = {}
+    for name in ("protocol.json", "roster.csv", "results.csv"):
+        files[name] = tmp_path / f"published-{name}"
+        files[name].write_bytes(visitor.request.get(f"{server}/housing/YQ26/{name}").body())
+    verify = ["verify", str(files["protocol.json"]), str(files["roster.csv"])]
+    assert fairdraw_main([*verify, "--results", str(files["results.csv"])]) == 0
+    alice.goto(server + "/housing/applications/YQ26-000001/")
+    assert "中签" in alice.get_by_test_id("draw-result").inner_text()
+
+    # 9. Unit choice: the administrator opens it; the developer's sales office records each
+    # turn in order and the contract.
+    admin.goto(server + "/housing/manage/YQ26/choice/")
+    admin.get_by_role("button", name="开始选房").click()
+    admin.get_by_text("选房已开始").wait_for()
+    desk = login(browser, server, "developer", "demo-developer-2026")
+    desk.goto(server + "/housing/manage/YQ26/choice/")
+    first = desk.get_by_test_id("current-turn").inner_text()
+    desk.get_by_role("button", name="选定此房源").click()
+    desk.get_by_text("已为").wait_for()
+    second_turn = desk.get_by_test_id("current-turn").inner_text()
+    assert second_turn != first
+    desk.get_by_role("button", name="放弃选房").click()
+    desk.get_by_text("已为").first.wait_for()
+    desk.get_by_placeholder("合同编号").fill("YQ26-HT-001")
+    desk.get_by_role("button", name="登记合同").click()
+    desk.get_by_text("购房合同").wait_for()
+
+    # 10. Closing: the administrator closes the sale; anyone reads the report.
+    admin.goto(server + "/housing/manage/YQ26/choice/")
+    admin.get_by_role("button", name="结束销售并公开结案报告").click()
+    admin.get_by_text("结案报告已公开").wait_for()
+    visitor.goto(server + "/housing/YQ26/report/")
+    pools = visitor.get_by_test_id("pools").inner_text()
+    assert "园区重点产业职工" in pools and "候补递补" in pools
+    assert visitor.locator("svg.chart").count() >= 1
+    for page in (admin, alice, bob, reviewer, second, notary, desk, visitor):
         assert external_requests(page.gaoxin_requests) == []

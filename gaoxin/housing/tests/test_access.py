@@ -31,6 +31,7 @@ HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
     "housing:review_progress": ("/housing/manage/{code}/review/progress/", BATCH_STAFF, 403),
     "housing:objections": ("/housing/manage/{code}/objections/", BATCH_STAFF, 403),
     "housing:simulation": ("/housing/manage/{code}/simulation/", BATCH_STAFF, 403),
+    "housing:unit_choice": ("/housing/manage/{code}/choice/", BATCH_STAFF, 403),
 }
 # Public once the roster is frozen (404 before): tested in test_frozen_public_pages.
 FROZEN_PUBLIC = {
@@ -51,6 +52,8 @@ DRAWN_PUBLIC = {
     "housing:results_xlsx",
     "housing:announcement_pdf",
 }
+# Public once the sale is closed (404 before): test_unit_choice.test_closed_public_pages.
+CLOSED_PUBLIC = {"housing:report"}
 
 
 @pytest.fixture

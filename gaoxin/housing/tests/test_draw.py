@@ -174,7 +174,9 @@ def test_public_pages_serve_files_that_verify(make_user, client, client_for, tmp
     )
     winner = DrawResult.objects.filter(outcome="won").order_by("number")[0]
     page = client.get(f"/housing/{batch.code}/results/", {"number": winner.number.lower()})
-    assert "中签" in page.content.decode() or "won" in page.content.decode()
+    html = page.content.decode()
+    assert "中签" in html or "won" in html
+    assert "测*" in html and "测试" not in html  # the applicant's name, masked
 
 
 def test_applicant_sees_proof_keys_and_commands_that_check_out(make_user, client, tmp_path):
