@@ -26,11 +26,11 @@ def require_tesseract(lang: str = "chi_sim") -> str:
     if executable is None or lang not in langs.split():
         message = (
             f"Tesseract OCR with '{lang}' is not installed "
-            "(apt-get install tesseract-ocr tesseract-ocr-chi-sim): skipped"
+            "(apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
         )
         if os.environ.get("GAOXIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(message + ", and GAOXIN_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(message + ": skipped")
     return executable
 
 
