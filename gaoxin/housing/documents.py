@@ -10,23 +10,53 @@ the PDF, and rows are streamed with `.iterator()`.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from gaoxin.common import pdf
 from gaoxin.common.xlsx import SafeRows
 from gaoxin.registry.identifiers import mask_name
 
-from . import selectors
-from .models import Draw, SaleBatch
+from . import charts, selectors
+from .models import ClosingReport, Draw, SaleBatch
 
 CHUNK = 5000
 POOL_NAMES = {"first_home": "刚需家庭", "key_industry": "园区重点产业职工", "general": "普通"}
 OUTCOMES = {"won": "中签", "lost": "未中签"}
+
+
+# Part of every cached file's name: bump it when a document's layout changes.
+DOCUMENTS_VERSION = 1
+
+
+def published(kind: str, digest: str, build: Callable[[], bytes]) -> bytes:
+    """A published document, built once and kept on disk under its content digest (a draw's
+    protocol digest, a report's digest): what it is built from never changes, so neither do its
+    bytes. An exclusive file lock makes concurrent first requests build it once; the file
+    appears atomically (written aside, then renamed)."""
+    directory = Path(settings.PUBLISHED_DIR)
+    path = directory / f"{digest}.v{DOCUMENTS_VERSION}.{kind}"
+    if path.exists():
+        return path.read_bytes()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / f"{digest}.{kind}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():  # built by another request while this one waited
+            return path.read_bytes()
+        data = build()
+        aside = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        aside.write_bytes(data)
+        os.replace(aside, path)
+        return data
 
 
 def pool_name(code: str) -> str:
@@ -245,3 +275,151 @@ def results_xlsx(batch: SaleBatch, draw: Draw) -> bytes:
         info.write([label, value])
     workbook.close()
     return out.getvalue()
+
+
+GROUP_NAMES = {
+    "first_home_only": "仅刚需",
+    "key_industry_only": "仅重点产业",
+    "both": "刚需且重点产业",
+    "neither": "普通",
+}
+TURN_NAMES = {
+    "contracted": "签约",
+    "declined": "放弃选房",
+    "no_show": "未到场",
+    "forfeited": "选房后未签约",
+    "not_called": "未叫号（房源已售完）",
+}
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "< 0.001" if value < 0.001 else f"{value:.3g}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
+    """结案报告: the stored closing report (never recomputed) as an official document, with the
+    same charts as the page, drawn in the PDF's own font."""
+    data = report.data
+    title = f"{data['batch']['project']} {data['batch']['name']} 销售结案报告"
+    doc = pdf.Document(
+        title=title,
+        subject=f"{batch.code} 结案报告",
+        footer=f"{batch.code} · 报告摘要 {report.digest}",
+    )
+    doc.title(title, f"批次编号 {batch.code} · 结案时间 {_when(report.created_at)}（北京时间）")
+    doc.paragraph(
+        f"本批次共 {data['batch']['units']} 套房源，冻结名册 {data['draw']['roster_size']} 户。"
+        "本报告在销售结束时一次生成并保存，报告摘要值为其规范化 JSON 的 SHA-256，"
+        "网页与本文件所示数字相同。"
+    )
+    doc.key_values(
+        [
+            ("摇号协议摘要", pdf.Code(data["draw"]["protocol_digest"])),
+            ("随机种子", pdf.Code(data["draw"]["seed"])),
+            ("名册默克尔根", pdf.Code(data["draw"]["roster_root"])),
+            ("报告摘要", pdf.Code(report.digest)),
+        ]
+    )
+
+    doc.heading("一、分组统计")
+    rows: list[list[object]] = [
+        [pool_name(p["pool"]), p["applications"], p["eligible"], p["winners"], p["purchases"]]
+        for p in data["pools"]
+    ]
+    rows.append(["候补递补", "", "", "", data["waitlist_purchases"]])
+    doc.table(
+        ["资格池", "登记数", "符合条件", "中签（本轮）", "购房"],
+        rows,
+        widths=[50, 30, 30, 34, 30],
+        align="lrrrr",
+    )
+    choice = data["choice"]
+    doc.paragraph(
+        "选房情况："
+        + "，".join(f"{name} {choice.get(key, 0)}" for key, name in TURN_NAMES.items())
+        + f"；已售 {choice['units_sold']} 套，未售 {choice['units_unsold']} 套。"
+    )
+
+    doc.heading("二、房源占比：政策比例与模拟预期")
+    doc.table(
+        ["资格池", "政策最低", "保障轮中签", "预期（模拟）", "中签", "购房"],
+        (
+            [
+                pool_name(s["pool"]),
+                _pct(s["minimum"]),
+                _pct(s["reserved_round"]),
+                _pct(s["expected"]),
+                _pct(s["achieved"]),
+                _pct(s["purchased"]),
+            ]
+            for s in data["shares"]
+        ),
+        widths=[44, 26, 28, 28, 24, 24],
+        align="lrrrrr",
+    )
+    doc.paragraph(
+        "占比统计符合该资格池条件的全部中签（或购房）家庭，不论在哪一轮中签，以房源总数为分母；"
+        "预期值为模拟器按本名册和本规则计算的结果。"
+    )
+    with translation.override("zh-hans"):
+        doc.drawing(charts.shares_chart(data, font=pdf.FONT), keep_with="图 1  房源占比（%）")
+
+    doc.heading("三、统计检验")
+    doc.paragraph(
+        "p 值很小（低于 0.01）并不证明有问题，而是需要核查的信号；检验项目较多时，"
+        "偶尔出现较小的 p 值属于正常的随机现象。"
+    )
+    doc.heading("1. 各申请人群体的中签数", level=2)
+    doc.table(
+        ["群体", "名册户数", "预期中签", "实际中签", "p 值"],
+        (
+            [
+                GROUP_NAMES.get(g["group"], g["group"]),
+                g["size"],
+                f"{g['expected']:.2f}",
+                g["observed"],
+                _p(g["p_value"]),
+            ]
+            for g in data["groups"]
+        ),
+        widths=[50, 28, 30, 30, 26],
+        align="lrrrr",
+    )
+    shares = data["tests"]["pool_shares"]
+    doc.paragraph(
+        f"全部群体合计：Σ(O−E)²/E = {shares['statistic']:.3f}，p = {_p(shares['p_value'])}"
+        f"（与 {shares['trials']} 次同规则模拟摇号比较）。"
+    )
+    doc.heading("2. 登记时间与中签", level=2)
+    doc.table(
+        ["轮次", "参与户数", "中签", "Mann–Whitney U", "p 值"],
+        (
+            [
+                pool_name(r["round"]),
+                r["participants"],
+                r["winners"],
+                "—" if r["statistic"] is None else f"{r['statistic']:g}",
+                _p(r["p_value"]),
+            ]
+            for r in data["tests"]["registration_rounds"]
+        ),
+        widths=[44, 28, 24, 40, 28],
+        align="lrrrr",
+    )
+    bins = data["tests"]["registration_bins"]
+    if bins["bins"]:
+        doc.paragraph(
+            "按登记顺序分段的中签数与每个条目中签概率的对照："
+            f"χ² = {bins['statistic']:.3f}，自由度 {bins['dof']}，p = {_p(bins['p_value'])}。"
+        )
+        with translation.override("zh-hans"):
+            chart = charts.registration_chart(data, font=pdf.FONT)
+        if chart is not None:
+            doc.drawing(chart, keep_with="图 2  按登记顺序的中签分布")
+    return doc.build()

@@ -40,4 +40,5 @@ urlpatterns = [
     path("housing/<str:code>/announcement.pdf", views.announcement_pdf, name="announcement_pdf"),
     path("housing/<str:code>/register/", views.register, name="register"),
     path("housing/<str:code>/report/", views.report, name="report"),
+    path("housing/<str:code>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone as tz
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -681,6 +682,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
                 for g in closing.data["groups"]
             ],
             "charts": charts.svg_charts(closing.data),
+            "pdf_url": reverse("housing:report_pdf", args=[batch.code]),
         },
     )
 
@@ -689,7 +691,10 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 def announcement_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """摇号结果公告 (PDF): winners per round, the waitlist, the draw's values, how to verify."""
     batch, draw = _published_draw(code)
-    response = HttpResponse(documents.announcement_pdf(batch, draw), content_type="application/pdf")
+    data = documents.published(
+        "announcement.pdf", draw.protocol_digest, lambda: documents.announcement_pdf(batch, draw)
+    )
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{batch.code}-announcement.pdf"'
     return response
 
@@ -699,8 +704,22 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """Every roster entry's result as a spreadsheet (names masked, nothing evaluates)."""
     batch, draw = _published_draw(code)
     response = HttpResponse(
-        documents.results_xlsx(batch, draw),
+        documents.published(
+            "results.xlsx", draw.protocol_digest, lambda: documents.results_xlsx(batch, draw)
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.xlsx"'
+    return response
+
+
+@require_GET
+def report_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """结案报告 (PDF): the stored closing report with its charts."""
+    batch, closing = _closed_report(code)
+    data = documents.published(
+        "report.pdf", closing.digest, lambda: documents.report_pdf(batch, closing)
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{batch.code}-closing-report.pdf"'
     return response

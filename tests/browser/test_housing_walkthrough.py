@@ -273,5 +273,7 @@ def test_a_whole_sale_from_set_up_to_closing_report(browser, live_server, tmp_pa
     pools = visitor.get_by_test_id("pools").inner_text()
     assert "园区重点产业职工" in pools and "候补递补" in pools
     assert visitor.locator("svg.chart").count() >= 1
+    report_pdf = visitor.request.get(server + "/housing/YQ26/report.pdf")
+    assert report_pdf.ok and report_pdf.body().startswith(b"%PDF")
     for page in (admin, alice, bob, reviewer, second, notary, desk, visitor):
         assert external_requests(page.gaoxin_requests) == []

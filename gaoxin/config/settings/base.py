@@ -166,6 +166,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Published documents (announcement and report PDFs, results XLSX) built once per content
+# digest and served from here: public, derived from immutable draws and reports, safe to delete.
+PUBLISHED_DIR = Path(os.environ.get("GAOXIN_PUBLISHED_DIR", VAR_DIR / "published"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

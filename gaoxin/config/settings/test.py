@@ -2,6 +2,8 @@
 its own PostgreSQL cluster (gaoxin/testing/postgres.py); otherwise SQLite."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import database_from_url
@@ -18,3 +20,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
+PUBLISHED_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-published-"))

@@ -53,7 +53,7 @@ DRAWN_PUBLIC = {
     "housing:announcement_pdf",
 }
 # Public once the sale is closed (404 before): test_unit_choice.test_closed_public_pages.
-CLOSED_PUBLIC = {"housing:report"}
+CLOSED_PUBLIC = {"housing:report", "housing:report_pdf"}
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The draw's public documents: the announcement PDF (read back by OCR from a rendered page and
-by text extraction) and the XLSX of every entry's result (read back with calamine)."""
+by text extraction), the XLSX of every entry's result (read back with calamine), and the
+closing report PDF; published documents are built once per digest."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ctypes
 import io
 import re
 import zipfile
+from datetime import date
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -16,12 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from gaoxin.common import pdf
-from gaoxin.housing import services
-from gaoxin.housing.models import ApplicationMember, DrawResult, SaleBatch
+from gaoxin.housing import documents, services
+from gaoxin.housing.models import ApplicationMember, ChoiceTurn, DrawResult, SaleBatch
 from gaoxin.registry.identifiers import mask_name
 from gaoxin.testing.ocr import ocr
 
 from .test_draw import SECRET, VALUES, frozen_batch
+from .test_unit_choice import free_unit, take
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +157,68 @@ def test_the_announcement_embeds_a_font_subset_and_shows_missing_characters(make
 
 def test_the_same_draw_gives_the_same_pdf_bytes(make_user, client):
     batch = drawn_batch(make_user)
-    first = client.get(f"/housing/{batch.code}/announcement.pdf").content
-    second = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    first = documents.announcement_pdf(batch, batch.draw)
+    second = documents.announcement_pdf(batch, batch.draw)
     assert first == second
+    assert client.get(f"/housing/{batch.code}/announcement.pdf").content == first
+
+
+def test_published_documents_are_built_once_then_served(make_user, client, monkeypatch):
+    batch = drawn_batch(make_user)
+    built: list[str] = []
+    real = documents.results_xlsx
+
+    def counting(*args):
+        built.append("xlsx")
+        return real(*args)
+
+    monkeypatch.setattr(documents, "results_xlsx", counting)
+    bodies = {client.get(f"/housing/{batch.code}/results.xlsx").content for _ in range(3)}
+    assert built == ["xlsx"] and len(bodies) == 1
+
+
+def closed_batch(make_user) -> SaleBatch:
+    batch = drawn_batch(make_user)
+    admin = make_user("zone_admin")
+    services.unit_choice_start(actor=admin, batch=batch)
+    take(batch, admin, "chosen", free_unit(batch))
+    take(batch, admin, "declined")
+    turn = ChoiceTurn.objects.get(batch=batch, status="chosen")
+    services.contract_record(
+        actor=admin,
+        batch=batch,
+        number=turn.application.number,
+        contract_number="HT-PDF-1",
+        signed_on=date(2026, 12, 3),
+    )
+    services.batch_close(actor=admin, batch=batch)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_the_closing_report_pdf_reads_as_chinese_with_its_figures(make_user, client, tmp_path):
+    batch = closed_batch(make_user)
+    response = client.get(f"/housing/{batch.code}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = response.content
+    page = pypdfium2.PdfDocument(data)[0]
+    image = tmp_path / "report1.png"
+    page.render(scale=3).to_pil().convert("L").save(image)
+    seen = ocr(image)
+    assert "结案报告" in seen and "分组统计" in seen, seen
+    text = "\n".join(pdf_text(data))
+    report = batch.report
+    assert report.digest in text.replace("\n", "").replace(" ", "")
+    assert "统计检验" in text and "Mann–Whitney U" in text
+    assert "房源占比（%）" in text  # the chart's own title, drawn as text in the PDF's font
+    shares = report.data["tests"]["pool_shares"]
+    assert f"{shares['statistic']:.3f}" in text
+    assert embedded_fonts(data) == {  # the CJK font embedded; digests in Courier (ASCII)
+        ("NotoSansCJKsc-Regular", True),
+        ("NotoSansCJKsc-Bold", True),
+        ("Courier", False),
+    }
+    assert documents.report_pdf(batch, report) == data  # rebuilt from the stored report
 
 
 def test_the_xlsx_has_every_entry_and_nothing_evaluates(make_user, client):
