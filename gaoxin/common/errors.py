@@ -77,6 +77,18 @@ AUDIT_HEAD_MALFORMED = ErrorCode(
     "链头格式应为 事件ID:哈希，收到 “{value}”。",
     "A chain head is written EVENT_ID:HASH; got “{value}”.",
 )
+BODY_UNREADABLE = ErrorCode(
+    "body_unreadable",
+    "无法解析请求内容：应为 UTF-8 编码的 JSON。",
+    "Cannot parse the request body: it must be JSON in UTF-8.",
+    400,
+)
+BODY_TOO_LARGE = ErrorCode(
+    "body_too_large",
+    "请求内容超过 {limit} MB 上限。",
+    "The request body is over the {limit} MB limit.",
+    413,
+)
 NUL_IN_URL = ErrorCode(
     "nul_in_url",
     "请求地址中含有不允许的字符（NUL）。",

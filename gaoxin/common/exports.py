@@ -5,8 +5,9 @@ begins with = + - @ (or a tab or carriage return, which some spreadsheets skip b
 for a formula) is prefixed with an apostrophe, so the program shows it as text instead of
 evaluating it (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`). Numbers and dates are left alone.
 
-`printable` makes text from an uploaded file safe to store and show: control characters (NUL,
-which PostgreSQL refuses in text, among them) become visible escapes.
+`printable` makes text from an uploaded file or a request safe to store and show: control
+characters (NUL, which PostgreSQL refuses in text, among them) and lone UTF-16 surrogates
+(which JSON can carry but no database can store) become visible escapes.
 
 The published fairdraw roster and results CSVs are NOT passed through here: they are hashed
 byte for byte, and hold only registration numbers, pool names, hex digests and numbers
@@ -18,7 +19,7 @@ import re
 from typing import TypeVar
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 T = TypeVar("T")
 
@@ -31,8 +32,14 @@ def neutralise(value: T) -> T:
 
 
 def printable(text: str) -> str:
-    """`text` with control characters (other than tab and line ends) shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` with control characters (other than tab and line ends) shown as \\xNN, and lone
+    surrogates as \\uNNNN."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def has_control_characters(text: str) -> bool:
