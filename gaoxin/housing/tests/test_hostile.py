@@ -199,6 +199,11 @@ FILE_CASES: dict[str, tuple[Callable[[], bytes], ErrorCode, str]] = {
         errors.SHEET_UNREADABLE,
         "二进制",
     ),
+    "utf-16-without-bom": (
+        lambda: "楼栋\t房号\n1\t101\n".encode("utf-16-le"),
+        errors.SHEET_UNREADABLE,
+        "二进制",
+    ),
     "over-5-mb": (lambda: b"1," * (3 * MB), errors.FILE_TOO_LARGE, "超过上限 5 MB"),
 }
 
