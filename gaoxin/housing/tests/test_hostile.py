@@ -517,3 +517,32 @@ def test_roster_and_results_csvs_hold_only_numbers_codes_and_digests(make_user):
         f for f in fields if not re.fullmatch(safe, f)
     ]
     assert not any(f.startswith(("=", "+", "-", "@", "\t", "\r")) for f in fields)
+
+
+# -- fuzzing: any bytes give units, households or a named error ----------------------------------
+
+CELL = st.text(st.characters(codec="utf-8") | st.sampled_from(["\x00", ",", '"', "\n", "="]))
+SHEETS = (
+    st.binary(max_size=3000)
+    | st.lists(st.lists(CELL, max_size=7), max_size=12).map(
+        lambda rows: hostile.csv_text([UNIT_HEADER, *rows]).encode()
+    )
+    | st.lists(st.lists(CELL, max_size=10), max_size=12).map(
+        lambda rows: hostile.csv_text([REG_HEADER, *rows]).encode("utf-8", "surrogatepass")
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=SHEETS)
+def test_the_sheet_readers_never_fail_with_anything_but_a_named_error(data):
+    """Pure parsing (no database): random bytes, and CSV with random cells under each header."""
+    from gaoxin.housing.registration import parse_registrations
+    from gaoxin.housing.spreadsheet import read_table
+    from gaoxin.housing.unitsheet import parse_units
+
+    for parse in (parse_units, lambda d: parse_registrations(read_table(d, max_rows=20_000))):
+        try:
+            parse(data)
+        except GaoxinError as error:
+            assert error.message("zh") and error.message("en")

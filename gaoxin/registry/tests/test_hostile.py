@@ -25,6 +25,8 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from gaoxin.common.errors import (
@@ -386,3 +388,38 @@ def test_an_upload_over_5_mb_reaches_the_import_as_a_file_on_disk(client_for, mo
     assert response.status_code == 302
     assert seen == [TemporaryUploadedFile]
     assert ImportRun.objects.get().file_size == upload.size
+
+
+# -- fuzzing: random cells under a real header never crash an import -----------------------------
+
+FUZZ_CELL = st.text(
+    st.characters(codec="utf-8") | st.sampled_from(["\x00", "\x1b", ",", '"', "\n", "=", "\ud800"]),
+    max_size=30,
+) | st.sampled_from(GOOD_PEOPLE[0] + GOOD_PEOPLE[1])
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(KINDS),
+    rows=st.lists(st.lists(FUZZ_CELL, min_size=1, max_size=10), min_size=1, max_size=6),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+)
+def test_random_cells_under_every_header_end_in_a_named_outcome(
+    kind, rows, encoding, run_import, tmp_path_factory
+):
+    """Succeeded, rejected with every problem named, or failed with a named file error: never
+    `import_crashed`, and a run that did not succeed changed nothing."""
+    text = hostile.csv_text([header(kind), *rows])
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.csv"
+    path.write_bytes(text.encode(encoding, "replace"))
+    counts = registry_counts()
+    run = run_import(kind, path)
+    assert run.error_code != errors.IMPORT_CRASHED.code, run.error_params
+    assert run.status in {"succeeded", "rejected", "failed"}
+    if run.status != "succeeded":
+        assert registry_counts() == counts
+        assert run.error_message or run.errors_preview
+    for problem in run.errors_preview:
+        assert problem["reason_zh"] and problem["reason_en"] and problem["column"]
