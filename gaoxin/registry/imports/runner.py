@@ -142,7 +142,9 @@ def _fail(run: ImportRun, error: GaoxinError) -> None:
 
 
 def _params(error: GaoxinError) -> dict[str, str]:
-    return {key: str(value) for key, value in error.params.items()}
+    # Parameters can quote the file (an unknown header, a reader's message): no NUL may reach
+    # PostgreSQL's jsonb.
+    return {key: printable(str(value)) for key, value in error.params.items()}
 
 
 def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | None) -> None:

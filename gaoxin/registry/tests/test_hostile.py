@@ -189,6 +189,11 @@ def test_missing_unknown_and_duplicate_headers_are_named(kind, run_import, tmp_p
         with writes_nothing():
             run = run_import(kind, path)
         assert phrase in failed_with(run, errors.IMPORT_HEADERS), name
+    book = tmp_path / "nul-header.xlsx"  # a workbook cell can hold NUL (_x0000_)
+    book.write_bytes(hostile.xlsx([[*columns, "备\x00注"], ["x"] * (len(columns) + 1)]))
+    with writes_nothing():
+        run = run_import(kind, book)
+    assert "备\\x00注" in failed_with(run, errors.IMPORT_HEADERS)
 
 
 # -- cells ---------------------------------------------------------------------------------------
