@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= gaoxin.config.settings.local
 
-.PHONY: run test install install-dev system-deps lint types contracts migrations-check messages-check check lock messages clean
+.PHONY: run test install install-dev system-deps lint types contracts migrations-check messages-check check audit lock messages clean
 
 ## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000
 run: install
@@ -51,6 +51,11 @@ migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 check: lint types contracts migrations-check messages-check
+
+## make audit: pip-audit the pinned requirements/base.txt and dev.txt; fails on a known
+## vulnerability (scripts/audit.py; GAOXIN_AUDIT_STRICT=1 also fails on unaudited packages)
+audit: install-dev
+	$(PY) scripts/audit.py requirements/base.txt requirements/dev.txt
 
 ## regenerate the lock files after changing pyproject.toml
 lock: install-dev

@@ -77,3 +77,47 @@ AUDIT_HEAD_MALFORMED = ErrorCode(
     "链头格式应为 事件ID:哈希，收到 “{value}”。",
     "A chain head is written EVENT_ID:HASH; got “{value}”.",
 )
+BODY_UNREADABLE = ErrorCode(
+    "body_unreadable",
+    "无法解析请求内容：应为 UTF-8 编码的 JSON。",
+    "Cannot parse the request body: it must be JSON in UTF-8.",
+    400,
+)
+BODY_TOO_LARGE = ErrorCode(
+    "body_too_large",
+    "请求内容超过 {limit} MB 上限。",
+    "The request body is over the {limit} MB limit.",
+    413,
+)
+NUL_IN_URL = ErrorCode(
+    "nul_in_url",
+    "请求地址中含有不允许的字符（NUL）。",
+    "The request's address contains a character that is not allowed (NUL).",
+    400,
+)
+# Untrusted workbooks (common/workbooks.py), whichever importer reads them.
+WORKBOOK_INVALID = ErrorCode(
+    "workbook_invalid",
+    "无法打开 Excel 文件：{detail_zh}。请用 Excel 重新另存为 .xlsx，或另存为 CSV。",
+    "Cannot open the Excel file: {detail_en}. Save it again from Excel as .xlsx, or as CSV.",
+    422,
+)
+WORKBOOK_TOO_LARGE = ErrorCode(
+    "workbook_too_large",
+    "Excel 文件解压后共 {size} MB，超过上限 {limit} MB（最大的部件 {part} 为 {part_size} MB）。"
+    "请拆分文件，或另存为 CSV。",
+    "The Excel file unpacks to {size} MB, more than the {limit} MB limit (its largest part, "
+    "{part}, is {part_size} MB). Split the file, or save it as CSV.",
+    422,
+)
+WORKBOOK_TOO_COMPLEX = ErrorCode(
+    "workbook_too_complex",
+    "读取这个 Excel 文件超出了内存或时间上限（{limit}），未导入任何数据。常见原因：单元格分布的"
+    "范围过大（例如第 1 行和第 1048576 行、A 列和 XFD 列都有内容），或文件被刻意构造。"
+    "请只把数据区域复制到新文件，或另存为 CSV。",
+    "Reading this Excel file went over the memory or time limit ({limit}); nothing was imported. "
+    "Usual causes: cells spread over a huge area (something in row 1 and in row 1,048,576, or "
+    "in column A and column XFD), or a deliberately crafted file. Copy only the data into a new "
+    "file, or save it as CSV.",
+    422,
+)

@@ -29,7 +29,9 @@ from typing import Any
 
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+from .exports import FORMULA_START
+
+FORMULA_PREFIXES = FORMULA_START  # one list for every export (common/exports.py)
 
 
 def is_formula_like(text: str) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,7 +15,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from gaoxin.accounts.api import router as accounts_router
 from gaoxin.accounts.apiauth import api_auth
 from gaoxin.common.api import router as audit_router
-from gaoxin.common.errors import NOT_AUTHENTICATED, NOT_FOUND, GaoxinError
+from gaoxin.common.errors import (
+    BODY_TOO_LARGE,
+    BODY_UNREADABLE,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    GaoxinError,
+)
 from gaoxin.housing.api import router as housing_router
 from gaoxin.registry.api import router as registry_router
 
@@ -75,5 +83,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # django-ninja could not parse the body
+        return _error(request, 400, GaoxinError(BODY_UNREADABLE).as_dict())
     body = {"code": f"http_{exc.status_code}", "message_zh": str(exc), "message_en": str(exc)}
     return _error(request, exc.status_code, body)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return _error(request, 413, GaoxinError(BODY_TOO_LARGE, limit=limit).as_dict())

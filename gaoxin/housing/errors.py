@@ -16,6 +16,12 @@ BATCH_NOT_EDITABLE = ErrorCode(
     "The batch is published: its rules, units and entropy declaration can no longer change.",
     409,
 )
+BATCH_CODE_INVALID = ErrorCode(
+    "housing.batch_code_invalid",
+    "批次代码“{code}”无效：应为 2 到 12 个字母或数字。",
+    "The batch code “{code}” is not valid: 2 to 12 letters or digits.",
+    422,
+)
 BATCH_CODE_TAKEN = ErrorCode(
     "housing.batch_code_taken", "批次代码 {code} 已被使用。", "Batch code {code} is taken.", 422
 )
@@ -80,6 +86,19 @@ NAME_REQUIRED = ErrorCode(
     "Give the name of {who_en} (text, at most 50 characters).",
     422,
 )
+PHONE_INVALID = ErrorCode(
+    "housing.phone_invalid",
+    "手机号码“{value}”无效：应为 5 到 19 位数字，可以 + 开头。",
+    "The phone number “{value}” is not valid: 5 to 19 digits, optionally after a +.",
+    422,
+)
+HOUSEHOLD_SHAPE = ErrorCode(
+    "housing.household_shape",
+    "家庭成员应为一名申请人、至多一名配偶和至多 {children} 名子女（收到：{got}）。",
+    "A household is one applicant, at most one spouse and at most {children} children "
+    "(got: {got_en}).",
+    422,
+)
 NOT_WITHDRAWABLE = ErrorCode(
     "housing.not_withdrawable",
     "登记已截止或已撤回，不能再撤回。",
@@ -94,8 +113,46 @@ UNITS_FILE_INVALID = ErrorCode(
 )
 SHEET_UNREADABLE = ErrorCode(
     "housing.sheet_unreadable",
-    "无法读取文件：{detail}。请上传 .xlsx 或 UTF-8 编码的 .csv 文件。",
-    "Cannot read the file: {detail}. Upload an .xlsx or a UTF-8 .csv file.",
+    "无法读取文件：{detail_zh}。请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件。",
+    "Cannot read the file: {detail_en}. Upload an .xlsx or a .csv (UTF-8 or GBK) file.",
+    422,
+)
+FILE_TOO_LARGE = ErrorCode(
+    "housing.file_too_large",
+    "文件为 {size} MB，超过上限 {limit} MB，未读取。",
+    "The file is {size} MB, over the {limit} MB limit; it was not read.",
+    422,
+)
+SHEET_ENCODING = ErrorCode(
+    "housing.sheet_encoding",
+    "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030（第 {line} 行附近）。"
+    "请另存为 UTF-8 CSV 或 XLSX。",
+    "Cannot read the file's text: it is neither UTF-8 nor GBK/GB18030 (near line {line}). "
+    "Save it as UTF-8 CSV or XLSX.",
+    422,
+)
+SHEET_BAD_CSV = ErrorCode(
+    "housing.sheet_bad_csv",
+    "CSV 格式错误（第 {row} 行）：{detail}",
+    "Malformed CSV (row {row}): {detail}",
+    422,
+)
+SHEET_TOO_MANY_ROWS = ErrorCode(
+    "housing.sheet_too_many_rows",
+    "文件超过 {limit} 行数据，未导入任何数据。请拆分文件。",
+    "The file has more than {limit} data rows; nothing was imported. Split the file.",
+    422,
+)
+SHEET_NO_ROWS = ErrorCode(
+    "housing.sheet_no_rows",
+    "文件只有表头，没有数据行，未导入任何数据。",
+    "The file has a header row but no data rows; nothing was imported.",
+    422,
+)
+SHEET_DUPLICATE_COLUMN = ErrorCode(
+    "housing.sheet_duplicate_column",
+    "表头中“{column}”列出现了不止一次，无法确定使用哪一列。",
+    "The column “{column}” appears more than once in the header; it is unclear which to use.",
     422,
 )
 SHEET_HEADERS = ErrorCode(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from gaoxin.common.errors import GaoxinError
+from gaoxin.common.exports import has_control_characters, printable
 from gaoxin.registry import identifiers
 
 from . import errors
 from .choices import Relation
-from .spreadsheet import column_index, is_formula
+from .spreadsheet import Table, cells_by_column, column_index, is_formula
 
 WHO = {
     Relation.APPLICANT: ("申请人", "the applicant"),
@@ -40,16 +42,46 @@ class CleanMember:
     birth_date: date
 
 
+MAX_CHILDREN = 10
+PHONE = re.compile(r"\+?[0-9]{5,19}")
+
+
+def clean_phone(value: str) -> str:
+    """A contact number: ASCII digits, optionally after a +; spaces and dashes dropped."""
+    cleaned = value.strip().replace(" ", "").replace("-", "")
+    if cleaned and not PHONE.fullmatch(cleaned):
+        raise GaoxinError(errors.PHONE_INVALID, value=printable(value.strip())[:24])
+    return cleaned
+
+
+def _check_shape(members: list[MemberIn]) -> None:
+    relations = [m.relation for m in members]
+    counts = {r: relations.count(r) for r in Relation}
+    if (
+        counts[Relation.APPLICANT] != 1
+        or counts[Relation.SPOUSE] > 1
+        or counts[Relation.CHILD] > MAX_CHILDREN
+    ):
+        raise GaoxinError(
+            errors.HOUSEHOLD_SHAPE,
+            children=MAX_CHILDREN,
+            got="、".join(f"{WHO[r][0]} {n}" for r, n in counts.items()),
+            got_en=", ".join(f"{WHO[r][1]}: {n}" for r, n in counts.items()),
+        )
+
+
 def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
-    """Validate every member: names given, ID numbers valid (GB 11643 check character), no
-    number twice, children minors on `on` (the closing date). Raises GaoxinError naming the
-    member; the applicant comes first."""
+    """Validate every member: one applicant, at most one spouse and MAX_CHILDREN children;
+    names given, ID numbers valid (GB 11643 check character), no number twice, children minors
+    on `on` (the closing date). Raises GaoxinError naming the member; the applicant comes
+    first."""
+    _check_shape(members)
     cleaned: list[CleanMember] = []
     seen: set[str] = set()
     for member in members:
         who_zh, who_en = WHO[Relation(member.relation)]
         name = member.name.strip()
-        if not name or name.isdigit() or len(name) > 50:
+        if not name or name.isdigit() or len(name) > 50 or has_control_characters(name):
             raise GaoxinError(errors.NAME_REQUIRED, who=who_zh, who_en=who_en)
         try:
             number = identifiers.validate_id_number(member.id_number)
@@ -58,7 +90,7 @@ def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
                 errors.ID_NUMBER_INVALID,
                 who=who_zh,
                 who_en=who_en,
-                value=member.id_number.strip()[:24],
+                value=printable(member.id_number.strip())[:24],
                 reason=REASONS.get(error.reason, error.reason),
             ) from error
         if number in seen:
@@ -93,6 +125,7 @@ SHEET_COLUMNS = (
     "申请重点产业",
 )
 SHEET_REQUIRED = ("申请人姓名", "申请人身份证号")
+SHEET_MAX_ROWS = 20_000
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"", "否", "n", "no", "0", "false"}
 
@@ -109,13 +142,12 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace("；", ";").split(";") if part.strip()]
 
 
-def parse_registrations(rows: list[list[str]]) -> list[SheetRow]:
+def parse_registrations(table: Table) -> list[SheetRow]:
     """Rows of the sheet as households; children are `;`-separated in their two columns.
     Raises GaoxinError naming the row and column."""
-    index = column_index(rows, columns=SHEET_COLUMNS, required=SHEET_REQUIRED, max_rows=20_000)
+    index = column_index(table, columns=SHEET_COLUMNS, required=SHEET_REQUIRED)
     parsed = []
-    for number, raw in enumerate(rows[1:], start=2):
-        cell = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}
+    for number, cell in cells_by_column(table, index):
 
         def bad(
             column: str, zh: str, en: str, cell: dict[str, str] = cell, number: int = number
@@ -129,7 +161,7 @@ def parse_registrations(rows: list[list[str]]) -> list[SheetRow]:
             )
 
         for column, value in cell.items():
-            if is_formula(value) and not column.endswith("身份证号"):
+            if is_formula(value) and not column.endswith("身份证号") and column != "手机号码":
                 raise bad(column, "不能以 = + - @ 开头", "must not start with = + - @")
         members = [MemberIn(Relation.APPLICANT, cell["申请人姓名"], cell["申请人身份证号"])]
         if cell.get("配偶身份证号") or cell.get("配偶姓名"):

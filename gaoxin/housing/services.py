@@ -4,6 +4,7 @@ an audit event for every change."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from django.utils import timezone
 from gaoxin import fairdraw
 from gaoxin.common import audit
 from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
+from gaoxin.common.exports import printable
 from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
@@ -49,8 +51,15 @@ from .models import (
     SalesOffice,
     Unit,
 )
-from .registration import MemberIn, clean_household, identity_string, parse_registrations
-from .spreadsheet import read_rows
+from .registration import (
+    SHEET_MAX_ROWS,
+    MemberIn,
+    clean_household,
+    clean_phone,
+    identity_string,
+    parse_registrations,
+)
+from .spreadsheet import read_table
 from .states import ensure_transition
 from .unitsheet import parse_units
 
@@ -166,6 +175,13 @@ def batch_create(
     ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
     ensure(registration_closes_at > registration_opens_at, errors.WINDOW_INVALID)
     code = code.strip().upper()
+    # The code prefixes registration numbers, which the published roster and results CSVs
+    # carry verbatim: letters and digits only, so no cell there can start like a formula.
+    ensure(
+        re.fullmatch(r"[A-Z0-9]{2,12}", code) is not None,
+        errors.BATCH_CODE_INVALID,
+        code=printable(code)[:20],
+    )
     ensure(not SaleBatch.objects.filter(code=code).exists(), errors.BATCH_CODE_TAKEN, code=code)
     batch = SaleBatch.objects.create(
         project=project,
@@ -316,6 +332,7 @@ def application_register(
     backs it up, so concurrent duplicates give exactly one application. A resubmission of the
     same household by the same user returns the existing application (a double click)."""
     cleaned = clean_household(list(members), on=timezone.localdate(batch.registration_closes_at))
+    phone = clean_phone(phone)
     chosen = _pools(batch, pools)
     try:
         with transaction.atomic():
@@ -460,11 +477,12 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
 
 @transaction.atomic
 def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
-    """Replace the draft batch's units with the spreadsheet's; all or nothing."""
+    """Replace the draft batch's units with the spreadsheet's; all or nothing. `filename` is
+    only recorded (truncated) in the audit event."""
     batch = _lock_batch(batch)
     ensure(actor is None or access.can_manage_project(actor, batch.project), NOT_ALLOWED)
     ensure(batch.status == BatchStatus.DRAFT, errors.BATCH_NOT_EDITABLE)
-    rows = parse_units(data, filename)
+    rows = parse_units(data)
     previous = batch.units.count()
     batch.units.all().delete()
     Unit.objects.bulk_create(
@@ -483,7 +501,7 @@ def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) ->
         action="housing.units.imported",
         obj=batch,
         before={"units": previous},
-        after={"units": len(rows), "file": filename[:100]},
+        after={"units": len(rows), "file": printable(filename)[:100]},
     )
     return len(rows)
 
@@ -731,13 +749,14 @@ def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: 
     names the row and column."""
     batch = _lock_batch(batch)
     ensure(access.can_manage_project(actor, batch.project), NOT_ALLOWED)
-    rows = parse_registrations(read_rows(data, filename, max_rows=20_000))
+    rows = parse_registrations(read_table(data, max_rows=SHEET_MAX_ROWS))
     closing = timezone.localdate(batch.registration_closes_at)
     problems: list[tuple[int, GaoxinError]] = []
     seen: dict[str, int] = {}
     for row in rows:
         try:
             cleaned = clean_household(row.members, on=closing)
+            clean_phone(row.phone)
         except GaoxinError as error:
             problems.append((row.row, error))
             continue
@@ -762,7 +781,7 @@ def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: 
                     batch=batch,
                     cleaned=clean_household(row.members, on=closing),
                     pools=_pools(batch, row.pools),
-                    phone=row.phone,
+                    phone=clean_phone(row.phone),
                     channel=Channel.IMPORT,
                 )
             except GaoxinError as error:
@@ -780,7 +799,7 @@ def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: 
         actor=actor,
         action="housing.applications.imported",
         obj=batch,
-        after={"rows": len(rows), "file": filename[:100]},
+        after={"rows": len(rows), "file": printable(filename)[:100]},
     )
     return len(rows)
 

@@ -1,4 +1,4 @@
-"""The units spreadsheet (房源表): XLSX or UTF-8 CSV with Chinese headers, validated whole before
+"""The units spreadsheet (房源表): XLSX or CSV with Chinese headers, validated whole before
 anything is written."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gaoxin.common.errors import GaoxinError
+from gaoxin.common.exports import printable
 
 from . import errors
-from .spreadsheet import column_index, is_formula, read_rows
+from .spreadsheet import cells_by_column, column_index, is_formula, read_table
 
 COLUMNS = {
     "楼栋": "building",
@@ -37,7 +38,7 @@ def _bad(row: int, column: str, value: Any, zh: str, en: str) -> GaoxinError:
         errors.UNITS_FILE_INVALID,
         row=row,
         column=column,
-        value=str(value)[:40],
+        value=printable(str(value))[:40],
         reason_zh=zh,
         reason_en=en,
     )
@@ -53,13 +54,12 @@ def _decimal(row: int, column: str, value: str, *, high: Decimal) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def parse_units(data: bytes, filename: str) -> list[UnitRow]:
-    rows = [r for r in read_rows(data, filename, max_rows=MAX_ROWS) if any(r)]
-    index = column_index(rows, columns=tuple(COLUMNS), required=REQUIRED, max_rows=MAX_ROWS)
+def parse_units(data: bytes) -> list[UnitRow]:
+    table = read_table(data, max_rows=MAX_ROWS)
+    index = column_index(table, columns=tuple(COLUMNS), required=REQUIRED)
     units: list[UnitRow] = []
     seen: set[tuple[str, str, str]] = set()
-    for number, raw in enumerate(rows[1:], start=2):
-        cells = {c: (raw[i] if i < len(raw) else "") for c, i in index.items()}
+    for number, cells in cells_by_column(table, index):
         for column in REQUIRED:
             if not cells[column]:
                 raise _bad(number, column, "", "不能为空", "must not be empty")

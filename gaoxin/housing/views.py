@@ -28,6 +28,7 @@ from .models import Objection, Override, SaleBatch
 from .proofs import own_check
 from .registration import MemberIn
 from .simulation import GROUP_LABELS, batch_simulation
+from .spreadsheet import check_size
 
 
 def _batch_or_404(code: str) -> SaleBatch:
@@ -252,6 +253,7 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
                             _("%(n)s households registered."),
                         ),
                     }[action]
+                    check_size(upload.size)  # before the upload is read into memory
                     count = importer(
                         actor=request.user, batch=batch, data=upload.read(), filename=upload.name
                     )

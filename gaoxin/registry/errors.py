@@ -56,12 +56,6 @@ IMPORT_BINARY = ErrorCode(
     "This is not a CSV or XLSX file (it contains binary data).",
     422,
 )
-IMPORT_BAD_XLSX = ErrorCode(
-    "registry.import_bad_xlsx",
-    "无法打开 Excel 文件：{detail}",
-    "Cannot open the Excel file: {detail}",
-    422,
-)
 IMPORT_BAD_CSV = ErrorCode(
     "registry.import_bad_csv",
     "CSV 格式错误（第 {line} 行）：{detail}",
@@ -80,6 +74,11 @@ IMPORT_TOO_LARGE = ErrorCode(
     "文件过大（{size} MB，上限 {limit} MB）。",
     "The file is too large ({size} MB; the limit is {limit} MB).",
     422,
+)
+RETENTION_DAYS = ErrorCode(
+    "registry.retention_days",
+    "保留天数应至少为 1 天（收到 {days}）。",
+    "The retention period must be at least 1 day (got {days}).",
 )
 IMPORT_NOT_ALLOWED = ErrorCode(
     "registry.import_not_allowed", "您无权导入数据。", "You are not allowed to import data.", 403
@@ -166,6 +165,16 @@ ROW_CONFLICT = ErrorCode(
     "与登记簿中已有记录冲突：{detail_zh}",
     "Conflicts with the registry: {detail_en}",
 )
+ROW_CONTROL_CHARACTERS = ErrorCode(
+    "row.control_characters",
+    "含有不可见的控制字符（如 NUL），请删除后重新导出。",
+    "Contains invisible control characters (such as NUL); remove them and export again.",
+)
+ROW_FORMULA = ErrorCode(
+    "row.formula",
+    "不能以 = + - @ 开头（会被电子表格当作公式）。",
+    "Must not start with = + - @ (a spreadsheet would take it for a formula).",
+)
 ROW_COLUMNS = ErrorCode(
     "row.columns",
     "此行有 {found} 列，表头有 {expected} 列。",
@@ -174,8 +183,11 @@ ROW_COLUMNS = ErrorCode(
 
 
 def by_code(code: str) -> ErrorCode | None:
-    """The registry error with this code (run records keep the code and its parameters)."""
-    for value in globals().values():
+    """The registry error with this code (run records keep the code and its parameters), or
+    one of the common errors an import can end with (an unreadable workbook)."""
+    from gaoxin.common import errors as common
+
+    for value in [*globals().values(), *vars(common).values()]:
         if isinstance(value, ErrorCode) and value.code == code:
             return value
     return None

@@ -5,23 +5,25 @@ classification they change)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
-from gaoxin.common import audit
+from gaoxin.common import audit, uploads
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.common.exports import printable
 
 from . import access, errors
-from .choices import ImportKind, ImportMode
+from .choices import ImportKind, ImportMode, ImportStatus
 from .models import EnterpriseClassification, ImportRun, KeyIndustry, Person
 from .tasks import run_import
-
-MAX_UPLOAD_MB = getattr(settings, "GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024)
 
 
 def _industry_json(industry: KeyIndustry) -> dict[str, Any]:
@@ -222,10 +224,15 @@ def import_start(
     ensure(actor is None or access.can_run_import(actor), errors.IMPORT_NOT_ALLOWED)
     kind = ImportKind(kind)
     mode = ImportMode(mode)
+    limit_mb = settings.GAOXIN_REGISTRY_MAX_UPLOAD_MB
+    limit = limit_mb * 1024 * 1024
+    declared = upload.size or 0
+    ensure(declared <= limit, errors.IMPORT_TOO_LARGE, size=declared // 2**20, limit=limit_mb)
     digest, size = _sha256(upload)
-    limit = MAX_UPLOAD_MB * 1024 * 1024
-    ensure(size <= limit, errors.IMPORT_TOO_LARGE, size=size // 2**20, limit=MAX_UPLOAD_MB)
-    name = Path(upload.name or "upload").name[:200]
+    ensure(size <= limit, errors.IMPORT_TOO_LARGE, size=size // 2**20, limit=limit_mb)
+    # The uploaded name is kept for people to read; the stored name is generated (no path,
+    # no extension, nothing else of the uploader's choosing reaches the file system).
+    name = printable(Path((upload.name or "upload").replace("\\", "/")).name)[:200] or "upload"
     run = ImportRun(
         kind=kind,
         mode=mode,
@@ -235,7 +242,7 @@ def import_start(
         started_by=actor,
         source=source,
     )
-    run.file.save(name, upload, save=False)
+    run.file.save(uploads.stored_name("import"), upload, save=False)
     run.save()
     _record_start(actor, run)
     return run
@@ -282,3 +289,92 @@ def _record_start(actor: Any, run: ImportRun, *, enqueue: bool = True) -> None:
     if enqueue:
         run_id = run.pk
         transaction.on_commit(lambda: run_import.enqueue(run_id))
+
+
+# -- retention of uploaded files (personal data) -------------------------------------------------
+
+FILE_AREA = "registry"  # MEDIA_ROOT/registry/: uploaded agency files and error reports
+
+
+@dataclass
+class Purged:
+    runs: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def import_files_purge(*, actor: Any, days: int, dry_run: bool = False) -> Purged:
+    """Delete the uploaded agency files and error reports of finished imports started more than
+    `days` days ago, and any file under MEDIA_ROOT/registry/ that no import refers to and that
+    is as old. The run's record (hash, counts, audit trail) stays; each purged run gets an audit
+    event. The database changes commit first and the files go after, so a crash in between
+    leaves only unreferenced files, which the next run removes."""
+    ensure(days >= 1, errors.RETENTION_DAYS, days=days)
+    cutoff = timezone.now() - timedelta(days=days)
+    purged = Purged()
+    finished = [ImportStatus.SUCCEEDED, ImportStatus.REJECTED, ImportStatus.FAILED]
+    old = (
+        ImportRun.objects.filter(created_at__lt=cutoff, status__in=finished)
+        .exclude(file="", error_report="")
+        .order_by("pk")
+    )
+    for run in old.iterator(chunk_size=500):
+        names = [f.name for f in (run.file, run.error_report) if f]
+        purged.runs += 1
+        purged.files += names
+        if not dry_run:
+            _purge_run(actor=actor, run=run, names=names, days=days)
+    referenced = _referenced_files()
+    storage = default_storage
+    orphans = [
+        name
+        for name in _walk(storage, FILE_AREA)
+        if name not in referenced and storage.get_modified_time(name) < cutoff
+    ]
+    purged.files += orphans
+    if orphans and not dry_run:
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action="registry.import.orphan_files_purged",
+                object_type="registry.importrun",
+                after={"files": orphans[:1000], "count": len(orphans), "retention_days": days},
+            )
+            transaction.on_commit(lambda: _delete(orphans))
+    return purged
+
+
+@transaction.atomic
+def _purge_run(*, actor: Any, run: ImportRun, names: list[str], days: int) -> None:
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(file="", error_report="", updated_at=timezone.now())
+    audit.record(
+        actor=actor,
+        action="registry.import.files_purged",
+        obj=run,
+        before={"files": names},
+        after={"files": [], "file_sha256": run.file_sha256, "retention_days": days},
+    )
+    transaction.on_commit(lambda: _delete(names))
+
+
+def _delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _referenced_files() -> set[str]:
+    found: set[str] = set()
+    for file, report in ImportRun.objects.values_list("file", "error_report").iterator(5000):
+        found.update(n for n in (file, report) if n)
+    return found
+
+
+def _walk(storage: Any, folder: str) -> list[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        names += _walk(storage, f"{folder}/{sub}")
+    return names

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gaoxin.common.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gaoxin.common.middleware.LanguageMiddleware",
@@ -227,3 +228,12 @@ GAOXIN_API_TOKEN_PREFIX = "gx_"  # noqa: S105  (a prefix, not a secret)
 # set by nginx); empty means REMOTE_ADDR. Only set it when the proxy overwrites the header.
 GAOXIN_TRUSTED_PROXY_HEADER = os.environ.get("GAOXIN_TRUSTED_PROXY_HEADER", "")
 GAOXIN_REGISTRY_MAX_UPLOAD_MB = int(os.environ.get("GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024))
+# An agency workbook's parts may unpack to this much; its first sheet is read by a child process
+# with this much memory (docs/reliability.md, "Hostile input").
+GAOXIN_REGISTRY_XLSX_UNPACKED_MB = int(os.environ.get("GAOXIN_REGISTRY_XLSX_UNPACKED_MB", 2048))
+GAOXIN_REGISTRY_XLSX_MEMORY_MB = int(os.environ.get("GAOXIN_REGISTRY_XLSX_MEMORY_MB", 3072))
+# Uploaded agency files and import error reports hold personal data: `manage.py
+# registry_purge_uploads` (daily) deletes those older than this many days.
+GAOXIN_REGISTRY_UPLOAD_RETENTION_DAYS = int(
+    os.environ.get("GAOXIN_REGISTRY_UPLOAD_RETENTION_DAYS", 90)
+)

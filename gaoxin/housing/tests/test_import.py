@@ -141,9 +141,10 @@ def test_people_already_registered_are_named_and_nothing_is_written(office, make
     [
         (b"", "文件为空"),
         ("姓名,身份证\n张三,1\n".encode(), "缺少列"),
-        ("申请人姓名,申请人身份证号\n张三,1\n".encode("gbk"), "UTF-8"),
-        (b"PK\x03\x04" + b"\x00" * 200, "无法读取"),
-        (bytes(range(256)) * 40_000, "超过 5 MB"),
+        ("申请人姓名,申请人身份证号\n张三,1\n".encode("gbk"), "第 2 行"),  # read as GBK
+        ("申请人姓名,申请人身份证号\n".encode() + b"\x80\xff\x80\n", "编码"),
+        (b"PK\x03\x04" + b"\x00" * 200, "无法打开 Excel 文件"),
+        (bytes(range(256)) * 40_000, "超过上限 5 MB"),
     ],
 )
 def test_unreadable_files(office, data, zh):

@@ -54,9 +54,10 @@ def test_units_from_xlsx(draft):
         ("楼栋,房号,建筑面积,总价\n1,101,90,100\n1,101,91,100\n".encode(), "第 3 行“房号”列"),
         ("楼栋,房号,建筑面积,总价\n=cmd(),101,90,100\n".encode(), "第 2 行“楼栋”列"),
         ("楼栋,房号,建筑面积,总价\n1,101,-5,100\n".encode(), "建筑面积"),
-        ("楼栋,房号,建筑面积,总价\n1,101,90,100\n".encode("gbk"), "UTF-8"),
+        ("楼栋,房号,建筑面积,总价\n1,101,90,-1\n".encode("gbk"), "第 2 行“总价”列"),
+        ("楼栋,房号\n".encode() + b"\x80\xff\x80\n", "编码"),
         (b"", "文件为空"),
-        (b"PK\x03\x04garbage", "无法读取"),
+        (b"PK\x03\x04garbage", "无法打开 Excel 文件"),
     ],
 )
 def test_bad_unit_files_change_nothing(draft, data, zh):

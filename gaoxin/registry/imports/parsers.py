@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from gaoxin.common.errors import ErrorCode
+from gaoxin.common.exports import FORMULA_START, has_control_characters
 
 from .. import errors, identifiers
 from ..choices import (
@@ -61,6 +62,8 @@ FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "f", "×"})
 
 
 def text(value: str, *, limit: int, required: bool) -> str:
+    """Free text (names, addresses, references): no control characters (PostgreSQL refuses
+    NUL), nothing a spreadsheet would run as a formula when the value is exported again."""
     cleaned = value.strip()
     if not cleaned:
         if required:
@@ -68,6 +71,10 @@ def text(value: str, *, limit: int, required: bool) -> str:
         return ""
     if len(cleaned) > limit:
         raise Problem(errors.ROW_TOO_LONG, limit=limit)
+    if has_control_characters(cleaned):
+        raise Problem(errors.ROW_CONTROL_CHARACTERS)
+    if cleaned.startswith(FORMULA_START):
+        raise Problem(errors.ROW_FORMULA)
     return cleaned
 
 
@@ -361,7 +368,8 @@ def parse_classification(
 
 def _phone(value: str) -> str:
     cleaned = value.strip().replace(" ", "").replace("-", "")
-    if cleaned and not re.fullmatch(r"\+?\d{5,20}", cleaned):
+    # ASCII digits only (\d would take any script's), and no longer than the column (20).
+    if cleaned and not re.fullmatch(r"\+?[0-9]{5,19}", cleaned):
         raise Problem(errors.ROW_CHOICE, allowed="数字 digits")
     return cleaned
 

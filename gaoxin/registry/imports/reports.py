@@ -1,6 +1,7 @@
 """Files the registry hands out: per-kind templates (XLSX with Chinese headers, a notes sheet
 and an example row; or CSV) and error reports (XLSX: row, column, value, reason in Chinese and
-English)."""
+English). Every text cell goes through `exports.neutralise`: the error report repeats values
+from the uploaded file, which may be crafted to run as formulas when the report is opened."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import xlsxwriter
+
+from gaoxin.common.exports import neutralise
 
 from .columns import SPECS, Spec
 
@@ -39,17 +42,17 @@ class RowError:
 def template_xlsx(kind: str, *, example: bool = True) -> bytes:
     spec = SPECS[kind]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     text = book.add_format({"num_format": "@"})
     head = book.add_format({"bold": True, "bg_color": "#FBE9E7", "border": 1, "num_format": "@"})
     sheet = book.add_worksheet(spec.title_zh)
     for index, column in enumerate(spec.columns):
         label = column.zh + ("*" if column.required else "")
-        sheet.write_string(0, index, label, head)
+        sheet.write_string(0, index, neutralise(label), head)
         # Text format keeps 18-digit ID numbers and leading zeros intact when people type.
         sheet.set_column(index, index, max(14, len(column.zh) * 2 + 4), text)
         if example:
-            sheet.write_string(1, index, column.example, text)
+            sheet.write_string(1, index, neutralise(column.example), text)
     sheet.freeze_panes(1, 0)
     notes = book.add_worksheet("说明 Notes")
     notes.write_row(0, 0, ["列 Column", "English", "必填 Required", "格式 Format", "示例 Example"])
@@ -58,11 +61,14 @@ def template_xlsx(kind: str, *, example: bool = True) -> bytes:
             index,
             0,
             [
-                column.zh,
-                column.en,
-                "是" if column.required else "否",
-                column.note_zh,
-                column.example,
+                neutralise(value)
+                for value in (
+                    column.zh,
+                    column.en,
+                    "是" if column.required else "否",
+                    column.note_zh,
+                    column.example,
+                )
             ],
         )
     notes.write_string(
@@ -81,16 +87,18 @@ def template_csv(kind: str, *, example: bool = True) -> bytes:
     spec = SPECS[kind]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.zh for c in spec.columns])
+    writer.writerow([neutralise(c.zh) for c in spec.columns])
     if example:
-        writer.writerow([c.example for c in spec.columns])
+        writer.writerow([neutralise(c.example) for c in spec.columns])
     # UTF-8 with a BOM, so that Excel on Chinese Windows opens it correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def error_report_xlsx(spec: Spec, problems: Iterable[RowError], *, total: int) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     head = book.add_format({"bold": True, "bg_color": "#FBE9E7", "border": 1})
     sheet = book.add_worksheet("错误 Errors")
     sheet.write_row(
@@ -102,11 +110,11 @@ def error_report_xlsx(spec: Spec, problems: Iterable[RowError], *, total: int) -
     written = 0
     for written, problem in enumerate(problems, start=1):
         sheet.write_number(written, 0, problem.row)
-        sheet.write_string(written, 1, problem.column)
-        sheet.write_string(written, 2, problem.value)
-        sheet.write_string(written, 3, problem.code)
-        sheet.write_string(written, 4, problem.reason_zh)
-        sheet.write_string(written, 5, problem.reason_en)
+        sheet.write_string(written, 1, neutralise(problem.column))
+        sheet.write_string(written, 2, neutralise(problem.value))
+        sheet.write_string(written, 3, neutralise(problem.code))
+        sheet.write_string(written, 4, neutralise(problem.reason_zh))
+        sheet.write_string(written, 5, neutralise(problem.reason_en))
     if total > written:
         sheet.write_string(
             written + 2,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from gaoxin.common import audit
 from gaoxin.common.errors import ErrorCode, GaoxinError
+from gaoxin.common.exports import printable
 
 from .. import errors
 from ..choices import ImportKind, ImportMode, ImportStatus
@@ -74,7 +75,7 @@ class Collector:
             if len(self.items) >= REPORT_LIMIT:
                 continue
             header = self.spec.columns[column].zh if column < len(self.spec.columns) else "-"
-            value = cells[column] if column < len(cells) else ""
+            value = printable(cells[column] if column < len(cells) else "")
             self.items.append(
                 RowError(
                     row=row,
@@ -97,8 +98,8 @@ def execute(run_id: int, *, on_progress: ProgressHook | None = None) -> ImportRu
     if run.status != S.PENDING:
         return run
     try:
-        with _local_path(run) as path:
-            _execute(run, path, on_progress)
+        with _local_path(run) as path, tempfile.TemporaryDirectory(prefix="gaoxin-read-") as tmp:
+            _execute(run, path, Path(tmp), on_progress)
     except GaoxinError as error:
         _fail(run, error)
     except Exception:
@@ -141,10 +142,12 @@ def _fail(run: ImportRun, error: GaoxinError) -> None:
 
 
 def _params(error: GaoxinError) -> dict[str, str]:
-    return {key: str(value) for key, value in error.params.items()}
+    # Parameters can quote the file (an unknown header, a reader's message): no NUL may reach
+    # PostgreSQL's jsonb.
+    return {key: printable(str(value)) for key, value in error.params.items()}
 
 
-def _execute(run: ImportRun, path: Path, hook: ProgressHook | None) -> None:
+def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | None) -> None:
     def progress(row: int) -> None:
         run.processed_rows = row
         ImportRun.objects.filter(pk=run.pk).update(processed_rows=row)
@@ -152,7 +155,7 @@ def _execute(run: ImportRun, path: Path, hook: ProgressHook | None) -> None:
             hook(run)
 
     spec = SPECS[run.kind]
-    source = reading.open_source(path, spec)
+    source = reading.open_source(path, spec, scratch)
     transition(
         run,
         S.READING,

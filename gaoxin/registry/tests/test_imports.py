@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from gaoxin.common.errors import WORKBOOK_INVALID
 from gaoxin.common.models import AuditEvent
 from gaoxin.registry import errors, identifiers
 from gaoxin.registry.choices import ImportKind, ImportMode
@@ -193,7 +194,7 @@ def test_wrong_headers_empty_and_garbage_files_fail_clearly(kind, zone_files, ru
     garbage.write_bytes(os.urandom(10 * 1024 * 1024))
     run = run_import(kind, garbage)
     assert run.status == "failed"
-    assert run.error_code in {errors.IMPORT_BINARY.code, errors.IMPORT_BAD_XLSX.code}
+    assert run.error_code in {errors.IMPORT_BINARY.code, WORKBOOK_INVALID.code}
     assert run.error_message
 
 
@@ -207,7 +208,7 @@ def test_text_garbage_and_undecodable_text(run_import, tmp_path):
     assert run_import("person", broken).error_code == errors.IMPORT_ENCODING.code
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"PK\x03\x04" + os.urandom(5000))
-    assert run_import("person", fake).error_code == errors.IMPORT_BAD_XLSX.code
+    assert run_import("person", fake).error_code == WORKBOOK_INVALID.code
 
 
 @pytest.mark.django_db
