@@ -15,6 +15,7 @@ from django.utils import timezone
 from gaoxin import fairdraw
 from gaoxin.common import audit
 from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
+from gaoxin.common.storagefaults import reports_storage_faults
 from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
@@ -458,6 +459,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
     return application
 
 
+@reports_storage_faults
 @transaction.atomic
 def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
     """Replace the draft batch's units with the spreadsheet's; all or nothing."""
@@ -724,6 +726,7 @@ def roster_confirm(*, actor: Any, batch: SaleBatch, size: int, root: str) -> Ros
     return roster
 
 
+@reports_storage_faults
 @transaction.atomic
 def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
     """Register every household of a sales office's spreadsheet, or none: each row is checked

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from gaoxin.common import audit
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.common.storagefaults import delete_quietly, reports_storage_faults, save_file
 
 from . import access, errors
 from .choices import ImportKind, ImportMode
@@ -207,7 +208,7 @@ def _sha256(handle: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-@transaction.atomic
+@reports_storage_faults
 def import_start(
     *,
     actor: Any,
@@ -218,7 +219,7 @@ def import_start(
 ) -> ImportRun:
     """Store the uploaded file, record the run (pending) and hand it to the worker after
     commit. `mode=valid_rows_only` is the user's explicit choice, recorded on the run and in
-    the audit log."""
+    the audit log. A full disk or a read-only database leaves neither a run nor a file."""
     ensure(actor is None or access.can_run_import(actor), errors.IMPORT_NOT_ALLOWED)
     kind = ImportKind(kind)
     mode = ImportMode(mode)
@@ -235,12 +236,18 @@ def import_start(
         started_by=actor,
         source=source,
     )
-    run.file.save(name, upload, save=False)
-    run.save()
-    _record_start(actor, run)
+    save_file(run.file, name, upload)
+    try:
+        with transaction.atomic():
+            run.save()
+            _record_start(actor, run)
+    except BaseException:  # nothing refers to the stored file: it goes with the transaction
+        delete_quietly(run.file.storage, run.file.name)
+        raise
     return run
 
 
+@reports_storage_faults
 @transaction.atomic
 def import_start_from_path(
     *, actor: Any, kind: str, path: Path, mode: str = ImportMode.ALL_OR_NOTHING

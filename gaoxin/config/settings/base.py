@@ -133,6 +133,8 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: idle expiry (every request pushes the expiry forward), never beyond the browser.
+# The database store, tolerant of a database that takes no writes (common/sessions.py).
+SESSION_ENGINE = "gaoxin.common.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
