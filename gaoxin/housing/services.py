@@ -461,6 +461,20 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
 
 @reports_storage_faults
 @transaction.atomic
+def application_viewed(*, actor: Any, application: Application) -> None:
+    """Record that the household's own account is shown its members' full names and its
+    secret salt (the page shows them only once this is recorded)."""
+    ensure(access.can_view_household_unmasked(actor, application), NOT_ALLOWED)
+    audit.record(
+        actor=actor,
+        action="housing.application.viewed",
+        obj=application,
+        after={"number": application.number, "unmasked": True},
+    )
+
+
+@reports_storage_faults
+@transaction.atomic
 def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
     """Replace the draft batch's units with the spreadsheet's; all or nothing."""
     batch = _lock_batch(batch)

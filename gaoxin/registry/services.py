@@ -198,6 +198,28 @@ def person_reveal(*, actor: Any, person: Person, purpose: str = "") -> Person:
     return person
 
 
+@reports_storage_faults
+@transaction.atomic
+def person_viewed(*, actor: Any, person: Person) -> None:
+    """Record one view of a person's page unmasked (after `person_reveal` in the session): the
+    log shows every time the data was on someone's screen, not only the first."""
+    ensure(access.can_view_personal_data(actor), NOT_ALLOWED)
+    audit.record(actor=actor, action="registry.person.viewed", obj=person, after={"unmasked": True})
+
+
+@reports_storage_faults
+@transaction.atomic
+def import_errors_downloaded(*, actor: Any, run: ImportRun) -> None:
+    """Record a download of a run's error report, which holds the rejected values unmasked."""
+    ensure(access.can_view_import_errors(actor), NOT_ALLOWED)
+    audit.record(
+        actor=actor,
+        action="registry.import.errors_downloaded",
+        obj=run,
+        after={"kind": run.kind, "error_rows": run.error_rows},
+    )
+
+
 def _sha256(handle: IO[bytes]) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
