@@ -1061,7 +1061,8 @@ def _unit_of(turn: ChoiceTurn) -> Unit:
 
 def _chosen_turn(batch: SaleBatch, number: str) -> ChoiceTurn:
     turn = (
-        ChoiceTurn.objects.select_for_update()
+        # the turn's row only: PostgreSQL cannot lock the nullable side of the join to `unit`
+        ChoiceTurn.objects.select_for_update(of=("self",))
         .select_related("application", "unit")
         .filter(batch=batch, application__number=number)
         .first()
