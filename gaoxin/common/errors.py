@@ -121,3 +121,19 @@ WORKBOOK_TOO_COMPLEX = ErrorCode(
     "file, or save it as CSV.",
     422,
 )
+# A full disk or a read-only database (common/storagefaults.py): not the user's fault, and
+# nothing was written.
+STORAGE_FULL = ErrorCode(
+    "storage_full",
+    "服务器存储空间已满（{where}），本次操作未保存任何内容。请联系管理员释放空间后重试。",
+    "No space is left for {where_en}; nothing was saved. Ask an administrator to free space, "
+    "then try again.",
+    503,
+)
+STORAGE_READ_ONLY = ErrorCode(
+    "storage_read_only",
+    "{where}当前为只读，本次操作未保存任何内容。请稍后重试或联系管理员。",
+    "Nothing can be written to {where_en} at the moment (it is read-only); nothing was saved. "
+    "Try again later or ask an administrator.",
+    503,
+)

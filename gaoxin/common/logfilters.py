@@ -1,5 +1,5 @@
 """Logging filter that keeps personal data out of logs: resident ID numbers (18 characters, GB
-11643) and mainland mobile numbers are masked in every message and argument."""
+11643) and mainland mobile numbers are masked in every message, argument and traceback."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ def mask_text(text: str) -> str:
 
 
 class PersonalDataFilter(logging.Filter):
+    """Masks the message and also the traceback and stack printed with it: a database error
+    names the duplicate key's value, an exception message may quote a cell."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
@@ -25,4 +28,14 @@ class PersonalDataFilter(logging.Filter):
         if masked != message:
             record.msg = masked
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # what Formatter.format would print; it uses exc_text when it is set
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
         return True
+
+
+_TRACEBACKS = logging.Formatter()

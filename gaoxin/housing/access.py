@@ -66,6 +66,14 @@ def can_view_application(user: Any, application: Application) -> bool:
     return can_view_batch_admin(user, application.batch)
 
 
+def can_view_household_unmasked(user: Any, application: Application) -> bool:
+    """Full names and the secret salt: only the account that registered the household (staff
+    see names masked; ID numbers are masked for everyone). Each such view is audited."""
+    if not _active(user):
+        return False
+    return application.user_id == user.pk
+
+
 def can_withdraw_application(user: Any, application: Application) -> bool:
     if not _active(user):
         return False

@@ -17,6 +17,7 @@ from gaoxin import fairdraw
 from gaoxin.common import audit
 from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
 from gaoxin.common.exports import printable
+from gaoxin.common.storagefaults import reports_storage_faults
 from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
@@ -475,6 +476,21 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
     return application
 
 
+@reports_storage_faults
+@transaction.atomic
+def application_viewed(*, actor: Any, application: Application) -> None:
+    """Record that the household's own account is shown its members' full names and its
+    secret salt (the page shows them only once this is recorded)."""
+    ensure(access.can_view_household_unmasked(actor, application), NOT_ALLOWED)
+    audit.record(
+        actor=actor,
+        action="housing.application.viewed",
+        obj=application,
+        after={"number": application.number, "unmasked": True},
+    )
+
+
+@reports_storage_faults
 @transaction.atomic
 def units_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
     """Replace the draft batch's units with the spreadsheet's; all or nothing. `filename` is
@@ -742,6 +758,7 @@ def roster_confirm(*, actor: Any, batch: SaleBatch, size: int, root: str) -> Ros
     return roster
 
 
+@reports_storage_faults
 @transaction.atomic
 def applications_import(*, actor: Any, batch: SaleBatch, data: bytes, filename: str) -> int:
     """Register every household of a sales office's spreadsheet, or none: each row is checked
@@ -1063,7 +1080,8 @@ def _unit_of(turn: ChoiceTurn) -> Unit:
 
 def _chosen_turn(batch: SaleBatch, number: str) -> ChoiceTurn:
     turn = (
-        ChoiceTurn.objects.select_for_update()
+        # the turn's row only: PostgreSQL cannot lock the nullable side of the join to `unit`
+        ChoiceTurn.objects.select_for_update(of=("self",))
         .select_related("application", "unit")
         .filter(batch=batch, application__number=number)
         .first()

@@ -119,10 +119,17 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
     if found is None or not access.can_view_application(request.user, found):
         raise Http404  # the same answer for "not yours" and "no such number": no enumeration
     own = found.user_id == request.user.pk
+    unmasked = access.can_view_household_unmasked(request.user, found)
+    if unmasked:
+        try:
+            services.application_viewed(actor=request.user, application=found)
+        except GaoxinError as error:  # a view that cannot be recorded is not shown unmasked
+            unmasked = False
+            messages.warning(request, error.message())
     members = [
         {
             "relation": Relation(m.relation).label,
-            "name": m.name if own else mask_name(m.name),
+            "name": m.name if unmasked else mask_name(m.name),
             "id_number": mask_id_number(m.id_number),
         }
         for m in found.members.all()
@@ -131,7 +138,7 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
         "application": found,
         "members": members,
         "own": own,
-        "salt": found.salt if own else None,
+        "salt": found.salt if unmasked else None,
         "can_withdraw": access.can_withdraw_application(request.user, found)
         and found.batch.status == BatchStatus.REGISTRATION,
         "eligibility": getattr(found, "eligibility", None)

@@ -80,7 +80,17 @@ class ImportRunOut(Schema):
     updated: int
     unchanged: int
     error_code: str
+    error_message_zh: str
+    error_message_en: str
     progress_percent: int
+
+    @staticmethod
+    def resolve_error_message_zh(obj: Any) -> str:
+        return str(obj.error_message_in("zh")) if obj.error_code else ""
+
+    @staticmethod
+    def resolve_error_message_en(obj: Any) -> str:
+        return str(obj.error_message_in("en")) if obj.error_code else ""
 
 
 @router.get("/industries", response=list[IndustryOut], summary="The key-industry catalogue")

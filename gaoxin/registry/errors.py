@@ -102,6 +102,21 @@ IMPORT_CRASHED = ErrorCode(
     "(import #{run}).",
     500,
 )
+IMPORT_STORAGE_FULL = ErrorCode(
+    "registry.import_storage_full",
+    "服务器存储空间已满（{where}），导入已停止，未写入任何数据。请管理员释放空间后重新导入此文件"
+    "（导入编号 {run}）。",
+    "No space is left for {where_en}: the import stopped and nothing was written. Once an "
+    "administrator has freed space, import the file again (import #{run}).",
+    503,
+)
+IMPORT_READ_ONLY = ErrorCode(
+    "registry.import_read_only",
+    "{where}当前为只读，导入已停止，未写入任何数据。恢复可写后请重新导入此文件（导入编号 {run}）。",
+    "The import stopped because {where_en} is read-only; nothing was written. Import the file "
+    "again once it is writable (import #{run}).",
+    503,
+)
 
 # -- imports (row level): {value} is the cell as written -------------------------------------
 ROW_REQUIRED = ErrorCode("row.required", "必填项为空。", "Required value is missing.")

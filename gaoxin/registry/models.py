@@ -412,12 +412,15 @@ class ImportRun(BaseModel):
     def error_message(self) -> str:
         from django.utils.translation import get_language
 
+        return self.error_message_in(get_language() or "zh-hans")
+
+    def error_message_in(self, language: str) -> str:
         from .errors import by_code
 
         error = by_code(self.error_code)
         if error is None:
             return self.error_code
-        return error.render(get_language() or "zh-hans", **self.error_params)
+        return error.render(language, **self.error_params)
 
     @property
     def progress_percent(self) -> int:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from gaoxin.common import audit, uploads
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
 from gaoxin.common.exports import printable
+from gaoxin.common.storagefaults import delete_quietly, reports_storage_faults, save_file
 
 from . import access, errors
 from .choices import ImportKind, ImportMode, ImportStatus
@@ -199,6 +200,28 @@ def person_reveal(*, actor: Any, person: Person, purpose: str = "") -> Person:
     return person
 
 
+@reports_storage_faults
+@transaction.atomic
+def person_viewed(*, actor: Any, person: Person) -> None:
+    """Record one view of a person's page unmasked (after `person_reveal` in the session): the
+    log shows every time the data was on someone's screen, not only the first."""
+    ensure(access.can_view_personal_data(actor), NOT_ALLOWED)
+    audit.record(actor=actor, action="registry.person.viewed", obj=person, after={"unmasked": True})
+
+
+@reports_storage_faults
+@transaction.atomic
+def import_errors_downloaded(*, actor: Any, run: ImportRun) -> None:
+    """Record a download of a run's error report, which holds the rejected values unmasked."""
+    ensure(access.can_view_import_errors(actor), NOT_ALLOWED)
+    audit.record(
+        actor=actor,
+        action="registry.import.errors_downloaded",
+        obj=run,
+        after={"kind": run.kind, "error_rows": run.error_rows},
+    )
+
+
 def _sha256(handle: IO[bytes]) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -209,7 +232,7 @@ def _sha256(handle: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-@transaction.atomic
+@reports_storage_faults
 def import_start(
     *,
     actor: Any,
@@ -220,7 +243,7 @@ def import_start(
 ) -> ImportRun:
     """Store the uploaded file, record the run (pending) and hand it to the worker after
     commit. `mode=valid_rows_only` is the user's explicit choice, recorded on the run and in
-    the audit log."""
+    the audit log. A full disk or a read-only database leaves neither a run nor a file."""
     ensure(actor is None or access.can_run_import(actor), errors.IMPORT_NOT_ALLOWED)
     kind = ImportKind(kind)
     mode = ImportMode(mode)
@@ -242,12 +265,18 @@ def import_start(
         started_by=actor,
         source=source,
     )
-    run.file.save(uploads.stored_name("import"), upload, save=False)
-    run.save()
-    _record_start(actor, run)
+    save_file(run.file, uploads.stored_name("import"), upload)
+    try:
+        with transaction.atomic():
+            run.save()
+            _record_start(actor, run)
+    except BaseException:  # nothing refers to the stored file: it goes with the transaction
+        delete_quietly(run.file.storage, run.file.name)
+        raise
     return run
 
 
+@reports_storage_faults
 @transaction.atomic
 def import_start_from_path(
     *, actor: Any, kind: str, path: Path, mode: str = ImportMode.ALL_OR_NOTHING

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin.common.errors import GaoxinError
+from gaoxin.common.logfilters import mask_text
 from gaoxin.common.viewguards import require_rule
 
 from . import access, selectors, services
@@ -27,6 +28,7 @@ from .forms import (
     PersonFilterForm,
     RevealForm,
 )
+from .identifiers import mask_name
 from .imports import reports
 from .models import EnterpriseClassification, KeyIndustry
 
@@ -191,6 +193,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404
     today = _today()
     unmasked = access.can_view_personal_data(request.user) and person.pk in _revealed(request)
+    if unmasked:
+        try:
+            services.person_viewed(actor=request.user, person=person)
+        except GaoxinError as error:  # a view that cannot be recorded is not shown unmasked
+            unmasked = False
+            _error(request, error)
     facts = {
         # Agencies report a month's contributions after it ends: count up to last month.
         "continuous_months": selectors.insurance_continuous_months(
@@ -279,10 +287,22 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    run = _run_or_404(run_id)
+    show = access.can_view_import_errors(request.user)
     return {
-        "run": _run_or_404(run_id),
-        "show_errors": access.can_view_import_errors(request.user),
+        "run": run,
+        "show_errors": show,
+        "preview": [_masked(e) for e in run.errors_preview] if show else [],
     }
+
+
+def _masked(error: dict[str, Any]) -> dict[str, Any]:
+    """A rejected value on the page, with ID numbers, mobile numbers and names masked; the
+    full values are in the error report, whose every download is audited."""
+    value = mask_text(str(error.get("value", "")))
+    if "姓名" in str(error.get("column", "")):
+        value = mask_name(value)
+    return {**error, "value": value}
 
 
 @require_GET
@@ -300,6 +320,11 @@ def import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(run_id)
     if not run.error_report:
         raise Http404
+    try:
+        services.import_errors_downloaded(actor=request.user, run=run)
+    except GaoxinError as error:
+        _error(request, error)
+        return redirect("registry:import_detail", run_id=run.pk)
     with run.error_report.open("rb") as handle:
         content = handle.read()
     response = HttpResponse(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from gaoxin.common import audit
 from gaoxin.common.errors import ErrorCode, GaoxinError
 from gaoxin.common.exports import printable
+from gaoxin.common.storagefaults import delete_quietly, save_file, storage_fault
 
 from .. import errors
 from ..choices import ImportKind, ImportMode, ImportStatus
@@ -101,10 +102,19 @@ def execute(run_id: int, *, on_progress: ProgressHook | None = None) -> ImportRu
         with _local_path(run) as path, tempfile.TemporaryDirectory(prefix="gaoxin-read-") as tmp:
             _execute(run, path, Path(tmp), on_progress)
     except GaoxinError as error:
+        _discard_report(run)
         _fail(run, error)
-    except Exception:
-        logger.exception("import %s crashed", run.pk)
-        _fail(run, GaoxinError(errors.IMPORT_CRASHED, run=run.pk))
+    except Exception as error:
+        _discard_report(run)
+        fault = storage_fault(error)
+        if fault is None:
+            logger.exception("import %s crashed", run.pk)
+            _fail(run, GaoxinError(errors.IMPORT_CRASHED, run=run.pk))
+        else:  # a full disk or a read-only database: the write rolled back, say so plainly
+            logger.error("import %s stopped, %s: %s", run.pk, fault, error)
+            code = errors.IMPORT_READ_ONLY if fault.read_only else errors.IMPORT_STORAGE_FULL
+            where, where_en = fault.where
+            _fail(run, GaoxinError(code, where=where, where_en=where_en, run=run.pk))
     return run
 
 
@@ -131,14 +141,35 @@ def _fail(run: ImportRun, error: GaoxinError) -> None:
     run.refresh_from_db()
     if run.status not in TRANSITIONS:
         return
-    with transaction.atomic():
-        transition(run, S.FAILED, error_code=error.code, error_params=_params(error))
-        audit.record(
-            actor=run.started_by,
-            action="registry.import.failed",
-            obj=run,
-            after={"kind": run.kind, "file_sha256": run.file_sha256, "error": error.code},
+    try:
+        with transaction.atomic():
+            transition(run, S.FAILED, error_code=error.code, error_params=_params(error))
+            audit.record(
+                actor=run.started_by,
+                action="registry.import.failed",
+                obj=run,
+                after={"kind": run.kind, "file_sha256": run.file_sha256, "error": error.code},
+            )
+    except Exception as failure:
+        if storage_fault(failure) is None:
+            raise
+        # A database that takes no writes takes no status either: the run keeps its last
+        # committed state, and the log says why.
+        run.refresh_from_db()
+        logger.error(
+            "import %s could not be marked failed (%s), left %s: %s",
+            run.pk,
+            error.code,
+            run.status,
+            failure,
         )
+
+
+def _discard_report(run: ImportRun) -> None:
+    """An error report saved by an attempt whose outcome did not commit refers to nothing."""
+    if run.error_report:
+        delete_quietly(run.error_report.storage, run.error_report.name)
+        run.error_report = None
 
 
 def _params(error: GaoxinError) -> dict[str, str]:
@@ -251,7 +282,7 @@ def _save_report(run: ImportRun, collector: Collector) -> None:
     if not collector.total:
         return
     content = error_report_xlsx(collector.spec, collector.items, total=collector.total)
-    run.error_report.save(f"import-{run.pk}-errors.xlsx", ContentFile(content), save=False)
+    save_file(run.error_report, f"import-{run.pk}-errors.xlsx", ContentFile(content))
 
 
 def _summary(run: ImportRun) -> dict[str, Any]:

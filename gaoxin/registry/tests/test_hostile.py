@@ -346,7 +346,9 @@ def test_a_million_empty_xlsx_rows_between_the_data_import_with_real_row_numbers
 def test_no_path_is_ever_taken_from_an_uploaded_file_name(name, make_user):
     upload = SimpleUploadedFile(name, "身份证号,姓名\n11010519491231002X,张三\n".encode())
     run = services.import_start(actor=make_user("zone_admin"), kind="person", upload=upload)
-    assert re.fullmatch(r"registry/imports/\d{4}/\d{2}/import-[0-9a-f]{24}\.upload", run.file.name)
+    assert re.fullmatch(
+        r"registry/imports/\d{4}/\d{2}/[0-9a-f]{12}-import-[0-9a-f]{24}\.upload", run.file.name
+    )
     assert "/" not in run.original_name and not run.original_name.startswith("..")
     assert "\x00" not in run.original_name and len(run.original_name) <= 200
     assert run.file.read().startswith("身份证号".encode())
