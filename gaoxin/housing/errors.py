@@ -213,3 +213,16 @@ VALUES_INVALID = ErrorCode(
     "The public values are not valid: {detail}",
     422,
 )
+WORKER_LOST = ErrorCode(
+    "housing.worker_lost",
+    "后台工作进程在运行此任务时已丢失 {attempts} 次，不再自动重试。请查看工作进程日志后重新发起。",
+    "The background worker was lost {attempts} times while running this job; it is not retried "
+    "again. Check the worker's log, then start it again.",
+    500,
+)
+DRAW_CRASHED = ErrorCode(
+    "housing.draw_crashed",
+    "摇号时发生内部错误（{detail}），未写入任何结果。请联系管理员。",
+    "An internal error ({detail}) stopped the draw; nothing was written. Contact an administrator.",
+    500,
+)

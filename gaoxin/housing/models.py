@@ -316,6 +316,29 @@ class NotaryReveal(BaseModel):
         return f"reveal for {self.batch_id}"
 
 
+class DrawRequest(BaseModel):
+    """The zone administrator's "run the draw" with the public values they entered, carried out
+    by the background worker (task `housing.tasks.draw` → `services.draw_request_run`); the
+    manage page polls it for progress. A lost worker's task is run again (common/worker.py) and
+    `draw_execute` is idempotent, so the draw still happens once."""
+
+    batch = models.ForeignKey(SaleBatch, on_delete=models.PROTECT, related_name="draw_requests")
+    values = models.JSONField(default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, default="queued")  # queued|running|done|failed
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"draw request {self.pk} ({self.status})"
+
+
 class Draw(BaseModel):
     """The draw of a batch, run once: the published protocol (fairdraw JSON, byte for byte) and
     the values it used. The results are the DrawResult rows; their export must hash to the

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gaoxin import fairdraw
-from gaoxin.common import audit
+from gaoxin.common import audit, worker
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
+from gaoxin.common.faults import pause_point
 from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
 from gaoxin.registry import identifiers
@@ -24,6 +25,7 @@ from .models import (
     Application,
     ApplicationMember,
     Draw,
+    DrawRequest,
     DrawResult,
     Eligibility,
     EligibilityReview,
@@ -813,6 +815,91 @@ def _entropy_for_draw(batch: SaleBatch, values: Sequence[str], secret: str) -> A
     return revealed
 
 
+def _draw_inputs(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> tuple[Roster, Any]:
+    """What the draw rests on, checked (the batch is locked): the administrator may run it, the
+    batch is frozen, the notary confirmed the roster and revealed the secret, the values fit
+    the declaration. Returns the roster and the revealed entropy."""
+    ensure(actor is None or access.can_run_draw(actor, batch), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.DRAWN)
+    roster = Roster.objects.get(batch=batch)
+    ensure(roster.confirmed_at is not None, errors.ROSTER_NOT_CONFIRMED)
+    reveal = NotaryReveal.objects.filter(batch=batch).first()
+    ensure(reveal is not None, errors.NOT_REVEALED)
+    return roster, _entropy_for_draw(batch, values, reveal.secret)  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def draw_request(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> DrawRequest | None:
+    """The administrator's "run the draw": checked now (errors show at once), carried out by the
+    background worker (task `draw` → `draw_request_run`), as 200,000 entries do not belong in a
+    web request. A double click gets the request already queued or running; a drawn batch gets
+    its latest request (None if it was drawn without one, e.g. the demo's)."""
+    batch = _lock_batch(batch)
+    latest = DrawRequest.objects.filter(batch=batch).first()
+    if Draw.objects.filter(batch=batch).exists():
+        return latest
+    if latest is not None and latest.status in {"queued", "running"}:
+        return latest  # a lost worker's task is requeued by common/worker.py
+    _draw_inputs(actor=actor, batch=batch, values=values)
+    request = DrawRequest.objects.create(batch=batch, values=list(values), requested_by=actor)
+    audit.record(
+        actor=actor,
+        action="housing.draw.requested",
+        obj=batch,
+        after={"request": request.pk, "values": list(values)},
+    )
+    # Enqueued inside the transaction: with the database backend the task row commits together
+    # with the request, so neither exists without the other (the immediate backend of the tests
+    # runs the draw right here).
+    tasks.draw.enqueue(request.pk)
+    return request
+
+
+def _draw_request_failed(request: DrawRequest, error: GaoxinError) -> None:
+    with transaction.atomic():
+        DrawRequest.objects.filter(pk=request.pk).update(
+            status="failed",
+            error=f"{error.message('zh')} / {error.message('en')}"[:2000],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        audit.record(
+            actor=request.requested_by,
+            action="housing.draw.failed",
+            obj=request.batch,
+            after={"request": request.pk, "error": error.code},
+        )
+
+
+def draw_request_run(request_id: int, *, attempt: int = 1) -> Draw | None:
+    """The worker's half of a draw request. Safe to run again after a lost worker: the draw is
+    one transaction (a killed one leaves nothing) and `draw_execute` returns the existing draw,
+    so a re-run gives the identical protocol. Gives up once the worker was lost too often."""
+    request = DrawRequest.objects.select_related("batch", "requested_by").get(pk=request_id)
+    if request.status in {"done", "failed"}:
+        return None
+    if worker.gave_up(attempt):
+        _draw_request_failed(request, GaoxinError(errors.WORKER_LOST, attempts=attempt - 1))
+        return None
+    now = timezone.now()
+    DrawRequest.objects.filter(pk=request.pk).update(
+        status="running", started_at=now, updated_at=now
+    )
+    try:
+        draw = draw_execute(actor=request.requested_by, batch=request.batch, values=request.values)
+    except GaoxinError as error:
+        _draw_request_failed(request, error)
+        return None
+    except Exception as error:
+        _draw_request_failed(request, GaoxinError(errors.DRAW_CRASHED, detail=type(error).__name__))
+        raise
+    now = timezone.now()
+    DrawRequest.objects.filter(pk=request.pk).update(
+        status="done", finished_at=now, updated_at=now, error=""
+    )
+    return draw
+
+
 def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw:
     """Run the batch's draw once. Needs both halves of the two-person rule (the notary's reveal,
     the administrator's public values). A second request — a double click, a retry, another
@@ -823,13 +910,7 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
         existing = Draw.objects.filter(batch=batch).first()
         if existing is not None:
             return existing
-        ensure(actor is None or access.can_run_draw(actor, batch), NOT_ALLOWED)
-        ensure_transition(batch.status, BatchStatus.DRAWN)
-        roster = Roster.objects.get(batch=batch)
-        ensure(roster.confirmed_at is not None, errors.ROSTER_NOT_CONFIRMED)
-        reveal = NotaryReveal.objects.filter(batch=batch).first()
-        ensure(reveal is not None, errors.NOT_REVEALED)
-        entropy = _entropy_for_draw(batch, values, reveal.secret)  # type: ignore[union-attr]
+        roster, entropy = _draw_inputs(actor=actor, batch=batch, values=values)
         entries = parse_roster_csv(bytes(roster.csv).decode("utf-8"), source="roster.csv")
         config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
         result = fairdraw.run_draw(
@@ -847,27 +928,7 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
             seed=result.seed,
             executed_by=actor,
         )
-        ids = dict(batch.applications.values_list("number", "pk"))
-        rows = result.rows()
-        DrawResult.objects.bulk_create(
-            [
-                DrawResult(
-                    draw=draw,
-                    application_id=ids[number],
-                    number=number,
-                    pools=r.pools,
-                    identity_commitment=r.identity_commitment,
-                    round=r.round,
-                    rank=r.rank,
-                    outcome=r.outcome,
-                    key=r.key,
-                    waitlist=r.waitlist,
-                    choice=r.choice,
-                )
-                for number, r in rows.items()
-            ],
-            batch_size=2000,
-        )
+        _store_results(draw, result)
         _transition(
             actor=actor,
             batch=batch,
@@ -875,9 +936,77 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
             protocol_digest=draw.protocol_digest,
             seed=draw.seed,
             values=list(values),
-            winners=sum(1 for r in rows.values() if r.outcome == "won"),
+            winners=result.allocation.allocated,
         )
         return draw
+
+
+RESULT_COLUMNS = (
+    "draw_id",
+    "application_id",
+    "number",
+    "pools",
+    "identity_commitment",
+    "round",
+    "rank",
+    "outcome",
+    "key",
+    "waitlist",
+    "choice",
+)
+
+
+def _store_results(draw: Draw, result: fairdraw.DrawResult) -> None:
+    """One DrawResult row per roster entry, straight from fairdraw's results lines (no parsing
+    into objects, no model instances): PostgreSQL's COPY of the lines as CSV (their fields are
+    registration numbers, pool and round names, numbers and hex: never a comma or a quote), or
+    one executemany on SQLite. The registration number → application id map is one query."""
+    ids = dict(Application.objects.filter(batch_id=draw.batch_id).values_list("number", "pk"))
+    prefix = f"{draw.pk},"
+    chunks = result.results_chunks()
+    next(chunks)  # the header line
+    table = DrawResult._meta.db_table
+    columns = ", ".join(RESULT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                for n, chunk in enumerate(chunks):
+                    copy.write(
+                        "".join(
+                            f"{prefix}{ids[line[: line.index(',')]]},{line}\n"
+                            for line in chunk.split("\n")
+                            if line
+                        )
+                    )
+                    if n == 0:
+                        pause_point("housing.draw.results_written")
+            return
+        marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (our names)
+        for n, chunk in enumerate(chunks):
+            rows = []
+            for line in chunk.split("\n"):
+                if not line:
+                    continue
+                f = line.split(",")
+                rows.append(
+                    (
+                        draw.pk,
+                        ids[f[0]],
+                        f[0],
+                        f[1],
+                        f[2],
+                        f[3],
+                        int(f[4]),
+                        f[5],
+                        f[6],
+                        int(f[7]) if f[7] else None,
+                        int(f[8]) if f[8] else None,
+                    )
+                )
+            cursor.executemany(insert, rows)
+            if n == 0:
+                pause_point("housing.draw.results_written")
 
 
 def results_csv(draw: Draw) -> bytes:
