@@ -852,6 +852,7 @@ def draw_request(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
     # with the request, so neither exists without the other (the immediate backend of the tests
     # runs the draw right here).
     tasks.draw.enqueue(request.pk)
+    request.refresh_from_db()  # the immediate backend has run it already
     return request
 
 
