@@ -213,6 +213,13 @@ VALUES_INVALID = ErrorCode(
     "The public values are not valid: {detail}",
     422,
 )
+ROSTER_CHANGED = ErrorCode(
+    "housing.roster_changed",
+    "存储的名单与公证员确认的名单（默克尔根 {root}）不一致，摇号未进行。请联系管理员。",
+    "The stored roster is not the one the notary confirmed (Merkle root {root}); no draw. "
+    "Contact an administrator.",
+    409,
+)
 WORKER_LOST = ErrorCode(
     "housing.worker_lost",
     "后台工作进程在运行此任务时已丢失 {attempts} 次，不再自动重试。请查看工作进程日志后重新发起。",

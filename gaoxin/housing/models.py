@@ -360,11 +360,13 @@ class Draw(BaseModel):
 class DrawResult(models.Model):
     """One roster entry's result (a row of fairdraw's results file)."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results")
+    # One index (draw, number) serves the public lookup, the ordered export and the relation;
+    # separate draw and number indexes (and Django's LIKE index on number) only cost the draw.
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results", db_index=False)
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="draw_result"
     )
-    number = models.CharField(max_length=32, db_index=True)
+    number = models.CharField(max_length=32)
     pools = models.CharField(max_length=100)
     identity_commitment = models.CharField(max_length=64)
     round = models.CharField(max_length=40)
@@ -376,6 +378,9 @@ class DrawResult(models.Model):
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "number"], name="housing_drawresult_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}: {self.outcome}"

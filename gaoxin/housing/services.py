@@ -16,7 +16,7 @@ from gaoxin.common import audit, worker
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
 from gaoxin.common.faults import pause_point
 from gaoxin.fairdraw.results import RESULTS_HEADER
-from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
+from gaoxin.fairdraw.roster import parse_canonical_roster, roster_csv
 from gaoxin.registry import identifiers
 
 from . import access, errors, tasks
@@ -912,24 +912,38 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
         if existing is not None:
             return existing
         roster, entropy = _draw_inputs(actor=actor, batch=batch, values=values)
-        entries = parse_roster_csv(bytes(roster.csv).decode("utf-8"), source="roster.csv")
         config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
-        result = fairdraw.run_draw(
-            entries,
-            config,
-            entropy,
-            publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
-        )
-        protocol = result.protocol_json()
-        draw = Draw.objects.create(
-            batch=batch,
-            values=list(values),
-            protocol=protocol,
-            protocol_digest=result.protocol["protocol_digest"],
-            seed=result.seed,
-            executed_by=actor,
-        )
-        _store_results(draw, result)
+        with ResultsSink() as sink:
+            try:
+                # The app wrote this roster from validated entries when it froze it, so it is
+                # split without validating again; the root check below proves every line is
+                # byte for byte what the notary confirmed.
+                entries = parse_canonical_roster(bytes(roster.csv).decode("utf-8"))
+                result = fairdraw.run_draw(
+                    entries,
+                    config,
+                    entropy,
+                    publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
+                    results_out=sink,  # type: ignore[arg-type]
+                )
+            except fairdraw.FairdrawError as error:
+                raise GaoxinError(errors.ROSTER_CHANGED, root=roster.root) from error
+            sink.finish()
+            ensure(
+                result.protocol["roster"]["root"] == roster.root,
+                errors.ROSTER_CHANGED,
+                root=roster.root,
+            )
+            draw = Draw.objects.create(
+                batch=batch,
+                values=list(values),
+                protocol=result.protocol_json(),
+                protocol_digest=result.protocol["protocol_digest"],
+                seed=result.seed,
+                executed_by=actor,
+            )
+            sink.store(draw, rows=len(entries))
+        pause_point("housing.draw.results_written")
         _transition(
             actor=actor,
             batch=batch,
@@ -942,9 +956,7 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
         return draw
 
 
-RESULT_COLUMNS = (
-    "draw_id",
-    "application_id",
+RESULT_FIELDS = (
     "number",
     "pools",
     "identity_commitment",
@@ -954,60 +966,105 @@ RESULT_COLUMNS = (
     "key",
     "waitlist",
     "choice",
-)
+)  # fairdraw's results columns, in its order
 
 
-def _store_results(draw: Draw, result: fairdraw.DrawResult) -> None:
-    """One DrawResult row per roster entry, straight from fairdraw's results lines (no parsing
-    into objects, no model instances): PostgreSQL's COPY of the lines as CSV (their fields are
-    registration numbers, pool and round names, numbers and hex: never a comma or a quote), or
-    one executemany on SQLite. The registration number → application id map is one query."""
-    ids = dict(Application.objects.filter(batch_id=draw.batch_id).values_list("number", "pk"))
-    prefix = f"{draw.pk},"
-    chunks = result.results_chunks()
-    next(chunks)  # the header line
-    table = DrawResult._meta.db_table
-    columns = ", ".join(RESULT_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                for n, chunk in enumerate(chunks):
-                    copy.write(
-                        "".join(
-                            f"{prefix}{ids[line[: line.index(',')]]},{line}\n"
-                            for line in chunk.split("\n")
-                            if line
-                        )
-                    )
-                    if n == 0:
-                        pause_point("housing.draw.results_written")
-            return
-        marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (our names)
-        for n, chunk in enumerate(chunks):
-            rows = []
-            for line in chunk.split("\n"):
-                if not line:
-                    continue
-                f = line.split(",")
-                rows.append(
-                    (
-                        draw.pk,
-                        ids[f[0]],
-                        f[0],
-                        f[1],
-                        f[2],
-                        f[3],
-                        int(f[4]),
-                        f[5],
-                        f[6],
-                        int(f[7]) if f[7] else None,
-                        int(f[8]) if f[8] else None,
-                    )
+class ResultsSink:
+    """Where fairdraw writes the results file during the draw, and how its rows become one
+    DrawResult each (no parsing into objects, no model instances).
+
+    PostgreSQL: the file streams by COPY into a temporary table while fairdraw is still writing
+    it (the server parses on the other core), then one INSERT … SELECT joins the registration
+    numbers to their applications and fills housing_drawresult. SQLite: the bytes are kept and
+    written with one executemany. Either way the count must equal the roster's."""
+
+    def __enter__(self) -> ResultsSink:
+        self.postgres = connection.vendor == "postgresql"
+        self.buffer = bytearray()
+        self._copy: Any = None
+        if self.postgres:
+            self._cursor = connection.cursor()
+            self._cursor.execute(
+                "CREATE TEMPORARY TABLE gaoxin_draw_results (number text, pools text, "
+                "identity_commitment text, round text, rank integer, outcome text, key text, "
+                "waitlist integer, choice integer)"
+            )
+            self._copying = self._cursor.cursor.copy(
+                "COPY gaoxin_draw_results FROM STDIN (FORMAT csv, HEADER true)"
+            )
+            self._copy = self._copying.__enter__()
+        return self
+
+    def write(self, data: bytes) -> int:
+        if self._copy is not None:
+            self._copy.write(data)
+        else:
+            self.buffer += data
+        return len(data)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.postgres:
+            if self._copy is not None:
+                self._copying.__exit__(*exc)
+            if exc[0] is None:
+                self._cursor.execute("DROP TABLE gaoxin_draw_results")
+            self._cursor.close()
+
+    def finish(self) -> None:
+        """The results file is complete: end the COPY (the connection is free again)."""
+        if self._copy is not None:
+            self._copy = None
+            self._copying.__exit__(None, None, None)
+
+    def store(self, draw: Draw, *, rows: int) -> None:
+        table = DrawResult._meta.db_table
+        columns = ", ".join(("draw_id", "application_id", *RESULT_FIELDS))
+        if self.postgres:
+            fields = ", ".join(f"r.{name}" for name in RESULT_FIELDS)
+            self._cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, a.id, {fields} "  # noqa: S608
+                f"FROM gaoxin_draw_results r JOIN {Application._meta.db_table} a "
+                "ON a.number = r.number AND a.batch_id = %s",
+                [draw.pk, draw.batch_id],
+            )
+            stored = self._cursor.rowcount
+        else:
+            stored = self._insert_sqlite(draw, table, columns)
+        if stored != rows:  # a roster entry without its application: store nothing
+            raise GaoxinError(errors.DRAW_CRASHED, detail=f"{stored} of {rows} results")
+
+    def _insert_sqlite(self, draw: Draw, table: str, columns: str) -> int:
+        ids = dict(Application.objects.filter(batch_id=draw.batch_id).values_list("number", "pk"))
+        lines = self.buffer.decode("utf-8").split("\n")
+        rows = []
+        for line in lines[1:]:  # after the header
+            if not line:
+                continue
+            f = line.split(",")
+            if f[0] not in ids:
+                continue  # counted as missing by the caller
+            rows.append(
+                (
+                    draw.pk,
+                    ids[f[0]],
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3],
+                    int(f[4]),
+                    f[5],
+                    f[6],
+                    int(f[7]) if f[7] else None,
+                    int(f[8]) if f[8] else None,
                 )
-            cursor.executemany(insert, rows)
-            if n == 0:
-                pause_point("housing.draw.results_written")
+            )
+        marks = ", ".join(["%s"] * (2 + len(RESULT_FIELDS)))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (our names)
+                rows,
+            )
+        return len(rows)
 
 
 def results_csv(draw: Draw) -> bytes:

@@ -49,7 +49,7 @@ def lease(task: DBTaskResult, **fields: object) -> TaskLease:
 
 def exited_process() -> tuple[int, str]:
     """The pid and start time of a process that has exited and been reaped."""
-    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)  # noqa: S603
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)
     started = worker.process_start(child.pid)
     child.communicate(b"")
     return child.pid, started or ""
@@ -136,7 +136,7 @@ def test_the_worker_signals_write_and_delete_the_lease():
         id = uuid.uuid4()
         worker_ids = ["w-1"]
 
-        class task:  # noqa: N801 (a stand-in for the task object)
+        class task:  # a stand-in for the task object
             module_path = "gaoxin.housing.tasks.draw"
 
     backend = DatabaseBackend(alias="default", params={})

@@ -124,3 +124,23 @@ def test_a_rule_broken_by_the_time_the_worker_runs_fails_the_request(revealed, m
     progress = client.get(f"/housing/manage/{revealed.code}/draw/progress/").content.decode()
     assert 'data-status="failed"' in progress and "hx-get" not in progress
     assert "The notary has not revealed the secret" in progress
+
+
+@pytest.mark.parametrize("edit", ["pool", "unknown_pool", "header"])
+def test_a_roster_changed_in_the_database_is_refused_and_nothing_is_drawn(revealed, edit):
+    from gaoxin.housing.models import DrawResult, Roster
+
+    roster = Roster.objects.get(batch=revealed)
+    text = bytes(roster.csv).decode("utf-8")
+    changed = {
+        "pool": text.replace(",first_home;general,", ",general,", 1),
+        "unknown_pool": text.replace(";general,", ";general;vip,", 1),
+        "header": text.replace("registration_number", "number", 1),
+    }[edit]
+    assert changed != text
+    Roster.objects.filter(pk=roster.pk).update(csv=changed.encode("utf-8"))
+    with pytest.raises(GaoxinError) as error:
+        services.draw_execute(actor=None, batch=revealed, values=VALUES)
+    assert error.value.code == "housing.roster_changed"
+    assert roster.root in error.value.message("en")
+    assert not Draw.objects.exists() and not DrawResult.objects.exists()
