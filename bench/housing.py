@@ -313,7 +313,8 @@ def child_draw(args: argparse.Namespace) -> dict[str, Any]:
             with connection.cursor() as cursor:
                 cursor.execute(f"VACUUM ANALYZE {DrawResult._meta.db_table}")
 
-    alone, through_app = [], []
+    alone: list[float] = []
+    through_app: list[float] = []
     for _ in range(args.repeat):
         seconds, expected = fairdraw_alone()
         alone.append(seconds)

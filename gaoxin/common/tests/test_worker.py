@@ -164,3 +164,20 @@ def test_tasks_recover_command_prints_what_it_requeued(capsys):
     call_command("tasks_recover")
     out = capsys.readouterr().out
     assert str(task.pk) in out and "1 个任务重新排队 / task(s) requeued" in out
+
+
+def test_the_heartbeat_renews_the_leases_of_this_process_tasks():
+    task = running_task()
+    monitor = worker.Monitor()
+    monitor.started(str(task.pk), task.task_path, "w-9")
+    monitor.stop()  # no thread here: beat by hand
+    TaskLease.objects.filter(task_id=task.pk).update(
+        heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    monitor.beat()
+    renewed = TaskLease.objects.get(task_id=task.pk)
+    assert timezone.now() - renewed.heartbeat_at < timedelta(minutes=1)
+    assert renewed.worker_id == "w-9"
+    monitor.finished(str(task.pk))
+    monitor.beat()
+    assert not TaskLease.objects.exists()
