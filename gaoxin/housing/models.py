@@ -363,8 +363,13 @@ class DrawResult(models.Model):
     # One index (draw, number) serves the public lookup, the ordered export and the relation;
     # separate draw and number indexes (and Django's LIKE index on number) only cost the draw.
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results", db_index=False)
+    # No database-level foreign key: PostgreSQL would check and lock each of 200,000 application
+    # rows at the draw's commit (about a third of the draw's time, docs/benchmarks.md). The link
+    # is right by construction — the draw inserts it by joining each registration number to the
+    # batch's applications, with the batch locked, in the same transaction — and PROTECT (which
+    # Django enforces itself) keeps any application with a result from being deleted.
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="draw_result"
+        Application, on_delete=models.PROTECT, related_name="draw_result", db_constraint=False
     )
     number = models.CharField(max_length=32)
     pools = models.CharField(max_length=100)

@@ -144,3 +144,16 @@ def test_a_roster_changed_in_the_database_is_refused_and_nothing_is_drawn(reveal
     assert error.value.code == "housing.roster_changed"
     assert roster.root in error.value.message("en")
     assert not Draw.objects.exists() and not DrawResult.objects.exists()
+
+
+def test_an_application_with_a_result_cannot_be_deleted(revealed):
+    from django.db.models import ProtectedError
+
+    from gaoxin.housing.models import DrawResult
+
+    services.draw_execute(actor=None, batch=revealed, values=VALUES)
+    result = DrawResult.objects.select_related("application").first()
+    assert result is not None
+    with pytest.raises(ProtectedError):  # enforced by Django: the table has no FK constraint
+        result.application.delete()
+    assert DrawResult.objects.filter(pk=result.pk, application__number=result.number).exists()
