@@ -12,6 +12,21 @@ On a throwaway PostgreSQL cluster started here, in a fresh database:
    facts from the registry in set-based queries, a decision with reasons per application, every
    decision written in one transaction. Its wall time is the figure (target: ≤ 60 s for
    200,000 applications on a 500,000-person registry).
+
+    .venv/bin/python bench/housing.py --draw --applications 200000 [--units 2000] [--repeat 3]
+
+The draw (issue 6: the app, storing every result, at most 2× fairdraw alone). For each backend
+(a throwaway PostgreSQL cluster started here, and an SQLite file) in a fresh database: a frozen,
+confirmed roster of A eligible applications (a third claiming first-home, a third key-industry;
+written in bulk) and the notary's reveal; then, side by side in the same process, `--repeat`
+times each:
+
+- fairdraw alone: what `fairdraw run` does without files — parse the roster CSV, reveal the
+  entropy, `fairdraw.run_draw` (seed, allocation, results digest), the protocol JSON;
+- the app: `housing.services.draw_execute`, exactly what the worker runs — lock the batch, load
+  and parse the stored roster, the same `run_draw`, store the protocol and one DrawResult row per
+  entry, the batch transition and its audit event, commit. (Between runs the draw is deleted,
+  untimed.) The protocols must be byte-identical.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,6 +179,246 @@ def _densify_insurance(connection: Any) -> None:
         cursor.execute("ANALYZE")
 
 
+SECRET = "bench-notary-secret"  # noqa: S105 (a benchmark's, public)
+VALUES = ["338712", "4 0 7"]
+
+
+def child_draw(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from gaoxin import fairdraw
+    from gaoxin.accounts.models import User
+    from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
+    from gaoxin.housing import services
+    from gaoxin.housing.models import (
+        Application,
+        Draw,
+        DrawResult,
+        HousingProject,
+        NotaryReveal,
+        Roster,
+        SaleBatch,
+        SalesOffice,
+    )
+    from gaoxin.housing.services import Rules, rules_config
+
+    call_command("migrate", verbosity=0)
+    result: dict[str, Any] = {"backend": connection.vendor, "applications": args.applications}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            result["server"] = "PostgreSQL " + cursor.fetchone()[0]
+        else:
+            import sqlite3
+
+            result["server"] = "SQLite " + sqlite3.sqlite_version
+
+    started = time.perf_counter()
+    tz = dt.timezone(dt.timedelta(hours=8))
+    declaration = fairdraw.EntropyDeclaration(
+        (
+            fairdraw.EntropySource("上证综指收盘点位×100", "登记截止后首个交易日"),
+            fairdraw.EntropySource("福彩3D", "登记截止后首期"),
+        ),
+        notary_commitment=fairdraw.notary_commitment(SECRET),
+    )
+    entries, apps = [], []
+    with transaction.atomic():
+        office = SalesOffice.objects.create(name="bench")
+        project = HousingProject.objects.create(name="bench", address="-", sales_office=office)
+        batch = SaleBatch.objects.create(
+            project=project,
+            name="bench",
+            code="DRAW",
+            status="frozen",
+            registration_opens_at=dt.datetime(2025, 12, 1, 9, tzinfo=tz),
+            registration_closes_at=dt.datetime(2025, 12, 31, 17, tzinfo=tz),
+            config={"rules": Rules().__dict__, "draw": rules_config(Rules(), units=args.units)},
+            entropy=declaration.to_dict(),
+        )
+        for n in range(1, args.applications + 1):
+            number = f"DRAW-{n:06d}"
+            commitment = fairdraw.identity_commitment(f"{n:018d}", f"{n:032x}")
+            pools = ["first_home"] if n % 3 == 0 else ["key_industry"] if n % 3 == 1 else []
+            apps.append(
+                Application(
+                    batch=batch,
+                    number=number,
+                    claims_first_home=n % 3 == 0,
+                    claims_key_industry=n % 3 == 1,
+                    channel="import",
+                    salt=f"{n:032x}",
+                    identity_commitment=commitment,
+                )
+            )
+            entries.append(fairdraw.RosterEntry.make(number, [*pools, "general"], commitment))
+        Application.objects.bulk_create(apps, batch_size=5000)
+        notary = User.objects.create(username="bench-notary")
+        Roster.objects.create(
+            batch=batch,
+            root=fairdraw.merkle_root(entries),
+            size=len(entries),
+            csv=roster_csv(entries).encode("utf-8"),
+            audit_head="0:" + "0" * 64,
+            confirmed_by=notary,
+            confirmed_at=timezone.now(),
+        )
+        NotaryReveal.objects.create(batch=batch, secret=SECRET, revealed_by=notary)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    result["setup_seconds"] = round(time.perf_counter() - started, 1)
+    roster = Roster.objects.get(batch=batch)
+    roster_text = bytes(roster.csv).decode("utf-8")
+    del apps, entries
+
+    def fairdraw_alone() -> tuple[float, str]:
+        started = time.perf_counter()
+        parsed = parse_roster_csv(roster_text, source="roster.csv")
+        config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
+        entropy = fairdraw.EntropyDeclaration.from_dict(batch.entropy).reveal(VALUES, SECRET)
+        entropy.check()
+        drawn = fairdraw.run_draw(
+            parsed,
+            config,
+            entropy,
+            publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
+        )
+        text = drawn.protocol_json()
+        return time.perf_counter() - started, text
+
+    def app() -> tuple[float, str]:
+        started = time.perf_counter()
+        draw = services.draw_execute(actor=None, batch=batch, values=VALUES)
+        elapsed = time.perf_counter() - started
+        if DrawResult.objects.filter(draw=draw).count() != args.applications:
+            raise SystemExit("the app did not store every result")
+        return elapsed, draw.protocol
+
+    def undo() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            table = DrawResult._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our table name)
+            Draw.objects.filter(batch=batch).delete()
+            SaleBatch.objects.filter(pk=batch.pk).update(status="frozen")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {DrawResult._meta.db_table}")
+
+    alone: list[float] = []
+    through_app: list[float] = []
+    for _ in range(args.repeat):
+        seconds, expected = fairdraw_alone()
+        alone.append(seconds)
+        if args.profile and not through_app:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            seconds, protocol = app()
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+        else:
+            seconds, protocol = app()
+        through_app.append(seconds)
+        if protocol != expected:
+            raise SystemExit("the app's protocol differs from fairdraw's")
+        undo()
+    result["fairdraw_seconds"] = [round(x, 2) for x in alone]
+    result["app_seconds"] = [round(x, 2) for x in through_app]
+    result["ratio_median"] = round(statistics.median(through_app) / statistics.median(alone), 2)
+    result["ratio_best"] = round(min(through_app) / min(alone), 2)
+    return result
+
+
+def main_draw(args: argparse.Namespace, bindir: Any) -> None:
+    from gaoxin.testing.postgres import start_cluster, stop_cluster
+
+    results = []
+    for backend in args.backends.split(","):
+        cluster = start_cluster(bindir) if backend == "postgres" else None
+        try:
+            with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:
+                url = (
+                    f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres"
+                    if cluster
+                    else f"sqlite:///{work}/bench.sqlite3"
+                )
+                argv = [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--draw",
+                    "--applications",
+                    str(args.applications),
+                    "--units",
+                    str(args.units),
+                    "--repeat",
+                    str(args.repeat),
+                    *(["--profile"] if args.profile else []),
+                ]
+                results.append(_run_child(argv, work, url, args.profile))
+        finally:
+            if cluster is not None:
+                stop_cluster(cluster)
+    _print_machine(args, bindir)
+    print(
+        "| backend | applications | units | fairdraw alone (s) | app, storing every result (s) "
+        "| app ÷ fairdraw (median) | best ÷ best |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['server']} | {r['applications']:,} | {args.units:,} "
+            f"| {' / '.join(map(str, r['fairdraw_seconds']))} "
+            f"| {' / '.join(map(str, r['app_seconds']))} | **{r['ratio_median']}** "
+            f"| {r['ratio_best']} |"
+        )
+
+
+def _run_child(argv: list[str], work: str, url: str, profile: bool) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "GAOXIN_VAR_DIR": work,
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
+        "DATABASE_URL": url,
+    }
+    output = subprocess.run(argv, env=env, check=False, capture_output=True, text=True, cwd=REPO)
+    if profile:
+        print(output.stderr[-12000:], file=sys.stderr)
+    if output.returncode != 0:
+        sys.exit(output.stdout[-2000:] + output.stderr[-5000:])
+    line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+    return result
+
+
+def _print_machine(args: argparse.Namespace, bindir: Any) -> None:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "
+        f"`python bench/housing.py {' '.join(sys.argv[1:])}`\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -175,10 +431,16 @@ def main() -> None:
         action="store_true",
         help="keep synth's insurance rows as they are (no out-of-zone fill to 24 months each)",
     )
+    parser.add_argument("--draw", action="store_true", help="time the draw, not the review")
+    parser.add_argument("--units", type=int, default=2000, help="--draw: units in the batch")
+    parser.add_argument("--repeat", type=int, default=3, help="--draw: runs of each, side by side")
+    parser.add_argument(
+        "--backends", default="postgres,sqlite", help="--draw: postgres, sqlite or both"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print("RESULT " + json.dumps(child(args)), flush=True)
+        print("RESULT " + json.dumps(child_draw(args) if args.draw else child(args)), flush=True)
         return
 
     from gaoxin.testing.postgres import find_bindir, start_cluster, stop_cluster
@@ -186,6 +448,9 @@ def main() -> None:
     bindir = find_bindir()
     if bindir is None:
         sys.exit("PostgreSQL server binaries not found (pg_config --bindir)")
+    if args.draw:
+        main_draw(args, bindir)
+        return
     cluster = start_cluster(bindir)
     try:
         with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:

@@ -6,3 +6,12 @@ class CommonConfig(AppConfig):
     name = "gaoxin.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from django_tasks.signals import task_finished, task_started
+
+        from . import worker
+
+        # Leases for the tasks a database worker runs (worker.py).
+        task_started.connect(worker.on_task_started)
+        task_finished.connect(worker.on_task_finished)

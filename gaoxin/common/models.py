@@ -62,3 +62,22 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_event_id}:{self.last_hash}"
+
+
+class TaskLease(models.Model):
+    """A background task a worker process is running (gaoxin/common/worker.py): which process
+    (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task
+    whose lease's process is gone, or whose heartbeat stopped, was lost and is run again."""
+
+    task_id = models.UUIDField(primary_key=True)
+    task_path = models.CharField(max_length=200)
+    worker_id = models.CharField(max_length=64, blank=True)
+    host = models.CharField(max_length=255)
+    boot_id = models.CharField(max_length=64, blank=True)
+    pid = models.PositiveIntegerField()
+    process_started = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task_path} on {self.host}:{self.pid}"

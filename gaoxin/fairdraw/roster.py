@@ -180,6 +180,48 @@ def parse_roster_csv(
     return entries
 
 
+def parse_canonical_roster(text: str) -> list[RosterEntry]:
+    """Split a roster file that is in canonical form (as ``roster_csv`` writes it) into
+    entries WITHOUT validating the fields: about ten times faster than ``parse_roster_csv``.
+
+    Only for a caller that checks the Merkle root of the result against a root computed from
+    validated entries (e.g. the root the roster was frozen and confirmed with): a matching root
+    means every line is byte for byte a validated canonical line; any other file gives another
+    root. Structural problems (header, field count) raise ``InputError``.
+    """
+    lines = text.split("\n")
+    if lines[0] != ",".join(ROSTER_COLUMNS):
+        raise InputError(
+            "not a canonical roster header", "不是规范的名单表头", source="roster.csv", line=1
+        )
+    pool_sets: dict[str, frozenset[str]] = {}
+    entries: list[RosterEntry] = []
+    new = object.__new__
+    assign = object.__setattr__
+    for number, line in enumerate(lines[1:], start=2):
+        if not line:
+            continue
+        fields = line.split(",")
+        if len(fields) != 3:
+            raise InputError(
+                f"expected 3 fields, found {len(fields)}",
+                f"应有 3 个字段，实际 {len(fields)} 个",
+                source="roster.csv",
+                line=number,
+            )
+        regno, pools_field, commitment = fields
+        pools = pool_sets.get(pools_field)
+        if pools is None:
+            pools = pool_sets[pools_field] = _intern_pools(frozenset(pools_field.split(";")))
+        entry = new(RosterEntry)
+        assign(entry, "registration_number", regno)
+        assign(entry, "pools", pools)
+        assign(entry, "identity_commitment", commitment)
+        assign(entry, "line", line)
+        entries.append(entry)
+    return entries
+
+
 def _entry_from_fields(
     regno: Any,
     pools: Any,

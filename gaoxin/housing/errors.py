@@ -313,3 +313,23 @@ CONTRACTS_PENDING = ErrorCode(
     "{count} households chose a unit but have not signed (or forfeited): unit choice cannot close.",
     409,
 )
+ROSTER_CHANGED = ErrorCode(
+    "housing.roster_changed",
+    "存储的名单与公证员确认的名单（默克尔根 {root}）不一致，摇号未进行。请联系管理员。",
+    "The stored roster is not the one the notary confirmed (Merkle root {root}); no draw. "
+    "Contact an administrator.",
+    409,
+)
+WORKER_LOST = ErrorCode(
+    "housing.worker_lost",
+    "后台工作进程在运行此任务时已丢失 {attempts} 次，不再自动重试。请查看工作进程日志后重新发起。",
+    "The background worker was lost {attempts} times while running this job; it is not retried "
+    "again. Check the worker's log, then start it again.",
+    500,
+)
+DRAW_CRASHED = ErrorCode(
+    "housing.draw_crashed",
+    "摇号时发生内部错误（{detail}），未写入任何结果。请联系管理员。",
+    "An internal error ({detail}) stopped the draw; nothing was written. Contact an administrator.",
+    500,
+)

@@ -324,6 +324,29 @@ class NotaryReveal(BaseModel):
         return f"reveal for {self.batch_id}"
 
 
+class DrawRequest(BaseModel):
+    """The zone administrator's "run the draw" with the public values they entered, carried out
+    by the background worker (task `housing.tasks.draw` → `services.draw_request_run`); the
+    manage page polls it for progress. A lost worker's task is run again (common/worker.py) and
+    `draw_execute` is idempotent, so the draw still happens once."""
+
+    batch = models.ForeignKey(SaleBatch, on_delete=models.PROTECT, related_name="draw_requests")
+    values = models.JSONField(default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, default="queued")  # queued|running|done|failed
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"draw request {self.pk} ({self.status})"
+
+
 class Draw(BaseModel):
     """The draw of a batch, run once: the published protocol (fairdraw JSON, byte for byte) and
     the values it used. The results are the DrawResult rows; their export must hash to the
@@ -345,11 +368,18 @@ class Draw(BaseModel):
 class DrawResult(models.Model):
     """One roster entry's result (a row of fairdraw's results file)."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results")
+    # One index (draw, number) serves the public lookup, the ordered export and the relation;
+    # separate draw and number indexes (and Django's LIKE index on number) only cost the draw.
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="results", db_index=False)
+    # No database-level foreign key: PostgreSQL would check and lock each of 200,000 application
+    # rows at the draw's commit (about a third of the draw's time, docs/benchmarks.md). The link
+    # is right by construction — the draw inserts it by joining each registration number to the
+    # batch's applications, with the batch locked, in the same transaction — and PROTECT (which
+    # Django enforces itself) keeps any application with a result from being deleted.
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="draw_result"
+        Application, on_delete=models.PROTECT, related_name="draw_result", db_constraint=False
     )
-    number = models.CharField(max_length=32, db_index=True)
+    number = models.CharField(max_length=32)
     pools = models.CharField(max_length=100)
     identity_commitment = models.CharField(max_length=64)
     round = models.CharField(max_length=40)
@@ -361,6 +391,9 @@ class DrawResult(models.Model):
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "number"], name="housing_drawresult_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}: {self.outcome}"

@@ -12,8 +12,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from gaoxin.common import audit
+from gaoxin.common import audit, worker
+from gaoxin.common.errors import GaoxinError
+from gaoxin.common.faults import pause_point
 
+from . import errors
 from .eligibility import Decision, decide, gather_facts, live_entries
 from .models import Eligibility, EligibilityReview, Override
 
@@ -35,9 +38,25 @@ def _progress(review: EligibilityReview, **fields: object) -> None:
     EligibilityReview.objects.filter(pk=review.pk).update(**fields, updated_at=timezone.now())
 
 
-def run_review(review_id: int) -> None:
-    review = EligibilityReview.objects.select_related("batch").get(pk=review_id)
+def run_review(review_id: int, *, attempt: int = 1) -> None:
+    """Run a queued review. Safe to run again after a lost worker (attempt > 1): the decisions
+    are written in one transaction, so the killed run left the previous state; a finished review
+    is not run twice, and one whose worker was lost too often fails with a message."""
+    review = EligibilityReview.objects.select_related("batch", "started_by").get(pk=review_id)
+    if review.status in {"done", "failed"}:
+        return
     batch = review.batch
+    if worker.gave_up(attempt):
+        lost = GaoxinError(errors.WORKER_LOST, attempts=attempt - 1)
+        with transaction.atomic():
+            _progress(review, status="failed", error=f"{lost.message('zh')} / {lost.message('en')}")
+            audit.record(
+                actor=review.started_by,
+                action="housing.review.failed",
+                obj=batch,
+                after={"review": review.pk, "error": lost.code},
+            )
+        return
     rules = batch.config.get("rules", {})
     try:
         entries = live_entries(batch)
@@ -53,6 +72,7 @@ def run_review(review_id: int) -> None:
             )
             Eligibility.objects.filter(application__batch=batch).delete()
             _insert(decisions)
+            pause_point("housing.review.written")
             _reapply(approved)
             summary = {
                 "applications": len(decisions),

@@ -117,6 +117,10 @@ def review_latest(batch: SaleBatch) -> Any:
     return batch.reviews.first()
 
 
+def draw_request_latest(batch: SaleBatch) -> Any:
+    return batch.draw_requests.select_related("requested_by").first()
+
+
 def review_queue(batch: SaleBatch) -> QuerySet[Any]:
     """Applications that need a person's look: any failed condition, newest decisions first."""
     return (

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gaoxin import fairdraw
-from gaoxin.common import audit
+from gaoxin.common import audit, worker
 from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
 from gaoxin.common.exports import printable
+from gaoxin.common.faults import pause_point
 from gaoxin.common.storagefaults import reports_storage_faults
 from gaoxin.fairdraw.results import RESULTS_HEADER
-from gaoxin.fairdraw.roster import parse_roster_csv, roster_csv
+from gaoxin.fairdraw.roster import parse_canonical_roster, roster_csv
 from gaoxin.registry import identifiers
 
 from . import access, errors, tasks
@@ -40,6 +41,7 @@ from .models import (
     ChoiceTurn,
     ClosingReport,
     Draw,
+    DrawRequest,
     DrawResult,
     Eligibility,
     EligibilityReview,
@@ -862,6 +864,92 @@ def _entropy_for_draw(batch: SaleBatch, values: Sequence[str], secret: str) -> A
     return revealed
 
 
+def _draw_inputs(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> tuple[Roster, Any]:
+    """What the draw rests on, checked (the batch is locked): the administrator may run it, the
+    batch is frozen, the notary confirmed the roster and revealed the secret, the values fit
+    the declaration. Returns the roster and the revealed entropy."""
+    ensure(actor is None or access.can_run_draw(actor, batch), NOT_ALLOWED)
+    ensure_transition(batch.status, BatchStatus.DRAWN)
+    roster = Roster.objects.get(batch=batch)
+    ensure(roster.confirmed_at is not None, errors.ROSTER_NOT_CONFIRMED)
+    reveal = NotaryReveal.objects.filter(batch=batch).first()
+    ensure(reveal is not None, errors.NOT_REVEALED)
+    return roster, _entropy_for_draw(batch, values, reveal.secret)  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def draw_request(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> DrawRequest | None:
+    """The administrator's "run the draw": checked now (errors show at once), carried out by the
+    background worker (task `draw` → `draw_request_run`), as 200,000 entries do not belong in a
+    web request. A double click gets the request already queued or running; a drawn batch gets
+    its latest request (None if it was drawn without one, e.g. the demo's)."""
+    batch = _lock_batch(batch)
+    latest = DrawRequest.objects.filter(batch=batch).first()
+    if Draw.objects.filter(batch=batch).exists():
+        return latest
+    if latest is not None and latest.status in {"queued", "running"}:
+        return latest  # a lost worker's task is requeued by common/worker.py
+    _draw_inputs(actor=actor, batch=batch, values=values)
+    request = DrawRequest.objects.create(batch=batch, values=list(values), requested_by=actor)
+    audit.record(
+        actor=actor,
+        action="housing.draw.requested",
+        obj=batch,
+        after={"request": request.pk, "values": list(values)},
+    )
+    # Enqueued inside the transaction: with the database backend the task row commits together
+    # with the request, so neither exists without the other (the immediate backend of the tests
+    # runs the draw right here).
+    tasks.draw.enqueue(request.pk)
+    request.refresh_from_db()  # the immediate backend has run it already
+    return request
+
+
+def _draw_request_failed(request: DrawRequest, error: GaoxinError) -> None:
+    with transaction.atomic():
+        DrawRequest.objects.filter(pk=request.pk).update(
+            status="failed",
+            error=f"{error.message('zh')} / {error.message('en')}"[:2000],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        audit.record(
+            actor=request.requested_by,
+            action="housing.draw.failed",
+            obj=request.batch,
+            after={"request": request.pk, "error": error.code},
+        )
+
+
+def draw_request_run(request_id: int, *, attempt: int = 1) -> Draw | None:
+    """The worker's half of a draw request. Safe to run again after a lost worker: the draw is
+    one transaction (a killed one leaves nothing) and `draw_execute` returns the existing draw,
+    so a re-run gives the identical protocol. Gives up once the worker was lost too often."""
+    request = DrawRequest.objects.select_related("batch", "requested_by").get(pk=request_id)
+    if request.status in {"done", "failed"}:
+        return None
+    if worker.gave_up(attempt):
+        _draw_request_failed(request, GaoxinError(errors.WORKER_LOST, attempts=attempt - 1))
+        return None
+    now = timezone.now()
+    DrawRequest.objects.filter(pk=request.pk).update(
+        status="running", started_at=now, updated_at=now
+    )
+    try:
+        draw = draw_execute(actor=request.requested_by, batch=request.batch, values=request.values)
+    except GaoxinError as error:
+        _draw_request_failed(request, error)
+        return None
+    except Exception as error:
+        _draw_request_failed(request, GaoxinError(errors.DRAW_CRASHED, detail=type(error).__name__))
+        raise
+    now = timezone.now()
+    DrawRequest.objects.filter(pk=request.pk).update(
+        status="done", finished_at=now, updated_at=now, error=""
+    )
+    return draw
+
+
 def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw:
     """Run the batch's draw once. Needs both halves of the two-person rule (the notary's reveal,
     the administrator's public values). A second request — a double click, a retry, another
@@ -872,51 +960,39 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
         existing = Draw.objects.filter(batch=batch).first()
         if existing is not None:
             return existing
-        ensure(actor is None or access.can_run_draw(actor, batch), NOT_ALLOWED)
-        ensure_transition(batch.status, BatchStatus.DRAWN)
-        roster = Roster.objects.get(batch=batch)
-        ensure(roster.confirmed_at is not None, errors.ROSTER_NOT_CONFIRMED)
-        reveal = NotaryReveal.objects.filter(batch=batch).first()
-        ensure(reveal is not None, errors.NOT_REVEALED)
-        entropy = _entropy_for_draw(batch, values, reveal.secret)  # type: ignore[union-attr]
-        entries = parse_roster_csv(bytes(roster.csv).decode("utf-8"), source="roster.csv")
+        roster, entropy = _draw_inputs(actor=actor, batch=batch, values=values)
         config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
-        result = fairdraw.run_draw(
-            entries,
-            config,
-            entropy,
-            publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
-        )
-        protocol = result.protocol_json()
-        draw = Draw.objects.create(
-            batch=batch,
-            values=list(values),
-            protocol=protocol,
-            protocol_digest=result.protocol["protocol_digest"],
-            seed=result.seed,
-            executed_by=actor,
-        )
-        ids = dict(batch.applications.values_list("number", "pk"))
-        rows = result.rows()
-        DrawResult.objects.bulk_create(
-            [
-                DrawResult(
-                    draw=draw,
-                    application_id=ids[number],
-                    number=number,
-                    pools=r.pools,
-                    identity_commitment=r.identity_commitment,
-                    round=r.round,
-                    rank=r.rank,
-                    outcome=r.outcome,
-                    key=r.key,
-                    waitlist=r.waitlist,
-                    choice=r.choice,
+        with ResultsSink() as sink:
+            try:
+                # The app wrote this roster from validated entries when it froze it, so it is
+                # split without validating again; the root check below proves every line is
+                # byte for byte what the notary confirmed.
+                entries = parse_canonical_roster(bytes(roster.csv).decode("utf-8"))
+                result = fairdraw.run_draw(
+                    entries,
+                    config,
+                    entropy,
+                    publisher={"batch": batch.code, "roster_audit_head": roster.audit_head},
+                    results_out=sink,  # type: ignore[arg-type]
                 )
-                for number, r in rows.items()
-            ],
-            batch_size=2000,
-        )
+            except fairdraw.FairdrawError as error:
+                raise GaoxinError(errors.ROSTER_CHANGED, root=roster.root) from error
+            sink.finish()
+            ensure(
+                result.protocol["roster"]["root"] == roster.root,
+                errors.ROSTER_CHANGED,
+                root=roster.root,
+            )
+            draw = Draw.objects.create(
+                batch=batch,
+                values=list(values),
+                protocol=result.protocol_json(),
+                protocol_digest=result.protocol["protocol_digest"],
+                seed=result.seed,
+                executed_by=actor,
+            )
+            sink.store(draw, rows=len(entries))
+        pause_point("housing.draw.results_written")
         _transition(
             actor=actor,
             batch=batch,
@@ -924,9 +1000,120 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
             protocol_digest=draw.protocol_digest,
             seed=draw.seed,
             values=list(values),
-            winners=sum(1 for r in rows.values() if r.outcome == "won"),
+            winners=result.allocation.allocated,
         )
         return draw
+
+
+RESULT_FIELDS = (
+    "number",
+    "pools",
+    "identity_commitment",
+    "round",
+    "rank",
+    "outcome",
+    "key",
+    "waitlist",
+    "choice",
+)  # fairdraw's results columns, in its order
+
+
+class ResultsSink:
+    """Where fairdraw writes the results file during the draw, and how its rows become one
+    DrawResult each (no parsing into objects, no model instances).
+
+    PostgreSQL: the file streams by COPY into a temporary table while fairdraw is still writing
+    it (the server parses on the other core), then one INSERT … SELECT joins the registration
+    numbers to their applications and fills housing_drawresult. SQLite: the bytes are kept and
+    written with one executemany. Either way the count must equal the roster's."""
+
+    def __enter__(self) -> ResultsSink:
+        self.postgres = connection.vendor == "postgresql"
+        self.buffer = bytearray()
+        self._copy: Any = None
+        if self.postgres:
+            self._cursor = connection.cursor()
+            self._cursor.execute(
+                "CREATE TEMPORARY TABLE gaoxin_draw_results (number text, pools text, "
+                "identity_commitment text, round text, rank integer, outcome text, key text, "
+                "waitlist integer, choice integer)"
+            )
+            self._copying = self._cursor.cursor.copy(
+                "COPY gaoxin_draw_results FROM STDIN (FORMAT csv, HEADER true)"
+            )
+            self._copy = self._copying.__enter__()
+        return self
+
+    def write(self, data: bytes) -> int:
+        if self._copy is not None:
+            self._copy.write(data)
+        else:
+            self.buffer += data
+        return len(data)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.postgres:
+            if self._copy is not None:
+                self._copying.__exit__(*exc)
+            if exc[0] is None:
+                self._cursor.execute("DROP TABLE gaoxin_draw_results")
+            self._cursor.close()
+
+    def finish(self) -> None:
+        """The results file is complete: end the COPY (the connection is free again)."""
+        if self._copy is not None:
+            self._copy = None
+            self._copying.__exit__(None, None, None)
+
+    def store(self, draw: Draw, *, rows: int) -> None:
+        table = DrawResult._meta.db_table
+        columns = ", ".join(("draw_id", "application_id", *RESULT_FIELDS))
+        if self.postgres:
+            fields = ", ".join(f"r.{name}" for name in RESULT_FIELDS)
+            self._cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, a.id, {fields} "  # noqa: S608
+                f"FROM gaoxin_draw_results r JOIN {Application._meta.db_table} a "
+                "ON a.number = r.number AND a.batch_id = %s",
+                [draw.pk, draw.batch_id],
+            )
+            stored = self._cursor.rowcount
+        else:
+            stored = self._insert_sqlite(draw, table, columns)
+        if stored != rows:  # a roster entry without its application: store nothing
+            raise GaoxinError(errors.DRAW_CRASHED, detail=f"{stored} of {rows} results")
+
+    def _insert_sqlite(self, draw: Draw, table: str, columns: str) -> int:
+        ids = dict(Application.objects.filter(batch_id=draw.batch_id).values_list("number", "pk"))
+        lines = self.buffer.decode("utf-8").split("\n")
+        rows = []
+        for line in lines[1:]:  # after the header
+            if not line:
+                continue
+            f = line.split(",")
+            if f[0] not in ids:
+                continue  # counted as missing by the caller
+            rows.append(
+                (
+                    draw.pk,
+                    ids[f[0]],
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3],
+                    int(f[4]),
+                    f[5],
+                    f[6],
+                    int(f[7]) if f[7] else None,
+                    int(f[8]) if f[8] else None,
+                )
+            )
+        marks = ", ".join(["%s"] * (2 + len(RESULT_FIELDS)))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (our names)
+                rows,
+            )
+        return len(rows)
 
 
 def results_csv(draw: Draw) -> bytes:

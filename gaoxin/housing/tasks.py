@@ -1,12 +1,25 @@
-"""Background work of housing sales (django-tasks; the worker is `manage.py db_worker`)."""
+"""Background work of housing sales (django-tasks; the worker is `manage.py db_worker`).
+
+Each task may run again after its worker was lost (gaoxin/common/worker.py); `context.attempt`
+says how often it has been started."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from typing import Any
+
+from django_tasks import TaskContext, task
 
 from .review import run_review
 
 
-@task()
-def eligibility_review(review_id: int) -> None:
-    run_review(review_id)
+@task(takes_context=True)
+def eligibility_review(context: TaskContext, review_id: int) -> None:
+    run_review(review_id, attempt=context.attempt)
+
+
+@task(takes_context=True)
+def draw(context: TaskContext, request_id: int) -> Any:
+    from .services import draw_request_run  # services enqueue this task
+
+    found = draw_request_run(request_id, attempt=context.attempt)
+    return found.protocol_digest if found is not None else None

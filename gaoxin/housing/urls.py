@@ -23,6 +23,7 @@ urlpatterns = [
     path("housing/manage/<str:code>/objections/", views.objections, name="objections"),
     path("housing/manage/<str:code>/stage/", views.batch_stage, name="batch_stage"),
     path("housing/manage/<str:code>/draw/", views.draw_action, name="draw_action"),
+    path("housing/manage/<str:code>/draw/progress/", views.draw_progress, name="draw_progress"),
     path("housing/manage/<str:code>/simulation/", views.simulation, name="simulation"),
     path("housing/manage/<str:code>/choice/", views.unit_choice, name="unit_choice"),
     path(

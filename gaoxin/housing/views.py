@@ -297,6 +297,7 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
         "can_reveal": access.can_reveal_secret(request.user, batch),
         "can_draw": access.can_run_draw(request.user, batch),
         "reveal": getattr(batch, "reveal", None),
+        "draw_request": selectors.draw_request_latest(batch),
         "sources": batch.entropy.get("sources", []),
     }
     return render(request, "housing/manage_batch.html", context)
@@ -523,13 +524,27 @@ def draw_action(request: HttpRequest, code: str) -> HttpResponse:
         elif request.POST.get("action") == "draw":
             count = len(batch.entropy.get("sources", []))
             values = [request.POST.get(f"value_{i}", "") for i in range(count)]
-            services.draw_execute(actor=request.user, batch=batch, values=values)
-            messages.success(request, _("The draw has run; its protocol is published."))
+            services.draw_request(actor=request.user, batch=batch, values=values)
+            messages.success(
+                request, _("The draw is running in the background; this page shows its progress.")
+            )
         else:
             messages.error(request, _("Unknown action."))
     except GaoxinError as error:
         messages.error(request, error.message())
     return redirect("housing:manage_batch", code=batch.code)
+
+
+@require_GET
+@require_rule(access.can_list_batches_admin)
+def draw_progress(request: HttpRequest, code: str) -> HttpResponse:
+    """The draw request's progress (polled by the manage page while the worker runs it)."""
+    batch = _staff_batch(request, code)
+    return render(
+        request,
+        "housing/_draw_progress.html",
+        {"batch": batch, "draw_request": selectors.draw_request_latest(batch)},
+    )
 
 
 def _published_draw(code: str) -> Any:

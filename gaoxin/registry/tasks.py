@@ -1,12 +1,17 @@
-"""Background work: imports run in the worker (`manage.py db_worker`), not in the request."""
+"""Background work: imports run in the worker (`manage.py db_worker`), not in the request.
+
+A task may run again after its worker was lost (gaoxin/common/worker.py): `context.attempt` > 1
+sends the import, whose writing transaction died with the worker, back to the start."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 
-@task()
-def run_import(run_id: int) -> None:
-    from .imports.runner import execute
+@task(takes_context=True)
+def run_import(context: TaskContext, run_id: int) -> None:
+    from .imports.runner import execute, restart_lost
 
+    if context.attempt > 1 and not restart_lost(run_id, attempt=context.attempt):
+        return
     execute(run_id)

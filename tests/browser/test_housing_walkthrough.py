@@ -34,6 +34,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
 ]
 
+DRAWN = "已摇号"
 UNITS = "楼栋,单元,房号,建筑面积,总价\n" + "".join(
     f"6号楼,1,{f}0{r},96.00,1610000\n" for f in range(2, 7) for r in (1, 2)
 )
@@ -231,7 +232,9 @@ def test_a_whole_sale_from_set_up_to_closing_report(browser, live_server, tmp_pa
     admin.goto(server + "/housing/manage/YQ26/")
     admin.locator("#value_0").fill("338712")
     admin.get_by_role("button", name="运行摇号").click()
-    admin.get_by_text("摇号已完成").wait_for()
+    admin.get_by_text("摇号正在后台运行").wait_for()  # queued for the worker (immediate in tests)
+    admin.goto(server + "/housing/manage/YQ26/")
+    assert admin.get_by_test_id("batch-status").inner_text() == DRAWN
 
     # 8. Public results: a lookup, and the published files verified with fairdraw.
     visitor.goto(server + "/housing/YQ26/results/")

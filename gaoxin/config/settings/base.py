@@ -44,9 +44,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "ninja",
+    "gaoxin.common",  # before django_tasks_db: its `db_worker` wraps theirs (common/worker.py)
     "django_tasks",
     "django_tasks_db",
-    "gaoxin.common",
     "gaoxin.accounts",
     "gaoxin.registry",
     "gaoxin.housing",
@@ -179,6 +179,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Background work: Django's task framework (django-tasks backport), database backend, worker
 # process `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks whose worker was lost (gaoxin/common/worker.py): running tasks' heartbeat, the silence
+# after which another host's task counts as lost, and how often a task may start before it fails.
+GAOXIN_TASK_HEARTBEAT_SECONDS = float(os.environ.get("GAOXIN_TASK_HEARTBEAT_SECONDS", 10))
+GAOXIN_TASK_STALE_SECONDS = float(os.environ.get("GAOXIN_TASK_STALE_SECONDS", 300))
+GAOXIN_TASK_MAX_ATTEMPTS = int(os.environ.get("GAOXIN_TASK_MAX_ATTEMPTS", 3))
+GAOXIN_PAUSE_POINTS = False  # test-only fault injection (common/faults.py); never in production
 
 # Content-Security-Policy: nothing but this origin; scripts need the per-request nonce.
 CONTENT_SECURITY_POLICY = {

@@ -18,6 +18,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run inside the caller; fault tests start real workers with the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "GAOXIN_TEST_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+GAOXIN_PAUSE_POINTS = True  # common/faults.py: fault tests stop a process at a named point
 ALLOWED_HOSTS = ["*"]
 PUBLISHED_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-published-"))

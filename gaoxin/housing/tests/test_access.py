@@ -29,6 +29,7 @@ HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
     "housing:application": ("/housing/applications/{number}/", BATCH_STAFF, 404),
     "housing:review_queue": ("/housing/manage/{code}/review/", BATCH_STAFF, 403),
     "housing:review_progress": ("/housing/manage/{code}/review/progress/", BATCH_STAFF, 403),
+    "housing:draw_progress": ("/housing/manage/{code}/draw/progress/", BATCH_STAFF, 403),
     "housing:objections": ("/housing/manage/{code}/objections/", BATCH_STAFF, 403),
     "housing:simulation": ("/housing/manage/{code}/simulation/", BATCH_STAFF, 403),
     "housing:unit_choice": ("/housing/manage/{code}/choice/", BATCH_STAFF, 403),

@@ -23,9 +23,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.common import audit
+from gaoxin.common import audit, worker
 from gaoxin.common.errors import ErrorCode, GaoxinError
 from gaoxin.common.exports import printable
+from gaoxin.common.faults import pause_point
 from gaoxin.common.storagefaults import delete_quietly, save_file, storage_fault
 
 from .. import errors
@@ -116,6 +117,30 @@ def execute(run_id: int, *, on_progress: ProgressHook | None = None) -> ImportRu
             where, where_en = fault.where
             _fail(run, GaoxinError(code, where=where, where_en=where_en, run=run.pk))
     return run
+
+
+def restart_lost(run_id: int, *, attempt: int) -> bool:
+    """A worker was lost while running this import (gaoxin/common/worker.py). Its writing
+    transaction died with it, so nothing of the file is in the database: a run left reading or
+    writing goes back to pending (audited) and is run again — unless the worker was lost too
+    often, then the run fails. Returns whether to run it."""
+    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
+    if run.status not in {S.READING, S.WRITING}:
+        return run.status == S.PENDING
+    if worker.gave_up(attempt):
+        _fail(run, GaoxinError(errors.IMPORT_CRASHED, run=run.pk))
+        return False
+    with transaction.atomic():
+        before = run.status
+        ImportRun.objects.filter(pk=run.pk).update(status=S.PENDING, processed_rows=0)
+        audit.record(
+            actor=run.started_by,
+            action="registry.import.restarted",
+            obj=run,
+            before={"status": before},
+            after={"status": S.PENDING, "attempt": attempt},
+        )
+    return True
 
 
 @contextlib.contextmanager
@@ -222,6 +247,7 @@ def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | Non
             hook(run)
         with transaction.atomic():
             counts = write(run.mode)
+            pause_point("registry.import.written")
             if run.kind == ImportKind.INSURANCE and load.duplicate_count:
                 for dup in load.duplicates:
                     collector.add(
