@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
 
 from .choices import ApplicationStatus, BatchStatus
-from .models import Application, Eligibility, Objection, Override, SaleBatch
+from .models import Application, Draw, DrawResult, Eligibility, Objection, Override, SaleBatch
 
 PUBLIC_STATUSES = [s for s in BatchStatus.values if s not in {BatchStatus.DRAFT}]
 
@@ -27,6 +29,63 @@ def batch_public_list() -> QuerySet[SaleBatch]:
 
 def batch_public_get(*, code: str) -> SaleBatch | None:
     return batch_public_list().filter(code=code.upper()).first()
+
+
+PUBLIC_CACHE_SECONDS = 30
+
+
+def drawn_batch_public_get(*, code: str) -> SaleBatch | None:
+    """A drawn batch with its project and draw (not the protocol text: the results page shows
+    its digest; the download reads it). A draw never changes once it has run and a drawn batch
+    stays public, so the answer is kept per process for PUBLIC_CACHE_SECONDS (a renamed batch
+    shows its new name within that time)."""
+    key = f"housing:drawn-batch:{code.upper()}"
+    batch = cache.get(key)
+    if batch is None:
+        batch = (
+            SaleBatch.objects.filter(
+                status__in=PUBLIC_STATUSES, code=code.upper(), draw__isnull=False
+            )
+            .select_related("project", "draw")
+            .defer("draw__protocol", "draw__values", "config", "entropy")
+            .first()
+        )
+        if batch is not None:
+            cache.set(key, batch, PUBLIC_CACHE_SECONDS)
+    return batch  # type: ignore[no-any-return]
+
+
+RESULT_FIELDS = ("number", "round", "rank", "outcome", "waitlist", "choice")
+_RESULT_SQL = (
+    f"SELECT {', '.join(RESULT_FIELDS)} FROM {DrawResult._meta.db_table} "  # noqa: S608
+    "WHERE draw_id = %s AND number = %s LIMIT 1"
+)
+
+
+def draw_result_get(*, draw: Draw, number: str) -> dict[str, Any] | None:
+    """One roster entry's result (the fields the public page shows), by registration number.
+    The public lookup's hot path: one indexed query written out, which costs a fifth of what
+    building it with the ORM does on every request (docs/benchmarks.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RESULT_SQL, [draw.pk, number])
+        row = cursor.fetchone()
+    return None if row is None else dict(zip(RESULT_FIELDS, row, strict=True))
+
+
+def draw_winners_per_round(draw: Draw) -> list[dict[str, Any]]:
+    """Winners per round. A draw never changes once it has run, so this is computed once per
+    process and draw (keyed by the protocol digest too, which names the results)."""
+    key = f"housing:winners-per-round:{draw.pk}:{draw.protocol_digest}"
+    return cache.get_or_set(  # type: ignore[no-any-return]
+        key,
+        lambda: list(
+            draw.results.filter(outcome="won")
+            .values("round")
+            .annotate(n=Count("pk"))
+            .order_by("round")
+        ),
+        timeout=None,
+    )
 
 
 def batch_admin_list(*, user: Any) -> QuerySet[SaleBatch]:

@@ -2,6 +2,7 @@
 its own PostgreSQL cluster (gaoxin/testing/postgres.py); otherwise SQLite."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 from .base import database_from_url
@@ -18,3 +19,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
+# Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
+GAOXIN_LOOKUP_RATE = "10000/m"
+CACHES = {
+    **CACHES,  # noqa: F405
+    "ratelimit": {
+        **CACHES["ratelimit"],  # noqa: F405
+        "LOCATION": tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-"),
+    },
+}
