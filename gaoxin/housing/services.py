@@ -357,11 +357,13 @@ def _register_locked(
     )
     if taken:
         existing = taken[0].application
-        same = (
-            existing.user_id is not None
-            and actor is not None
-            and existing.user_id == actor.pk
-            and sorted(existing.members.values_list("id_number", flat=True)) == sorted(numbers)
+        # The same household again from the same sender is a retry (a double click, or a sales
+        # system that lost the answer): it gets the existing application, never a second one.
+        resent = (
+            existing.user_id is not None and actor is not None and existing.user_id == actor.pk
+        ) or (existing.channel == Channel.API and channel == Channel.API)  # access checked above
+        same = resent and sorted(existing.members.values_list("id_number", flat=True)) == sorted(
+            numbers
         )
         if same:
             return Registered(existing, existing.salt, created=False)

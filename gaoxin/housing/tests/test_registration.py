@@ -163,6 +163,31 @@ def test_only_applicants_register_on_the_web_and_only_the_own_developer_by_api(b
     assert result.application.user is None and result.application.channel == "api"
 
 
+def test_the_sales_system_sending_a_household_again_gets_it_back(batch, make_user):
+    """A retry after a lost answer (a timeout, a dropped connection) neither fails nor
+    duplicates; a different household sharing a person is still refused."""
+    office = make_user("developer")
+    batch.project.sales_office.members.add(office)
+    first = services.application_register(
+        actor=office, batch=batch, members=household(1), pools=[], channel=Channel.API
+    )
+    again = services.application_register(
+        actor=office, batch=batch, members=household(1), pools=[], channel=Channel.API
+    )
+    assert not again.created and again.application.pk == first.application.pk
+    assert again.salt == first.salt
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=office,
+            batch=batch,
+            members=household(1, spouse=False),
+            pools=[],
+            channel=Channel.API,
+        )
+    assert error.value.code == "housing.person_already_registered"
+    assert Application.objects.count() == 1
+
+
 def test_withdrawal_frees_the_household_to_register_again(batch, make_user):
     applicant = make_user("applicant")
     first = services.application_register(
