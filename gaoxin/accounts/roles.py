@@ -141,7 +141,7 @@ def role_codes(user: Any) -> frozenset[str]:
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._gaoxin_role_codes = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def roles_of(user: Any) -> list[Role]:

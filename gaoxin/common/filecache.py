@@ -33,9 +33,10 @@ class AtomicFileBasedCache(FileBasedCache):
 
     @contextmanager
     def _exclusive(self, key: str, version: int | None) -> Iterator[None]:
-        self._createdir()
+        self._createdir()  # type: ignore[attr-defined]
         shard = zlib.crc32(self.make_and_validate_key(key, version=version).encode()) % LOCKS
-        fd = os.open(os.path.join(self._dir, f"lock-{shard:02d}"), os.O_CREAT | os.O_RDWR, 0o600)
+        directory: str = self._dir  # type: ignore[attr-defined]
+        fd = os.open(os.path.join(directory, f"lock-{shard:02d}"), os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -61,10 +62,10 @@ class AtomicFileBasedCache(FileBasedCache):
         if now - self._last_cull < CULL_EVERY_SECONDS:
             return
         self._last_cull = now
-        for name in self._list_cache_files():
+        for name in self._list_cache_files():  # type: ignore[attr-defined]
             try:
                 with open(name, "rb") as handle:
-                    self._is_expired(handle)  # deletes the file when it has expired
+                    self._is_expired(handle)  # type: ignore[attr-defined]  # deletes if expired
             except FileNotFoundError:
                 pass
-        super()._cull()
+        super()._cull()  # type: ignore[misc]

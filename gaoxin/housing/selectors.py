@@ -52,7 +52,7 @@ def drawn_batch_public_get(*, code: str) -> SaleBatch | None:
         )
         if batch is not None:
             cache.set(key, batch, PUBLIC_CACHE_SECONDS)
-    return batch  # type: ignore[no-any-return]
+    return batch
 
 
 RESULT_FIELDS = ("number", "round", "rank", "outcome", "waitlist", "choice")
@@ -76,16 +76,16 @@ def draw_winners_per_round(draw: Draw) -> list[dict[str, Any]]:
     """Winners per round. A draw never changes once it has run, so this is computed once per
     process and draw (keyed by the protocol digest too, which names the results)."""
     key = f"housing:winners-per-round:{draw.pk}:{draw.protocol_digest}"
-    return cache.get_or_set(  # type: ignore[no-any-return]
-        key,
-        lambda: list(
+    rows: list[dict[str, Any]] | None = cache.get(key)
+    if rows is None:
+        rows = list(
             draw.results.filter(outcome="won")
             .values("round")
             .annotate(n=Count("pk"))
             .order_by("round")
-        ),
-        timeout=None,
-    )
+        )
+        cache.set(key, rows, None)
+    return rows
 
 
 def batch_admin_list(*, user: Any) -> QuerySet[SaleBatch]:

@@ -45,4 +45,4 @@ def test_culling_removes_expired_entries_and_keeps_live_counters(tmp_path: Path)
     cache.set("new", 1, timeout=600)
     # Django's own cull would have deleted a random third of 10 files, live ones included.
     assert [cache.get(f"live-{n}") for n in range(4)] == [0, 1, 2, 3]
-    assert len(cache._list_cache_files()) == 5
+    assert len(cache._list_cache_files()) == 5  # type: ignore[attr-defined]

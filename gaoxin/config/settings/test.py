@@ -21,10 +21,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["*"]
 # Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
 GAOXIN_LOOKUP_RATE = "10000/m"
-CACHES = {
-    **CACHES,  # noqa: F405
-    "ratelimit": {
-        **CACHES["ratelimit"],  # noqa: F405
-        "LOCATION": tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-"),
-    },
-}
+CACHES["ratelimit"]["LOCATION"] = tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-")  # noqa: F405

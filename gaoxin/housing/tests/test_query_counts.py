@@ -62,7 +62,7 @@ def test_public_pages(drawn: Any, client: Any, django_assert_max_num_queries: An
 
 @pytest.mark.parametrize("drawn", SIZES, indirect=True)
 def test_applicant_page(drawn: Any, client: Any, django_assert_max_num_queries: Any) -> None:
-    application = Application.objects.filter(batch=drawn).order_by("number").last()
+    application = Application.objects.filter(batch=drawn).order_by("-number")[0]
     client.force_login(application.user)
     with django_assert_max_num_queries(LIMITS["application"]):
         page = _get(client, f"/housing/applications/{application.number}/")
