@@ -21,4 +21,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["*"]
 # Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
 GAOXIN_LOOKUP_RATE = "10000/m"
-CACHES["ratelimit"]["LOCATION"] = tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-")  # noqa: F405
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "gaoxin.common.filecache.AtomicFileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-"),
+        "TIMEOUT": 600,
+    },
+}

@@ -186,7 +186,7 @@ def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
     assert again.json()["number"] == response.json()["number"]
     household = {
         "members": [
-            *body["members"],
+            {"relation": "applicant", "name": "周八", "id_number": person_id(77)},
             {"relation": "spouse", "name": "吴九", "id_number": person_id(78)},
         ]
     }
