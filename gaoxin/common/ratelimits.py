@@ -8,6 +8,8 @@ named by RATELIMIT_USE_CACHE, a directory every gunicorn worker shares
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
@@ -17,7 +19,16 @@ from .middleware import client_ip
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+    """The client's address; IPv6 addresses by their /64, which one subscriber usually has
+    whole (as django-ratelimit's own `ip` key does)."""
+    address = client_ip(request) or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def over_limit(request: HttpRequest, *, group: str, rate: str) -> int | None:

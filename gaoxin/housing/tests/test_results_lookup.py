@@ -72,3 +72,13 @@ def test_behind_the_proxy_each_client_address_is_counted(client: Any, drawn: Any
     assert (
         client.get(url, {"number": number}, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
     )
+
+
+@override_settings(GAOXIN_LOOKUP_RATE="2/m")
+def test_ipv6_addresses_of_one_subscriber_share_a_count(client: Any, drawn: Any):
+    url = f"/housing/{drawn.code}/results/"
+    number = DrawResult.objects.order_by("number")[0].number
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2::ff"):  # the same /64
+        assert client.get(url, {"number": number}, REMOTE_ADDR=address).status_code == 200
+    assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:2::7").status_code == 429
+    assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
