@@ -739,6 +739,32 @@ async def _open_loop(
     return shots
 
 
+async def _closed_loop(
+    stack: Stack, clients: list[dict[str, Any]], *, users: int, seconds: float
+) -> tuple[list[Shot], float]:
+    """`users` clients each sending registrations one after another for `seconds` (or until
+    the clients run out): the most the server completes, for comparing two versions side by
+    side. Returns the shots and the wall time."""
+    import httpx
+
+    csrf = secrets.token_hex(16)
+    shots: list[Shot] = []
+    queue = iter(enumerate(clients))
+    start = time.monotonic()
+
+    async def user(http: Any) -> None:
+        for i, client in queue:
+            if time.monotonic() - start >= seconds:
+                return
+            shot = Shot(time.monotonic(), client["id_number"], client["session"])
+            shots.append(shot)
+            await _post(http, stack, shot, _form(client, csrf, i), csrf)
+
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        await asyncio.gather(*(user(http) for _ in range(users)))
+    return shots, time.monotonic() - start
+
+
 async def _warm_up(stack: Stack, clients: list[dict[str, Any]]) -> None:
     """Open every worker's database connection and compile the form's template (not counted):
     GETs of the registration page."""
@@ -800,6 +826,8 @@ def _summary(shots: list[Shot], rate: float, seconds: float) -> dict[str, Any]:
 def surge(args: argparse.Namespace) -> dict[str, Any]:
     rates = [float(r) for r in args.rates.split(",")]
     needed = sum(int(r * args.seconds) for r in rates)
+    if args.closed:  # enough households for the fastest server imaginable here
+        needed = min(args.max_requests, 200 * args.seconds)
     if needed > args.max_requests:
         sys.exit(f"{needed} registrations exceed --max-requests {args.max_requests}")
     faults = [] if args.fault == "none" else args.fault.split(",")
@@ -815,6 +843,17 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
         asyncio.run(_warm_up(stack, clients[:30]))
         all_shots: list[Shot] = []
         offset = 0
+        if args.closed:
+            shots, wall = asyncio.run(
+                _closed_loop(stack, clients, users=args.closed, seconds=args.seconds)
+            )
+            all_shots += shots
+            step = _summary(shots, 0.0, args.seconds)
+            step["closed_loop_users"] = args.closed
+            step["completed_per_second"] = round(step["acknowledged"] / wall, 1)
+            step["held"] = False  # not a rate
+            steps.append(step)
+            rates = []
         for index, rate in enumerate(rates):
             fault = None
             fault_log: dict[str, Any] = {}
@@ -965,6 +1004,12 @@ def main() -> None:
         "one per step (e.g. kill-worker,restart-db)",
     )
     parser.add_argument("--kills", type=int, default=5, help="kill-worker: how many kills")
+    parser.add_argument(
+        "--closed",
+        type=int,
+        default=0,
+        help="surge: instead of rates, N clients sending back to back for --seconds (capacity)",
+    )
     parser.add_argument(
         "--lookup-rate",
         default="1000000/s",
