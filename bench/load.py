@@ -432,6 +432,8 @@ class Stack:
                 "2000",
                 "--timeout",
                 "30",
+                "--keep-alive",
+                "75",  # as docs/deploy.md: longer than any client keeps an idle connection
                 "--backlog",
                 "2048",
             ],
