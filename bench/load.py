@@ -5,10 +5,11 @@ How to run (from the repository root; needs PostgreSQL's server binaries, and fo
 Debian's wrk: `apt-get install wrk`):
 
     .venv/bin/python bench/load.py lookup                     # 200,000 drawn applications
-    .venv/bin/python bench/load.py surge --rates 20,40,60     # 120 s per rate
-    .venv/bin/python bench/load.py surge --rates 40 --fault kill-worker
-    .venv/bin/python bench/load.py surge --rates 40 --fault restart-db
-    .venv/bin/python bench/load.py smoke                      # both faults, small: ~40 s
+    .venv/bin/python bench/load.py surge --rates 20,40,60,80,90   # 120 s per rate
+    .venv/bin/python bench/load.py surge --rates 60 --fault kill-worker
+    .venv/bin/python bench/load.py surge --rates 60 --fault restart-db
+    .venv/bin/python bench/load.py surge --closed 12 --seconds 45  # capacity, back to back
+    .venv/bin/python bench/load.py smoke                      # both faults, small: ~35 s
 
 Every run:
 
@@ -19,19 +20,20 @@ Every run:
    batch open for registration and N applicant accounts with sessions);
 3. starts gunicorn with the production settings (`gaoxin.config.settings.production`: DEBUG
    off, a random SECRET_KEY, `X-Forwarded-Proto: https` sent as nginx would) on 127.0.0.1,
-   sync workers (`--workers`, default 4: see docs/benchmarks.md for why), and waits for
-   /healthz;
+   as docs/deploy.md runs it (`--workers 3 --threads 4`, gthread, `--preload`,
+   `--keep-alive 75`; docs/benchmarks.md compares), and waits for /healthz;
 4. generates load on loopback only, bounded in request count and in wall time:
-   - lookup: wrk (`--latency`, a Lua script choosing registration numbers at random, 80 % in
-     the roster and 20 % not), closed loop with `--connections` clients;
+   - lookup: wrk (`--latency`, a Lua script choosing registration numbers at random, 4 in 5 in
+     the roster), closed loop with `--connections` clients, once as htmx asks (the answer
+     alone) and once for the whole page;
    - surge: an open-loop generator (asyncio + httpx) sending registrations of the web form at a
      constant rate for `--seconds` per rate, latency measured from each request's scheduled
      time (no coordinated omission); afterwards every acknowledged registration (a redirect to
      its application page) is looked up in the database, and so is every failed one;
-   - faults: `kill-worker` SIGKILLs one gunicorn worker halfway through the first step,
-     `restart-db` runs `pg_ctl restart -m fast` then; requests whose connection dropped are
-     "unknown": they are retried (same user, same household) after the run, which must give the
-     existing application back, never a second one;
+   - faults (`--fault`, one per step): `kill-worker` SIGKILLs a gunicorn worker `--kills`
+     times spread over the step, `restart-db` runs `pg_ctl restart -m fast` halfway; requests
+     whose connection dropped are "unknown": after the run they are sent again (same user, same
+     household), which must give the existing application back, never a second one;
 5. prints one JSON summary and stops everything it started.
 
 The load generator shares the 2 cores with gunicorn and PostgreSQL: its CPU time is part of
