@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from gaoxin.accounts import roles
@@ -46,3 +47,11 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str | None], Client]
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """The default cache keeps published data per batch code for a while (housing selectors);
+    tests reuse batch codes, so each test starts with it empty."""
+    caches["default"].clear()
+    yield

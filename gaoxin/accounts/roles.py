@@ -132,15 +132,25 @@ ROLES: tuple[Role, ...] = (
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 
 
-def roles_of(user: Any) -> list[Role]:
+def role_codes(user: Any) -> frozenset[str]:
+    """The codes of the user's roles, read once per user object (one query per request however
+    many rules a page checks), as Django's ModelBackend keeps permissions on the user object."""
     if not user.is_authenticated:
-        return []
-    names = {group.name for group in user.groups.all()}
+        return frozenset()
+    cached = getattr(user, "_gaoxin_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._gaoxin_role_codes = cached
+    return cached
+
+
+def roles_of(user: Any) -> list[Role]:
+    names = role_codes(user)
     return [role for role in ROLES if role.code in names]
 
 
 def has_role(user: Any, code: str) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name=code).exists())
+    return code in role_codes(user)
 
 
 def _permission(dotted: str) -> Permission | None:

@@ -106,6 +106,7 @@ def user_create(
     user.save()
     groups = [Group.objects.get_or_create(name=code)[0] for code in role_codes]
     user.groups.set(groups)
+    user._gaoxin_role_codes = frozenset(role_codes)  # type: ignore[attr-defined]
     audit.record(
         actor=actor,
         action="user.created",

@@ -87,7 +87,9 @@ def record(
     back with the change it describes. `actor` is a user, or None for the system."""
     if obj is not None:
         object_type, object_id = _describe(obj)
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written must undo the caller's change too, and two
+    # round trips fewer matter while the caller holds its row locks (docs/reliability.md).
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)

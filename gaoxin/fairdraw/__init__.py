@@ -29,7 +29,13 @@ Command line: ``python -m gaoxin.fairdraw --help`` (also the ``fairdraw`` script
 from .config import DrawConfig, Quota, RoundSpec, default_config
 from .entropy import EntropyDeclaration, EntropySource, key_string, notary_commitment
 from .errors import FairdrawError, InputError
-from .merkle import InclusionProof, inclusion_proof, merkle_root, verify_inclusion
+from .merkle import (
+    InclusionProof,
+    MerkleTree,
+    inclusion_proof,
+    merkle_root,
+    verify_inclusion,
+)
 from .ordering import entry_key
 from .protocol import DrawResult, load_protocol, protocol_digest, run_draw
 from .results import ResultRow, parse_results
@@ -44,6 +50,7 @@ __all__ = [
     "FairdrawError",
     "InclusionProof",
     "InputError",
+    "MerkleTree",
     "Problem",
     "Quota",
     "ResultRow",

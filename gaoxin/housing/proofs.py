@@ -1,17 +1,24 @@
 """What an applicant needs to check their own entry offline: the inclusion proof of their
 roster entry and their keys in every round, recomputed from the published seed, with the exact
-fairdraw commands."""
+fairdraw commands.
+
+A frozen roster never changes, so its parsed Merkle tree is kept in memory per process (a few
+rosters, keyed by roster id and root) and each applicant's page costs O(log n), not a parse of
+the whole roster."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from gaoxin import fairdraw
 from gaoxin.fairdraw.ordering import round_key_name
 from gaoxin.fairdraw.roster import parse_roster_csv
 
-from .models import Application
+from .models import Application, Draw, Roster
+
+ROSTERS_KEPT = 4  # trees kept per process; a 200,000-entry tree is about 50 MB
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,11 @@ class OwnCheck:
 
 def own_check(application: Application) -> OwnCheck | None:
     batch = application.batch
-    roster = getattr(batch, "roster", None)
+    roster = Roster.objects.filter(batch_id=batch.pk).only("pk", "root").first()
     if roster is None:
         return None
-    entries = parse_roster_csv(bytes(roster.csv).decode("utf-8"), source="roster.csv")
     try:
-        proof = fairdraw.inclusion_proof(entries, application.number)
+        proof = roster_tree(roster.pk, roster.root).proof(application.number)
     except KeyError:
         return None  # not in the roster (not eligible)
     code = batch.code
@@ -41,7 +47,7 @@ def own_check(application: Application) -> OwnCheck | None:
         f"fairdraw check-proof proof.json --root {roster.root}",
     ]
     keys: list[tuple[str, str]] = []
-    draw: Any = getattr(batch, "draw", None)
+    draw: Any = Draw.objects.filter(batch_id=batch.pk).only("pk", "seed").first()
     if draw is not None:
         config = fairdraw.DrawConfig.from_dict(batch.config["draw"])
         seed = bytes.fromhex(draw.seed)
@@ -60,3 +66,14 @@ def own_check(application: Application) -> OwnCheck | None:
         keys,
         commands,
     )
+
+
+@lru_cache(maxsize=ROSTERS_KEPT)
+def roster_tree(roster_id: int, root: str) -> fairdraw.MerkleTree:
+    """The frozen roster's tree (cached: the arguments name one immutable roster). A stored
+    CSV that does not hash to its published root is an error, never a wrong proof."""
+    data = Roster.objects.filter(pk=roster_id).values_list("csv", flat=True).get()
+    tree = fairdraw.MerkleTree(parse_roster_csv(bytes(data).decode("utf-8"), source="roster.csv"))
+    if tree.root != root:
+        raise ValueError(f"roster {roster_id}: the stored CSV does not hash to its root {root}")
+    return tree

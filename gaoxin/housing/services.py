@@ -330,34 +330,106 @@ def application_register(
     phone: str = "",
     channel: str = Channel.WEB,
 ) -> Registered:
-    """Register one household. A person may be in only one live application per batch: the
-    batch row is locked while numbers are checked and assigned, and a partial unique index
-    backs it up, so concurrent duplicates give exactly one application. A resubmission of the
-    same household by the same user returns the existing application (a double click)."""
+    """Register one household. A person may be in only one live application per batch: a
+    partial unique index guarantees it, and the batch row is locked while a number is taken, so
+    concurrent duplicates give exactly one application and numbers have no gaps. A resubmission
+    of the same household by the same sender returns the existing application (a double click,
+    a retry after a lost answer).
+
+    The people are looked up before the lock is taken, so that the lock is held only for the
+    writes (one statement takes it with the number; docs/reliability.md, "Registration surge").
+    Someone registered between that look-up and the insert makes the insert fail; the whole
+    registration is then decided again with the lock held first."""
     cleaned = clean_household(list(members), on=timezone.localdate(batch.registration_closes_at))
     phone = clean_phone(phone)
     chosen = _pools(batch, pools)
+    _ensure_may_register(actor, batch, channel)
+    existing = _registered_already(actor=actor, batch=batch, cleaned=cleaned, channel=channel)
+    if existing is not None:
+        return existing
+    arguments = {
+        "actor": actor,
+        "batch": batch,
+        "cleaned": cleaned,
+        "pools": chosen,
+        "phone": phone,
+        "channel": channel,
+    }
     try:
         with transaction.atomic():
-            return _register_locked(
-                actor=actor,
-                batch=batch,
-                cleaned=cleaned,
-                pools=chosen,
-                phone=phone,
-                channel=channel,
-            )
+            return _register_locked(**arguments, checked=True)
     except IntegrityError:
-        # Only reachable if the lock was bypassed (e.g. a raw insert); report it the same way.
         with transaction.atomic():
-            return _register_locked(
-                actor=actor,
-                batch=batch,
-                cleaned=cleaned,
-                pools=chosen,
-                phone=phone,
-                channel=channel,
-            )
+            return _register_locked(**arguments)
+
+
+def _ensure_may_register(actor: Any, batch: SaleBatch, channel: str) -> None:
+    if channel == Channel.WEB:
+        ensure(access.can_register(actor), NOT_ALLOWED)
+    else:
+        ensure(actor is not None and access.can_manage_project(actor, batch.project), NOT_ALLOWED)
+
+
+def _registered_already(
+    *, actor: Any, batch: SaleBatch, cleaned: list[Any], channel: str
+) -> Registered | None:
+    """None when nobody of the household is in a live application of the batch; the existing
+    application when the same sender sends the same household again; otherwise the error that
+    names who is registered already."""
+    numbers = [m.id_number for m in cleaned]
+    taken = list(
+        ApplicationMember.objects.filter(batch=batch, live=True, id_number__in=numbers)
+        .select_related("application")
+        .order_by("application_id")
+    )
+    if not taken:
+        return None
+    existing = taken[0].application
+    # The same household again from the same sender is a retry (a double click, or a sales
+    # system that lost the answer): it gets the existing application, never a second one.
+    resent = (
+        existing.user_id is not None and actor is not None and existing.user_id == actor.pk
+    ) or (existing.channel == Channel.API and channel == Channel.API)  # access checked before
+    same = resent and sorted(existing.members.values_list("id_number", flat=True)) == sorted(
+        numbers
+    )
+    if same:
+        return Registered(existing, existing.salt, created=False)
+    first = taken[0]
+    who_zh, who_en = {
+        Relation.APPLICANT: ("申请人", "The applicant"),
+        Relation.SPOUSE: ("配偶", "The spouse"),
+        Relation.CHILD: ("子女", "A child"),
+    }[Relation(next(m.relation for m in cleaned if m.id_number == first.id_number))]
+    raise GaoxinError(
+        errors.PERSON_ALREADY_REGISTERED,
+        who=who_zh,
+        who_en=who_en,
+        masked=identifiers.mask_id_number(first.id_number),
+    )
+
+
+_TAKE_NUMBER_SQL = (
+    f"UPDATE {SaleBatch._meta.db_table} SET next_number = next_number + 1 "  # noqa: S608
+    "WHERE id = %s AND status = %s AND registration_opens_at <= %s "
+    "AND registration_closes_at > %s RETURNING next_number - 1"
+)
+
+
+def _take_number(batch: SaleBatch) -> str:
+    """Lock the batch row (until the transaction ends) and take its next registration number,
+    in one statement and only while registration is open."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_NUMBER_SQL, [batch.pk, BatchStatus.REGISTRATION, now, now])
+        row = cursor.fetchone()
+    ensure(
+        row is not None,
+        errors.REGISTRATION_CLOSED,
+        opens=_local(batch.registration_opens_at),
+        closes=_local(batch.registration_closes_at),
+    )
+    return f"{batch.code}-{int(row[0]):06d}"
 
 
 def _register_locked(
@@ -368,51 +440,27 @@ def _register_locked(
     pools: list[str],
     phone: str,
     channel: str,
+    checked: bool = False,
 ) -> Registered:
-    batch = _lock_batch(batch)
-    if channel == Channel.WEB:
-        ensure(access.can_register(actor), NOT_ALLOWED)
-    else:
-        ensure(actor is not None and access.can_manage_project(actor, batch.project), NOT_ALLOWED)
-    now = timezone.now()
-    ensure(
-        batch.status == BatchStatus.REGISTRATION
-        and batch.registration_opens_at <= now < batch.registration_closes_at,
-        errors.REGISTRATION_CLOSED,
-        opens=_local(batch.registration_opens_at),
-        closes=_local(batch.registration_closes_at),
-    )
-    numbers = [m.id_number for m in cleaned]
-    taken = list(
-        ApplicationMember.objects.filter(batch=batch, live=True, id_number__in=numbers)
-        .select_related("application")
-        .order_by("application_id")
-    )
-    if taken:
-        existing = taken[0].application
-        same = (
-            existing.user_id is not None
-            and actor is not None
-            and existing.user_id == actor.pk
-            and sorted(existing.members.values_list("id_number", flat=True)) == sorted(numbers)
+    """Write one registration inside the caller's transaction. `checked`: the household was
+    looked up just before (application_register), so the number is taken at once and the
+    partial unique index catches anyone registered since; otherwise the batch is locked
+    first and the household looked up under the lock (a sales office's import, a retry)."""
+    if not checked:
+        batch = _lock_batch(batch)
+        _ensure_may_register(actor, batch, channel)
+        now = timezone.now()
+        ensure(
+            batch.status == BatchStatus.REGISTRATION
+            and batch.registration_opens_at <= now < batch.registration_closes_at,
+            errors.REGISTRATION_CLOSED,
+            opens=_local(batch.registration_opens_at),
+            closes=_local(batch.registration_closes_at),
         )
-        if same:
-            return Registered(existing, existing.salt, created=False)
-        first = taken[0]
-        who_zh, who_en = {
-            Relation.APPLICANT: ("申请人", "The applicant"),
-            Relation.SPOUSE: ("配偶", "The spouse"),
-            Relation.CHILD: ("子女", "A child"),
-        }[Relation(next(m.relation for m in cleaned if m.id_number == first.id_number))]
-        raise GaoxinError(
-            errors.PERSON_ALREADY_REGISTERED,
-            who=who_zh,
-            who_en=who_en,
-            masked=identifiers.mask_id_number(first.id_number),
-        )
-    number = f"{batch.code}-{batch.next_number:06d}"
-    batch.next_number += 1
-    batch.save(update_fields=["next_number"])
+        existing = _registered_already(actor=actor, batch=batch, cleaned=cleaned, channel=channel)
+        if existing is not None:
+            return existing
+    number = _take_number(batch)
     salt = fairdraw.new_salt()
     application = Application.objects.create(
         batch=batch,

@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as tz
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gaoxin.common import ratelimits
 from gaoxin.common.errors import INVALID_INPUT, GaoxinError
 from gaoxin.common.viewguards import require_rule
 from gaoxin.registry.identifiers import mask_id_number, mask_name
@@ -557,23 +560,44 @@ def _published_draw(code: str) -> Any:
 
 @require_GET
 def results(request: HttpRequest, code: str) -> HttpResponse:
-    """Public results: search by registration number (names masked), downloads, how to verify."""
-    batch, draw = _published_draw(code)
+    """Public results: search by registration number (names masked), downloads, how to verify.
+    The page's form asks htmx for the answer alone (`_lookup_result.html`); without JavaScript
+    the whole page comes back. Lookups are rate-limited per client address
+    (GAOXIN_LOOKUP_RATE), so that registration numbers cannot be enumerated."""
+    batch = selectors.drawn_batch_public_get(code=code)
+    if batch is None:
+        raise Http404
+    draw = batch.draw
     number = request.GET.get("number", "").strip().upper()[:32]
-    found = selectors.result_lookup(draw, number) if number else None
-    summary = draw.results.filter(outcome="won").values("round").annotate(n=Count("pk"))
-    return render(
-        request,
-        "housing/results.html",
-        {
-            "batch": batch,
-            "draw": draw,
-            "number": number,
-            "found": found,
-            "summary": summary,
-            "roster": batch.roster,
-        },
-    )
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    found = None
+    if number:
+        wait = ratelimits.over_limit(
+            request, group="housing.results_lookup", rate=settings.GAOXIN_LOOKUP_RATE
+        )
+        if wait is not None:
+            if fragment:  # htmx swaps no error answer: let the browser show the 429 page
+                return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})
+            return ratelimits.too_many_requests(request, wait)
+        found = selectors.draw_result_get(draw=draw, number=number)
+    if fragment:  # no page shell, so no context processors either
+        response = HttpResponse(
+            render_to_string("housing/_lookup_result.html", {"number": number, "found": found})
+        )
+    else:
+        response = render(
+            request,
+            "housing/results.html",
+            {
+                "batch": batch,
+                "draw": draw,
+                "number": number,
+                "found": found,
+                "summary": selectors.draw_winners_per_round(draw),
+            },
+        )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET

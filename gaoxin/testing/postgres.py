@@ -55,7 +55,12 @@ def _as_cluster_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
-def start_cluster(bindir: Path) -> dict[str, Any]:
+def start_cluster(
+    bindir: Path, *, durable: bool = False, max_connections: int = 200
+) -> dict[str, Any]:
+    """initdb and start a cluster on a free loopback port. Tests trade durability for speed
+    (fsync, synchronous commit and full-page writes off); `durable=True` keeps PostgreSQL's
+    defaults, as a production server runs (the load benchmarks use it)."""
     root = Path(tempfile.mkdtemp(prefix="gaoxin-pg-"))
     if os.geteuid() == 0:
         try:
@@ -86,9 +91,10 @@ def start_cluster(bindir: Path) -> dict[str, Any]:
         capture_output=True,
     )
     options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
     )
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     subprocess.run(
         _as_cluster_user(
             [
@@ -109,6 +115,29 @@ def start_cluster(bindir: Path) -> dict[str, Any]:
         capture_output=True,
     )
     return {"root": root, "data": data, "bindir": bindir, "port": port}
+
+
+def restart_cluster(cluster: dict[str, Any], *, mode: str = "fast") -> None:
+    """`pg_ctl restart -m MODE` (same options; `fast` ends every session): for fault tests."""
+    subprocess.run(
+        _as_cluster_user(
+            [
+                str(cluster["bindir"] / "pg_ctl"),
+                "-D",
+                str(cluster["data"]),
+                "-l",
+                str(cluster["root"] / "server.log"),
+                "-m",
+                mode,
+                "-w",
+                "-t",
+                "60",
+                "restart",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
 
 
 def stop_cluster(cluster: dict[str, Any]) -> None:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gaoxin.common",  # before django_tasks_db: its `db_worker` wraps theirs (common/worker.py)
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "gaoxin.accounts",
     "gaoxin.registry",
     "gaoxin.housing",
@@ -230,6 +231,28 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Caches. "default" is per process and holds only what never changes once published (a drawn
+# batch's winners per round), so no worker can serve a stale copy. "ratelimit" is shared by
+# every gunicorn worker of the host (a directory, atomic add/increment: common/filecache.py);
+# django-ratelimit counts public lookups in it. Its TIMEOUT bounds a counter's life after its
+# last increment, so keep every rate's window shorter than it (docs/deploy.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "gaoxin.common.filecache.AtomicFileBasedCache",
+        "LOCATION": os.environ.get("GAOXIN_RATELIMIT_DIR", str(VAR_DIR / "ratelimit")),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Public results lookups per client address (django-ratelimit syntax: count/period, period s,
+# m or h, at most 10 minutes). Over it the page answers 429.
+GAOXIN_LOOKUP_RATE = os.environ.get("GAOXIN_LOOKUP_RATE", "60/m")
+# django-ratelimit only knows memcached and Redis; our file cache's increments are atomic
+# (common/filecache.py), which is what its warning is about.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_CLASS = "gaoxin.common.pagination.BoundedLimitOffsetPagination"

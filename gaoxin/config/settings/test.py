@@ -29,3 +29,13 @@ TASKS = {
 GAOXIN_PAUSE_POINTS = True  # common/faults.py: fault tests stop a process at a named point
 ALLOWED_HOSTS = ["*"]
 PUBLISHED_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-published-"))
+# Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
+GAOXIN_LOOKUP_RATE = "10000/m"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "gaoxin.common.filecache.AtomicFileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-"),
+        "TIMEOUT": 600,
+    },
+}

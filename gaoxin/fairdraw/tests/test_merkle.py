@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaoxin.fairdraw import inclusion_proof, merkle_root, verify_inclusion
+from gaoxin.fairdraw import MerkleTree, inclusion_proof, merkle_root, verify_inclusion
 from gaoxin.fairdraw.merkle import leaf_hashes, root_from_leaf_hashes
 
 from .conftest import make_roster
@@ -45,6 +45,19 @@ def test_every_inclusion_proof_verifies(size: int) -> None:
         assert verify_inclusion(
             proof.entry, proof.leaf_index, proof.tree_size, proof.audit_path, root
         )
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 7, 8, 37])
+def test_a_built_tree_gives_the_same_proofs_as_inclusion_proof(size: int) -> None:
+    roster = make_roster(size)
+    tree = MerkleTree(list(reversed(roster)))
+    assert tree.root == merkle_root(roster) and len(tree) == size
+    for entry in roster:
+        assert tree.proof(entry.registration_number.lower()) == inclusion_proof(
+            roster, entry.registration_number
+        )
+    with pytest.raises(KeyError):
+        tree.proof("H2026-999999")
 
 
 def test_altered_proofs_fail() -> None:

@@ -191,9 +191,18 @@ def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
     response = client.post(path, body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["number"] == "M2026-000002"
-    again = client.post(path, body, content_type="application/json")
-    assert again.status_code == 409
-    assert again.json()["code"] == "housing.person_already_registered"
+    again = client.post(path, body, content_type="application/json")  # a retry: the same one
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["number"] == response.json()["number"]
+    household = {
+        "members": [
+            {"relation": "applicant", "name": "周八", "id_number": person_id(77)},
+            {"relation": "spouse", "name": "吴九", "id_number": person_id(78)},
+        ]
+    }
+    taken = client.post(path, household, content_type="application/json")
+    assert taken.status_code == 409
+    assert taken.json()["code"] == "housing.person_already_registered"
     bad = client.post(
         path,
         {"members": [{"relation": "applicant", "name": "周八", "id_number": "123"}]},

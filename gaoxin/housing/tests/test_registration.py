@@ -163,6 +163,67 @@ def test_only_applicants_register_on_the_web_and_only_the_own_developer_by_api(b
     assert result.application.user is None and result.application.channel == "api"
 
 
+def test_the_sales_system_sending_a_household_again_gets_it_back(batch, make_user):
+    """A retry after a lost answer (a timeout, a dropped connection) neither fails nor
+    duplicates; a different household sharing a person is still refused."""
+    office = make_user("developer")
+    batch.project.sales_office.members.add(office)
+    first = services.application_register(
+        actor=office, batch=batch, members=household(1), pools=[], channel=Channel.API
+    )
+    again = services.application_register(
+        actor=office, batch=batch, members=household(1), pools=[], channel=Channel.API
+    )
+    assert not again.created and again.application.pk == first.application.pk
+    assert again.salt == first.salt
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=office,
+            batch=batch,
+            members=household(1, spouse=False),
+            pools=[],
+            channel=Channel.API,
+        )
+    assert error.value.code == "housing.person_already_registered"
+    assert Application.objects.count() == 1
+
+
+def test_a_registration_racing_past_the_check_is_decided_again_without_a_gap(
+    batch, make_user, monkeypatch
+):
+    """Someone registered between the look-up before the lock and the insert: the partial
+    unique index stops the insert, the registration is decided again under the lock (the same
+    sender gets the existing application, another is told who is registered), and the number
+    the failed insert took is not lost."""
+    applicant = make_user("applicant")
+    first = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    real = services._registered_already
+    calls = {"n": 0}
+
+    def blind_first_look(**kwargs):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "_registered_already", blind_first_look)
+    again = services.application_register(
+        actor=applicant, batch=batch, members=household(1), pools=[]
+    )
+    assert not again.created and again.application.pk == first.application.pk
+    calls["n"] = 0
+    with pytest.raises(GaoxinError) as error:
+        services.application_register(
+            actor=make_user("applicant"), batch=batch, members=household(1), pools=[]
+        )
+    assert error.value.code == "housing.person_already_registered"
+    later = services.application_register(
+        actor=make_user("applicant"), batch=batch, members=household(2), pools=[]
+    )
+    assert later.application.number == "T2026-000002"  # no gap
+    assert Application.objects.count() == 2
+
+
 def test_withdrawal_frees_the_household_to_register_again(batch, make_user):
     applicant = make_user("applicant")
     first = services.application_register(

@@ -1,0 +1,84 @@
+"""The public results lookup: the answer alone for htmx, the whole page otherwise; rate-limited
+per client address (429 in both languages) so registration numbers cannot be enumerated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from gaoxin.housing import services
+from gaoxin.housing.models import DrawResult
+
+from .test_draw import SECRET, VALUES, frozen_batch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drawn(make_user: Any) -> Any:
+    batch = frozen_batch(make_user, households=6)
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    caches["ratelimit"].clear()
+    return batch
+
+
+def test_htmx_gets_the_answer_alone_and_a_browser_the_whole_page(client: Any, drawn: Any):
+    winner = DrawResult.objects.filter(outcome="won").order_by("number")[0]
+    url = f"/housing/{drawn.code}/results/"
+    fragment = client.get(url, {"number": winner.number.lower()}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert body.startswith('<div id="lookup-result"') and "<html" not in body
+    assert winner.number in body and "中签" in body
+    missing = client.get(url, {"number": f"{drawn.code}-999999"}, HTTP_HX_REQUEST="true")
+    assert 'data-testid="result"' not in missing.content.decode()
+    page = client.get(url, {"number": winner.number}).content.decode()
+    assert "<html" in page and 'data-testid="result"' in page and "fairdraw verify" in page
+
+
+@override_settings(GAOXIN_LOOKUP_RATE="3/m")
+def test_lookups_over_the_limit_are_refused_in_both_languages(client: Any, drawn: Any):
+    number = DrawResult.objects.order_by("number")[0].number
+    url = f"/housing/{drawn.code}/results/"
+    for _ in range(3):
+        assert client.get(url, {"number": number}).status_code == 200
+    refused = client.get(url, {"number": number})
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "请求过于频繁，请稍后再试。" in body and "Too many requests; try later." in body
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert 'data-testid="result"' not in body  # nothing about the number
+    # htmx is sent to the refusal page rather than left without an answer
+    again = client.get(url, {"number": number}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 204 and again["HX-Redirect"].startswith(url)
+    # the page itself is not counted; another address has its own count
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"number": number}, REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+@override_settings(GAOXIN_LOOKUP_RATE="2/m", GAOXIN_TRUSTED_PROXY_HEADER="HTTP_X_FORWARDED_FOR")
+def test_behind_the_proxy_each_client_address_is_counted(client: Any, drawn: Any):
+    url = f"/housing/{drawn.code}/results/"
+    number = DrawResult.objects.order_by("number")[0].number
+    for address in ("203.0.113.7", "203.0.113.8"):
+        for _ in range(2):
+            assert (
+                client.get(url, {"number": number}, HTTP_X_FORWARDED_FOR=address).status_code == 200
+            )
+    assert (
+        client.get(url, {"number": number}, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    )
+
+
+@override_settings(GAOXIN_LOOKUP_RATE="2/m")
+def test_ipv6_addresses_of_one_subscriber_share_a_count(client: Any, drawn: Any):
+    url = f"/housing/{drawn.code}/results/"
+    number = DrawResult.objects.order_by("number")[0].number
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2::ff"):  # the same /64
+        assert client.get(url, {"number": number}, REMOTE_ADDR=address).status_code == 200
+    assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:2::7").status_code == 429
+    assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
