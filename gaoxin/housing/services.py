@@ -1228,6 +1228,19 @@ def unit_choice_start(*, actor: Any, batch: SaleBatch) -> int:
     return len(turns)
 
 
+def _lock_for_unit_choice(actor: Any, batch: SaleBatch) -> SaleBatch:
+    """Lock the batch for a unit-choice write: the desk's principals, while choice is open."""
+    batch = _lock_batch(batch)
+    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
+    ensure(
+        batch.status == BatchStatus.UNIT_CHOICE,
+        errors.BATCH_BAD_TRANSITION,
+        current=BatchStatus(batch.status).label,
+        target=BatchStatus.UNIT_CHOICE.label,
+    )
+    return batch
+
+
 def current_turn(batch: SaleBatch) -> ChoiceTurn | None:
     """Whose turn it is: the first waiting place in the queue, while a unit is still available
     (a unit is available when nobody has chosen it or its chooser did not sign)."""
@@ -1256,14 +1269,7 @@ def turn_record(
     """Record the current turn: the household chose `unit`, declined, or did not come. Turns
     are taken strictly in queue order; a declined or missed turn leaves its unit to the next
     place in the queue, which is how the waitlist fills it."""
-    batch = _lock_batch(batch)
-    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
-    ensure(
-        batch.status == BatchStatus.UNIT_CHOICE,
-        errors.BATCH_BAD_TRANSITION,
-        current=BatchStatus(batch.status).label,
-        target=BatchStatus.UNIT_CHOICE.label,
-    )
+    batch = _lock_for_unit_choice(actor, batch)
     turn = current_turn(batch)
     if turn is None:
         raise GaoxinError(errors.NO_TURN_LEFT)
@@ -1338,14 +1344,7 @@ def contract_record(
 ) -> ChoiceTurn:
     """The sales office records the signed purchase contract. A winner of the key-industry
     round enters the once-only ledger (只享受一次), which every later review reads."""
-    batch = _lock_batch(batch)
-    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
-    ensure(
-        batch.status == BatchStatus.UNIT_CHOICE,
-        errors.BATCH_BAD_TRANSITION,
-        current=BatchStatus(batch.status).label,
-        target=BatchStatus.UNIT_CHOICE.label,
-    )
+    batch = _lock_for_unit_choice(actor, batch)
     contract_number = contract_number.strip()
     ensure(0 < len(contract_number) <= 64, errors.CONTRACT_NUMBER_REQUIRED)
     ensure(
@@ -1393,14 +1392,7 @@ def contract_record(
 def contract_forfeit(*, actor: Any, batch: SaleBatch, number: str) -> ChoiceTurn:
     """The household chose a unit but did not sign: the unit is available again and goes to
     the next place in the queue."""
-    batch = _lock_batch(batch)
-    ensure(actor is None or access.can_record_unit_choice(actor, batch), NOT_ALLOWED)
-    ensure(
-        batch.status == BatchStatus.UNIT_CHOICE,
-        errors.BATCH_BAD_TRANSITION,
-        current=BatchStatus(batch.status).label,
-        target=BatchStatus.UNIT_CHOICE.label,
-    )
+    batch = _lock_for_unit_choice(actor, batch)
     turn = _chosen_turn(batch, number)
     unit = _unit_of(turn)
     unit.status = UnitStatus.AVAILABLE
