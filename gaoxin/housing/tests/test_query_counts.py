@@ -25,8 +25,11 @@ LIMITS = {
     "announcements": 1,
     "announcement": 2,
     "results": 3,  # cold: the batch and draw, the winners per round (both then cached), the entry
-    "application": 16,  # cold: includes reading the roster for the proof (then cached)
-    "manage_batch": 17,
+    # cold: includes reading the roster for the proof (then cached), the audited view of the
+    # household's own data (housing.application.viewed: lock the chain head, write the event)
+    # and the unit-choice turn
+    "application": 22,
+    "manage_batch": 18,  # + the latest draw request (the draw runs in the worker)
     "review_queue": 13,
 }
 
