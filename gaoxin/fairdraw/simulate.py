@@ -81,6 +81,11 @@ def _exact_work(config: DrawConfig, sizes: Sequence[int]) -> float:
     return work
 
 
+def exact_is_practical(config: DrawConfig, sizes: Sequence[int]) -> bool:
+    """Whether `exact` finishes in reasonable time for these group sizes (else simulate)."""
+    return _exact_work(config, sizes) <= EXACT_WORK_LIMIT
+
+
 def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
     """Expected winners per group, computed exactly (floating-point probabilities)."""
     states: dict[tuple[tuple[int, ...], int], float] = {(tuple(sizes), 0): 1.0}
@@ -200,7 +205,7 @@ def simulate(
     results: list[OrderResult] = []
     for order in orders or list(itertools.permutations(names)):
         cfg = reorder(config, order)
-        if not force_monte_carlo and _exact_work(cfg, vec) <= EXACT_WORK_LIMIT:
+        if not force_monte_carlo and exact_is_practical(cfg, vec):
             means = exact(cfg, vec)
             errors: list[float] | None = None
             method = "exact"

@@ -37,7 +37,7 @@ from django.utils import timezone
 from scipy import stats  # type: ignore[import-untyped]  # no stubs in the lock
 
 from gaoxin import fairdraw
-from gaoxin.fairdraw.simulate import EXACT_WORK_LIMIT, GROUPS, _exact_work, exact, trial
+from gaoxin.fairdraw.simulate import GROUPS, exact, exact_is_practical, trial
 
 from .choices import ApplicationStatus, Pool, TurnSource, TurnStatus
 from .models import ChoiceTurn, DrawResult, SaleBatch
@@ -87,7 +87,7 @@ def _simulated(
             return [0] * len(counts)
         return [int(x) for x in rng.multivariate_hypergeometric(list(counts), s)]
 
-    if _exact_work(config, sizes) <= EXACT_WORK_LIMIT:
+    if exact_is_practical(config, sizes):
         expected = exact(config, sizes)
     else:
         means = np.array([trial(config, sizes, sample) for _ in range(TRIALS)]).mean(axis=0)
@@ -219,6 +219,7 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         for r in bought.filter(source=TurnSource.WINNER).values_list("round", flat=True)
     )
     waitlist_bought = bought.filter(source=TurnSource.WAITLIST).count()
+    sold = turn_counts.get(TurnStatus.CONTRACTED.value, 0)
 
     pool_rows: list[dict[str, Any]] = []
     for pool in POOLS:
@@ -312,7 +313,7 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         "choice": {
             "turns": sum(turn_counts.values()),
             **{status.value: turn_counts.get(status.value, 0) for status in TurnStatus},
-            "units_sold": bought.count(),
-            "units_unsold": units - bought.count(),
+            "units_sold": sold,
+            "units_unsold": units - sold,
         },
     }
