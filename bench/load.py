@@ -20,8 +20,9 @@ Every run:
    batch open for registration and N applicant accounts with sessions);
 3. starts gunicorn with the production settings (`gaoxin.config.settings.production`: DEBUG
    off, a random SECRET_KEY, `X-Forwarded-Proto: https` sent as nginx would) on 127.0.0.1,
-   as docs/deploy.md runs it (`--workers 3 --threads 4`, gthread, `--preload`,
-   `--keep-alive 75`; docs/benchmarks.md compares), and waits for /healthz;
+   as docs/deploy.md runs it (`-c python:gaoxin.config.gunicorn`: gthread workers, preloaded,
+   garbage frozen before fork, keep-alive 75 s; `--workers`/`--threads` override the layout,
+   docs/benchmarks.md compares), and waits for /healthz;
 4. generates load on loopback only, bounded in request count and in wall time:
    - lookup: wrk (`--latency`, a Lua script choosing registration numbers at random, 4 in 5 in
      the roster), closed loop with `--connections` clients, once as htmx asks (the answer
@@ -354,7 +355,8 @@ class Stack:
 
     workers: int
     lookup_rate: str
-    threads: int = 1
+    threads: int = 0
+    worker_class: str = ""
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gaoxin-load-")))
     cluster: dict[str, Any] = field(default_factory=dict)
     port: int = 0
@@ -417,27 +419,14 @@ class Stack:
         self.gunicorn = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
-                "gaoxin.config.wsgi",
+                # as docs/deploy.md runs it: the production gunicorn settings
+                "-c",
+                "python:gaoxin.config.gunicorn",
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                *(
-                    ["--worker-class", "gthread", "--threads", str(self.threads)]
-                    if self.threads > 1
-                    else []
-                ),
-                "--preload",
-                "--max-requests",
-                "20000",
-                "--max-requests-jitter",
-                "2000",
-                "--timeout",
-                "30",
-                "--keep-alive",
-                "75",  # as docs/deploy.md: longer than any client keeps an idle connection
-                "--backlog",
-                "2048",
+                *(["--worker-class", self.worker_class] if self.worker_class else []),
+                *(["--workers", str(self.workers)] if self.workers else []),
+                *(["--threads", str(self.threads)] if self.threads else []),
             ],
             env=self.env(),
             cwd=REPO,
@@ -447,6 +436,11 @@ class Stack:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.healthy():
+                from gaoxin.config import gunicorn as deployed
+
+                self.worker_class = self.worker_class or deployed.worker_class
+                self.workers = self.workers or deployed.workers
+                self.threads = self.threads or deployed.threads
                 return
             if self.gunicorn.poll() is not None:
                 break
@@ -606,7 +600,12 @@ def run_wrk(
 
 
 def lookup(args: argparse.Namespace) -> dict[str, Any]:
-    stack = Stack(workers=args.workers, lookup_rate=args.lookup_rate, threads=args.threads)
+    stack = Stack(
+        workers=args.workers,
+        lookup_rate=args.lookup_rate,
+        threads=args.threads,
+        worker_class=args.worker_class,
+    )
     try:
         stack.start_database()
         seeded = stack.child("seed-lookup", applications=args.applications, units=args.units)
@@ -647,8 +646,9 @@ def lookup(args: argparse.Namespace) -> dict[str, Any]:
         "scenario": "lookup",
         "seed": seeded,
         "connections": args.connections,
-        "workers": args.workers,
-        "threads": args.threads,
+        "worker_class": stack.worker_class,
+        "workers": stack.workers,
+        "threads": stack.threads,
         "lookup_rate_setting": args.lookup_rate,
         "result": measured,
         "target": {"rps": 500, "p99_ms": 50},
@@ -839,7 +839,12 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
     unknown_faults = set(faults) - {"kill-worker", "restart-db", "none"}
     if unknown_faults:
         sys.exit(f"unknown fault(s) {', '.join(sorted(unknown_faults))}")
-    stack = Stack(workers=args.workers, lookup_rate=args.lookup_rate, threads=args.threads)
+    stack = Stack(
+        workers=args.workers,
+        lookup_rate=args.lookup_rate,
+        threads=args.threads,
+        worker_class=args.worker_class,
+    )
     steps: list[dict[str, Any]] = []
     try:
         stack.start_database()
@@ -918,8 +923,9 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "scenario": "surge",
         "fault": args.fault,
-        "workers": args.workers,
-        "threads": args.threads,
+        "worker_class": stack.worker_class,
+        "workers": stack.workers,
+        "threads": stack.threads,
         "steps": steps,
         "highest_rate_held": max(held) if held else None,
         "accounting": accounting,
@@ -940,7 +946,8 @@ def _fault(stack: Stack, kind: str, seconds: float, log: dict[str, Any], kills: 
                 await asyncio.sleep(max(at - time.monotonic(), 0))
                 log.setdefault("at_monotonic", time.monotonic())
                 log.setdefault("at_s", round(time.monotonic() - start, 2))
-                pid = stack.worker_pids()[n % stack.workers]
+                pids = stack.worker_pids()
+                pid = pids[n % len(pids)]
                 os.kill(pid, signal.SIGKILL)
                 log["killed_pids"].append(pid)
         elif kind == "restart-db":
@@ -985,9 +992,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("scenario", nargs="?", choices=["lookup", "surge", "smoke"])
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument(
-        "--threads", type=int, default=4, help="threads per worker (>1: gthread, keep-alive)"
+        "--worker-class", default="", help="gunicorn worker class (default: as deployed)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn worker processes (default: as deployed)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (default: as deployed)"
     )
     parser.add_argument("--applications", type=int, default=200_000, help="lookup: roster size")
     parser.add_argument("--units", type=int, default=2_000, help="lookup: units (winners)")

@@ -10,23 +10,19 @@ the PDF, and rows are streamed with `.iterator()`.
 
 from __future__ import annotations
 
-import fcntl
 import io
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.conf import settings
 from django.utils import timezone, translation
 
 from gaoxin.common import pdf
 from gaoxin.common.xlsx import SafeRows
 from gaoxin.registry.identifiers import mask_name
 
-from . import charts, selectors
+from . import charts, publication, selectors
 from .models import ClosingReport, Draw, SaleBatch
 
 CHUNK = 5000
@@ -41,22 +37,11 @@ DOCUMENTS_VERSION = 1
 def published(kind: str, digest: str, build: Callable[[], bytes]) -> bytes:
     """A published document, built once and kept on disk under its content digest (a draw's
     protocol digest, a report's digest): what it is built from never changes, so neither do its
-    bytes. An exclusive file lock makes concurrent first requests build it once; the file
-    appears atomically (written aside, then renamed)."""
-    directory = Path(settings.PUBLISHED_DIR)
-    path = directory / f"{digest}.v{DOCUMENTS_VERSION}.{kind}"
-    if path.exists():
-        return path.read_bytes()
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / f"{digest}.{kind}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():  # built by another request while this one waited
-            return path.read_bytes()
-        data = build()
-        aside = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        aside.write_bytes(data)
-        os.replace(aside, path)
-        return data
+    bytes (`publication.published_file`: built once, appears atomically)."""
+    path = publication.published_file(
+        f"{digest}.v{DOCUMENTS_VERSION}.{kind}", lambda aside: aside.write_bytes(build())
+    )
+    return path.read_bytes()
 
 
 def pool_name(code: str) -> str:

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
-from gaoxin.registry.identifiers import mask_name
 
+from . import publication
 from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
 from .models import (
     Application,
@@ -66,29 +65,46 @@ def drawn_batch_public_get(*, code: str) -> SaleBatch | None:
     return batch
 
 
-LOOKUP_FIELDS = ("number", "round", "rank", "outcome", "waitlist", "choice", "name")
-_RESULT_SQL = (
-    "SELECT r.number, r.round, r.rank, r.outcome, r.waitlist, r.choice, "  # noqa: S608
-    f"(SELECT m.name FROM {ApplicationMember._meta.db_table} m "
-    "WHERE m.application_id = r.application_id AND m.relation = 'applicant' LIMIT 1) "
-    f"FROM {DrawResult._meta.db_table} r WHERE r.draw_id = %s AND r.number = %s LIMIT 1"
-)
+@dataclass(frozen=True)
+class PublicDraw:
+    """What the public results lookup needs to know of a drawn batch: which draw, and its
+    protocol digest (which names its results index)."""
+
+    code: str
+    draw_id: int
+    digest: str
 
 
-def draw_result_get(*, draw: Draw, number: str) -> dict[str, Any] | None:
-    """One roster entry's result (the fields the public page shows, the applicant's name
-    masked), by registration number.
-    The public lookup's hot path: one indexed query written out, which costs a fifth of what
-    building it with the ORM does on every request (docs/benchmarks.md)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_RESULT_SQL, [draw.pk, number])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    found = dict(zip(LOOKUP_FIELDS, row, strict=True))
-    name = found.pop("name")
-    found["masked_name"] = mask_name(name) if name else "—"  # never the full name in public
+def public_draw_get(*, code: str) -> PublicDraw | None:
+    """The drawn public batch `code`'s draw, kept per process for PUBLIC_CACHE_SECONDS (a batch
+    taken out of public view stops answering within that time). Three plain values, so the
+    cache's copy costs next to nothing on the lookup's hot path."""
+    key = f"housing:public-draw:{code.upper()}"
+    found: PublicDraw | None = cache.get(key)
+    if found is None:
+        row = (
+            SaleBatch.objects.filter(
+                status__in=PUBLIC_STATUSES, code=code.upper(), draw__isnull=False
+            )
+            .values_list("code", "draw__pk", "draw__protocol_digest")
+            .first()
+        )
+        if row is None:
+            return None
+        found = PublicDraw(*row)
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
     return found
+
+
+def public_draw_of(batch: SaleBatch) -> PublicDraw:
+    return PublicDraw(batch.code, batch.draw.pk, batch.draw.protocol_digest)
+
+
+def draw_result_get(*, draw: PublicDraw, number: str) -> dict[str, Any] | None:
+    """One roster entry's result (the fields the public page shows, the applicant's name
+    masked), by registration number: the public lookup's hot path. It reads the draw's results
+    index (`publication`: a read-only SQLite file per draw), not the database."""
+    return publication.result_get(draw_id=draw.draw_id, digest=draw.digest, number=number)
 
 
 def draw_winners_per_round(draw: Draw) -> list[dict[str, Any]]:

@@ -4,7 +4,9 @@ an audit event for every change."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from gaoxin.fairdraw.results import RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_canonical_roster, roster_csv
 from gaoxin.registry import identifiers
 
-from . import access, errors, tasks
+from . import access, errors, publication, tasks
 from .choices import (
     ApplicationStatus,
     BatchStatus,
@@ -65,6 +67,8 @@ from .registration import (
 from .spreadsheet import read_table
 from .states import ensure_transition
 from .unitsheet import parse_units
+
+logger = logging.getLogger(__name__)
 
 
 def _local(moment: datetime) -> str:
@@ -995,6 +999,11 @@ def draw_request_run(request_id: int, *, attempt: int = 1) -> Draw | None:
     DrawRequest.objects.filter(pk=request.pk).update(
         status="done", finished_at=now, updated_at=now, error=""
     )
+    # Published now: build the results index here, so that the first public lookups need not.
+    try:
+        publication.results_index(draw_id=draw.pk, digest=draw.protocol_digest)
+    except (OSError, sqlite3.Error):  # not fatal: the first lookup builds it instead
+        logger.exception("results index of draw %s not built", draw.pk)
     return draw
 
 

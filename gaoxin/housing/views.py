@@ -564,12 +564,16 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     The page's form asks htmx for the answer alone (`_lookup_result.html`); without JavaScript
     the whole page comes back. Lookups are rate-limited per client address
     (GAOXIN_LOOKUP_RATE), so that registration numbers cannot be enumerated."""
-    batch = selectors.drawn_batch_public_get(code=code)
-    if batch is None:
-        raise Http404
-    draw = batch.draw
     number = request.GET.get("number", "").strip().upper()[:32]
     fragment = bool(request.htmx) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    batch = None
+    if fragment:  # the hot path: three cached values, then the draw's results index
+        public = selectors.public_draw_get(code=code)
+    else:
+        batch = selectors.drawn_batch_public_get(code=code)
+        public = None if batch is None else selectors.public_draw_of(batch)
+    if public is None:
+        raise Http404
     found = None
     if number:
         wait = ratelimits.over_limit(
@@ -579,8 +583,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             if fragment:  # htmx swaps no error answer: let the browser show the 429 page
                 return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})
             return ratelimits.too_many_requests(request, wait)
-        found = selectors.draw_result_get(draw=draw, number=number)
-    if fragment:  # no page shell, so no context processors either
+        found = selectors.draw_result_get(draw=public, number=number)
+    if batch is None:  # no page shell, so no context processors either
         response = HttpResponse(
             render_to_string("housing/_lookup_result.html", {"number": number, "found": found})
         )
@@ -590,10 +594,10 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             "housing/results.html",
             {
                 "batch": batch,
-                "draw": draw,
+                "draw": batch.draw,
                 "number": number,
                 "found": found,
-                "summary": selectors.draw_winners_per_round(draw),
+                "summary": selectors.draw_winners_per_round(batch.draw),
             },
         )
     patch_vary_headers(response, ("HX-Request",))

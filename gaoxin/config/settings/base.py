@@ -234,14 +234,16 @@ LOGGING = {
 
 # Caches. "default" is per process and holds only what never changes once published (a drawn
 # batch's winners per round), so no worker can serve a stale copy. "ratelimit" is shared by
-# every gunicorn worker of the host (a directory, atomic add/increment: common/filecache.py);
-# django-ratelimit counts public lookups in it. Its TIMEOUT bounds a counter's life after its
-# last increment, so keep every rate's window shorter than it (docs/deploy.md).
+# every gunicorn worker of the host (one SQLite file, each add/increment one statement:
+# common/countercache.py); django-ratelimit counts public lookups in it. Its TIMEOUT bounds a
+# counter's life after its last increment, so keep every rate's window shorter than it
+# (docs/deploy.md).
+RATELIMIT_DIR = Path(os.environ.get("GAOXIN_RATELIMIT_DIR", VAR_DIR / "ratelimit"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {
-        "BACKEND": "gaoxin.common.filecache.AtomicFileBasedCache",
-        "LOCATION": os.environ.get("GAOXIN_RATELIMIT_DIR", str(VAR_DIR / "ratelimit")),
+        "BACKEND": "gaoxin.common.countercache.SQLiteCounterCache",
+        "LOCATION": str(RATELIMIT_DIR / "counters.sqlite3"),
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
@@ -250,8 +252,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # Public results lookups per client address (django-ratelimit syntax: count/period, period s,
 # m or h, at most 10 minutes). Over it the page answers 429.
 GAOXIN_LOOKUP_RATE = os.environ.get("GAOXIN_LOOKUP_RATE", "60/m")
-# django-ratelimit only knows memcached and Redis; our file cache's increments are atomic
-# (common/filecache.py), which is what its warning is about.
+# django-ratelimit only knows memcached and Redis; our counter cache's increments are atomic
+# (common/countercache.py), which is what its warning is about.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 NINJA_PAGINATION_PER_PAGE = 50

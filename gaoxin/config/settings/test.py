@@ -34,8 +34,8 @@ GAOXIN_LOOKUP_RATE = "10000/m"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {
-        "BACKEND": "gaoxin.common.filecache.AtomicFileBasedCache",
-        "LOCATION": tempfile.mkdtemp(prefix="gaoxin-test-ratelimit-"),
+        "BACKEND": "gaoxin.common.countercache.SQLiteCounterCache",
+        "LOCATION": f"{tempfile.mkdtemp(prefix='gaoxin-test-ratelimit-')}/counters.sqlite3",
         "TIMEOUT": 600,
     },
 }

@@ -9,8 +9,9 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from gaoxin.housing import services
+from gaoxin.housing import publication, selectors, services
 from gaoxin.housing.models import DrawResult
+from gaoxin.registry.identifiers import mask_name
 
 from .test_draw import SECRET, VALUES, frozen_batch
 
@@ -82,3 +83,56 @@ def test_ipv6_addresses_of_one_subscriber_share_a_count(client: Any, drawn: Any)
         assert client.get(url, {"number": number}, REMOTE_ADDR=address).status_code == 200
     assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:2::7").status_code == 429
     assert client.get(url, {"number": number}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_lookups_read_the_draws_results_index_not_the_database(
+    client: Any, drawn: Any, django_assert_num_queries: Any
+):
+    draw = drawn.draw
+    url = f"/housing/{drawn.code}/results/"
+    number = DrawResult.objects.order_by("number")[0].number
+    with django_assert_num_queries(2):  # cold: the batch's draw, then building the index
+        client.get(url, {"number": number}, HTTP_HX_REQUEST="true")
+    index = publication.results_index(draw_id=draw.pk, digest=draw.protocol_digest)
+    assert index.name == f"{draw.protocol_digest}.v{publication.INDEX_VERSION}.results.sqlite3"
+    numbers = list(DrawResult.objects.values_list("number", flat=True))
+    with django_assert_num_queries(0):
+        for number in numbers:
+            answer = client.get(url, {"number": number}, HTTP_HX_REQUEST="true")
+            assert f"{number} · " in answer.content.decode()
+    # every entry, as the database has it, with the applicant's name masked
+    public = selectors.public_draw_of(drawn)
+    for result in DrawResult.objects.all():
+        name = result.application.members.get(relation="applicant").name
+        assert selectors.draw_result_get(draw=public, number=result.number) == {
+            "number": result.number,
+            "round": result.round,
+            "rank": result.rank,
+            "outcome": result.outcome,
+            "waitlist": result.waitlist,
+            "choice": result.choice,
+            "masked_name": mask_name(name),
+        }
+    assert selectors.draw_result_get(draw=public, number=f"{drawn.code}-999999") is None
+
+
+def test_the_worker_builds_the_index_when_it_draws(make_user: Any, settings: Any, tmp_path: Any):
+    settings.PUBLISHED_DIR = tmp_path
+    batch = frozen_batch(make_user, households=4)
+    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    request = services.draw_request(actor=make_user("zone_admin"), batch=batch, values=VALUES)
+    assert request is not None and request.status == "done"  # the tests' tasks run at once
+    draw = batch.draw
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".sqlite3"] == [
+        f"{draw.protocol_digest}.v{publication.INDEX_VERSION}.results.sqlite3"
+    ]
+
+
+def test_an_index_that_is_not_the_draws_is_refused(drawn: Any, settings: Any, tmp_path: Any):
+    settings.PUBLISHED_DIR = tmp_path
+    draw = drawn.draw
+    index = publication.results_index(draw_id=draw.pk, digest=draw.protocol_digest)
+    other = "0" * 64
+    index.rename(index.with_name(index.name.replace(draw.protocol_digest, other)))
+    with pytest.raises(RuntimeError, match="is not the draw"):
+        publication.result_get(draw_id=draw.pk, digest=other, number="X")

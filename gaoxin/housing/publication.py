@@ -1,0 +1,143 @@
+"""What a drawn batch publishes, kept on disk under PUBLISHED_DIR by content digest.
+
+A draw never changes once it has run, so neither does anything built from it. Two kinds:
+
+- documents (`documents.published`): the announcement PDF, the results XLSX, the closing-report
+  PDF, built once and served as files;
+- the results index: every roster entry's result, with the applicant's name masked, in one
+  SQLite file per draw. The public results lookup reads it instead of the database: each
+  worker thread opens the file read-only and immutable, and a lookup is one primary-key read
+  (microseconds, no network round trip, no lock), so thousands of lookups a second cost the
+  database nothing (docs/benchmarks.md, "public results lookup").
+
+The index is built by the background worker right after the draw (`services.draw_request_run`)
+and, if it is missing (another host, a cleaned directory), by the first lookup. What it holds is
+what the database held at that moment; the downloads (`fairdraw verify`) read the database
+itself, so a result row changed later is still caught there.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from gaoxin.registry.identifiers import mask_name
+
+from .models import ApplicationMember, DrawResult
+
+# Part of the index's file name: bump it when its table changes.
+INDEX_VERSION = 1
+RESULT_FIELDS = ("number", "round", "rank", "outcome", "waitlist", "choice", "masked_name")
+_CHUNK = 5000
+
+
+def published_file(name: str, build: Callable[[Path], object]) -> Path:
+    """The file `name` under PUBLISHED_DIR, built by `build(path)` the first time. An exclusive
+    file lock makes concurrent first requests build it once; the file appears atomically
+    (written aside, then renamed), so a reader never sees half of it."""
+    directory = Path(settings.PUBLISHED_DIR)
+    path = directory / name
+    if path.exists():
+        return path
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():  # built by another request while this one waited
+            return path
+        aside = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            build(aside)
+            os.replace(aside, path)
+        finally:
+            aside.unlink(missing_ok=True)
+        return path
+
+
+# -- the results index ---------------------------------------------------------------------------
+
+_RESULTS_SQL = (
+    "SELECT r.number, r.round, r.rank, r.outcome, r.waitlist, r.choice, "  # noqa: S608
+    f"(SELECT m.name FROM {ApplicationMember._meta.db_table} m "
+    "WHERE m.application_id = r.application_id AND m.relation = 'applicant' LIMIT 1) "
+    f"FROM {DrawResult._meta.db_table} r WHERE r.draw_id = %s"
+)
+
+
+def _index_build(draw_id: int, digest: str, path: Path) -> None:
+    index = sqlite3.connect(path)
+    try:
+        index.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE meta (digest TEXT NOT NULL, entries INTEGER NOT NULL);"
+            "CREATE TABLE result (number TEXT PRIMARY KEY, round TEXT NOT NULL,"
+            " rank INTEGER NOT NULL, outcome TEXT NOT NULL, waitlist INTEGER, choice INTEGER,"
+            " masked_name TEXT NOT NULL) WITHOUT ROWID;"
+        )
+        entries = 0
+        with connection.cursor() as cursor:
+            cursor.execute(_RESULTS_SQL, [draw_id])
+            while rows := cursor.fetchmany(_CHUNK):
+                index.executemany(
+                    "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    # never the full name in public
+                    ((*row[:6], mask_name(row[6]) if row[6] else "—") for row in rows),
+                )
+                entries += len(rows)
+        index.execute("INSERT INTO meta VALUES (?, ?)", (digest, entries))
+        index.commit()
+    finally:
+        index.close()
+
+
+def results_index(*, draw_id: int, digest: str) -> Path:
+    """The draw's results index, built now if it is not there yet."""
+    return published_file(
+        f"{digest}.v{INDEX_VERSION}.results.sqlite3",
+        lambda path: _index_build(draw_id, digest, path),
+    )
+
+
+_open = threading.local()
+
+
+def _reader(draw_id: int, digest: str) -> sqlite3.Connection:
+    """This thread's read-only connection to the draw's index (opened once per process and
+    thread: SQLite connections are not shared between threads or across fork)."""
+    readers: dict[str, sqlite3.Connection] | None = getattr(_open, "readers", None)
+    if readers is None or getattr(_open, "pid", None) != os.getpid():
+        readers = _open.readers = {}
+        _open.pid = os.getpid()
+    reader = readers.get(digest)
+    if reader is None:
+        path = results_index(draw_id=draw_id, digest=digest)
+        # immutable: the file never changes, so SQLite takes no locks and reads no journal
+        reader = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        meta = reader.execute("SELECT digest FROM meta").fetchone()
+        if meta is None or meta[0] != digest:
+            reader.close()
+            raise RuntimeError(f"results index {path} is not the draw {digest}'s")
+        readers[digest] = reader
+    return reader
+
+
+def result_get(*, draw_id: int, digest: str, number: str) -> dict[str, Any] | None:
+    """One roster entry's result by registration number (the fields the public page shows,
+    the applicant's name masked), from the draw's results index."""
+    row = (
+        _reader(draw_id, digest)
+        .execute(
+            "SELECT number, round, rank, outcome, waitlist, choice, masked_name "
+            "FROM result WHERE number = ?",
+            (number,),
+        )
+        .fetchone()
+    )
+    return None if row is None else dict(zip(RESULT_FIELDS, row, strict=True))
