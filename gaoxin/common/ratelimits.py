@@ -3,8 +3,8 @@ looked up by registration number), so that identifiers cannot be enumerated.
 
 django-ratelimit counts requests per client address (the one the audit log records:
 `middleware.client_ip`, which honours GAOXIN_TRUSTED_PROXY_HEADER behind nginx) in the cache
-named by RATELIMIT_USE_CACHE, a directory every gunicorn worker shares
-(`filecache.AtomicFileBasedCache`; docs/deploy.md)."""
+named by RATELIMIT_USE_CACHE, one SQLite file every gunicorn worker shares
+(`countercache.SQLiteCounterCache`; docs/deploy.md)."""
 
 from __future__ import annotations
 
