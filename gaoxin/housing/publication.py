@@ -13,15 +13,19 @@ A draw never changes once it has run, so neither does anything built from it. Tw
 The index is built by the background worker right after the draw (`services.draw_request_run`)
 and, if it is missing (another host, a cleaned directory), by the first lookup. What it holds is
 what the database held at that moment; the downloads (`fairdraw verify`) read the database
-itself, so a result row changed later is still caught there.
+itself, so a result row changed later is still caught there. If the index cannot be built or
+opened (a full or read-only disk, a file that is not this draw's), the lookup answers from the
+database and logs why: slower, never wrong, never a 500.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,8 @@ from django.db import connection
 from gaoxin.registry.identifiers import mask_name
 
 from .models import ApplicationMember, DrawResult
+
+logger = logging.getLogger(__name__)
 
 # Part of the index's file name: bump it when its table changes.
 INDEX_VERSION = 1
@@ -123,21 +129,44 @@ def _reader(draw_id: int, digest: str) -> sqlite3.Connection:
         meta = reader.execute("SELECT digest FROM meta").fetchone()
         if meta is None or meta[0] != digest:
             reader.close()
-            raise RuntimeError(f"results index {path} is not the draw {digest}'s")
+            raise ForeignIndex(f"results index {path} is not the draw {digest}'s")
         readers[digest] = reader
     return reader
 
 
+RETRY_INDEX_SECONDS = 60.0
+_unusable: dict[str, float] = {}
+
+
+class ForeignIndex(Exception):
+    """The file under a draw's index name holds another draw's results (or none)."""
+
+
 def result_get(*, draw_id: int, digest: str, number: str) -> dict[str, Any] | None:
     """One roster entry's result by registration number (the fields the public page shows,
-    the applicant's name masked), from the draw's results index."""
-    row = (
-        _reader(draw_id, digest)
-        .execute(
-            "SELECT number, round, rank, outcome, waitlist, choice, masked_name "
-            "FROM result WHERE number = ?",
-            (number,),
-        )
-        .fetchone()
-    )
+    the applicant's name masked), from the draw's results index; from the database if the
+    index cannot be had."""
+    if _unusable.get(digest, 0.0) > time.monotonic():
+        return _result_from_database(draw_id, number)
+    try:
+        reader = _reader(draw_id, digest)
+    except (OSError, sqlite3.Error, ForeignIndex):
+        # tried again (and logged again) after a minute, not on every lookup
+        _unusable[digest] = time.monotonic() + RETRY_INDEX_SECONDS
+        logger.exception("results index of draw %s unusable; answering from the database", draw_id)
+        return _result_from_database(draw_id, number)
+    row = reader.execute(
+        "SELECT number, round, rank, outcome, waitlist, choice, masked_name "
+        "FROM result WHERE number = ?",
+        (number,),
+    ).fetchone()
     return None if row is None else dict(zip(RESULT_FIELDS, row, strict=True))
+
+
+def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_RESULTS_SQL} AND r.number = %s", [draw_id, number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip(RESULT_FIELDS, (*row[:6], mask_name(row[6]) if row[6] else "—"), strict=True))

@@ -128,11 +128,40 @@ def test_the_worker_builds_the_index_when_it_draws(make_user: Any, settings: Any
     ]
 
 
-def test_an_index_that_is_not_the_draws_is_refused(drawn: Any, settings: Any, tmp_path: Any):
-    settings.PUBLISHED_DIR = tmp_path
-    draw = drawn.draw
+def test_without_a_usable_index_the_lookup_answers_from_the_database(
+    client: Any, drawn: Any, settings: Any, tmp_path: Any, caplog: Any
+):
+    """A foreign file under the index's name, or a directory that cannot be written: the
+    answer is the same, only slower, and the log says why."""
+    draw, url = drawn.draw, f"/housing/{drawn.code}/results/"
+    result = DrawResult.objects.filter(outcome="won").order_by("number")[0]
+    expected = {
+        "number": result.number,
+        "round": result.round,
+        "rank": result.rank,
+        "outcome": result.outcome,
+        "waitlist": result.waitlist,
+        "choice": result.choice,
+        "masked_name": mask_name(result.application.members.get(relation="applicant").name),
+    }
+    settings.PUBLISHED_DIR = tmp_path / "foreign"
     index = publication.results_index(draw_id=draw.pk, digest=draw.protocol_digest)
     other = "0" * 64
     index.rename(index.with_name(index.name.replace(draw.protocol_digest, other)))
-    with pytest.raises(RuntimeError, match="is not the draw"):
-        publication.result_get(draw_id=draw.pk, digest=other, number="X")
+    with pytest.raises(publication.ForeignIndex):
+        publication._reader(draw.pk, other)
+    assert publication.result_get(draw_id=draw.pk, digest=other, number=result.number) == expected
+    assert "unusable; answering from the database" in caplog.text
+    caplog.clear()  # within the minute: straight to the database, nothing logged again
+    assert publication.result_get(draw_id=draw.pk, digest=other, number=result.number) == expected
+    assert caplog.text == ""
+
+    caplog.clear()
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    settings.PUBLISHED_DIR = blocked / "published"  # mkdir fails: a file is in the way
+    answer = client.get(url, {"number": result.number}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and f"{result.number} · " in answer.content.decode()
+    assert "unusable; answering from the database" in caplog.text
+    public = selectors.public_draw_of(drawn)
+    assert selectors.draw_result_get(draw=public, number=result.number) == expected
