@@ -10,7 +10,7 @@ GUNICORN_THREADS from the environment.
   them take the next connection from one shared accept queue, so no request waits behind
   another process's backlog and no thread waits for another's turn at Python's interpreter
   lock. On the 2-core benchmark machine they served the public lookups about as fast as any
-  threaded layout (about 1,600 requests/s) with a third to half the 99th percentile, and
+  threaded layout (about 1,700 requests/s) with half the 99th percentile or less, and
   registrations at 80/s with half the threaded workers' p99 (docs/benchmarks.md, "public
   results lookup"). With GUNICORN_THREADS above 1, gunicorn uses threaded workers instead.
 - `preload_app`: the master imports the app once, and `when_ready` loads every URL pattern and
