@@ -12,7 +12,7 @@ from .config import DrawConfig
 from .entropy import EntropyDeclaration, canonical_source_value, derive_seed
 from .errors import InputError
 from .protocol import prepare_roster, protocol_digest, summary_of
-from .results import ResultRow, parse_results, result_lines, write_results
+from .results import RESULTS_COLUMNS, ResultRow, parse_results, result_lines, write_results
 from .roster import RosterEntry
 
 Progress = Callable[[str], None]
@@ -324,16 +324,7 @@ def _name_row_changes(
             continue
         fields = [
             name
-            for name in (
-                "pools",
-                "identity_commitment",
-                "round",
-                "rank",
-                "outcome",
-                "key",
-                "waitlist",
-                "choice",
-            )
+            for name in RESULTS_COLUMNS[1:]  # the registration number matched already
             if getattr(theirs, name) != getattr(mine, name)
         ]
         mine_text = (

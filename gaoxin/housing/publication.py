@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from gaoxin.registry.identifiers import mask_name
 
-from .models import ApplicationMember, DrawResult
+from . import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +68,11 @@ def published_file(name: str, build: Callable[[Path], object]) -> Path:
 
 # -- the results index ---------------------------------------------------------------------------
 
-_RESULTS_SQL = (
-    "SELECT r.number, r.round, r.rank, r.outcome, r.waitlist, r.choice, "  # noqa: S608
-    f"(SELECT m.name FROM {ApplicationMember._meta.db_table} m "
-    "WHERE m.application_id = r.application_id AND m.relation = 'applicant' LIMIT 1) "
-    f"FROM {DrawResult._meta.db_table} r WHERE r.draw_id = %s"
-)
+
+def _public(row: Any) -> tuple[Any, ...]:
+    """A `selectors` results row as the public sees it: the applicant's name masked."""
+    masked = mask_name(row.name) if row.name else "—"
+    return (row.number, row.round, row.rank, row.outcome, row.waitlist, row.choice, masked)
 
 
 def _index_build(draw_id: int, digest: str, path: Path) -> None:
@@ -87,16 +85,11 @@ def _index_build(draw_id: int, digest: str, path: Path) -> None:
             " rank INTEGER NOT NULL, outcome TEXT NOT NULL, waitlist INTEGER, choice INTEGER,"
             " masked_name TEXT NOT NULL) WITHOUT ROWID;"
         )
-        entries = 0
-        with connection.cursor() as cursor:
-            cursor.execute(_RESULTS_SQL, [draw_id])
-            while rows := cursor.fetchmany(_CHUNK):
-                index.executemany(
-                    "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    # never the full name in public
-                    ((*row[:6], mask_name(row[6]) if row[6] else "—") for row in rows),
-                )
-                entries += len(rows)
+        index.executemany(
+            "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_public(row) for row in selectors.draw_results_all(draw_id).iterator(_CHUNK)),
+        )
+        entries = index.execute("SELECT count(*) FROM result").fetchone()[0]
         index.execute("INSERT INTO meta VALUES (?, ?)", (digest, entries))
         index.commit()
     finally:
@@ -142,10 +135,11 @@ class ForeignIndex(Exception):
     """The file under a draw's index name holds another draw's results (or none)."""
 
 
-def result_get(*, draw_id: int, digest: str, number: str) -> dict[str, Any] | None:
+def result_get(*, draw: selectors.PublicDraw, number: str) -> dict[str, Any] | None:
     """One roster entry's result by registration number (the fields the public page shows,
-    the applicant's name masked), from the draw's results index; from the database if the
-    index cannot be had."""
+    the applicant's name masked): the public lookup's hot path. From the draw's results index;
+    from the database if the index cannot be had."""
+    draw_id, digest = draw.draw_id, draw.digest
     if _unusable.get(digest, 0.0) > time.monotonic():
         return _result_from_database(draw_id, number)
     try:
@@ -164,9 +158,5 @@ def result_get(*, draw_id: int, digest: str, number: str) -> dict[str, Any] | No
 
 
 def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_RESULTS_SQL} AND r.number = %s", [draw_id, number])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip(RESULT_FIELDS, (*row[:6], mask_name(row[6]) if row[6] else "—"), strict=True))
+    row = selectors.draw_result_named(draw_id, number)
+    return None if row is None else dict(zip(RESULT_FIELDS, _public(row), strict=True))

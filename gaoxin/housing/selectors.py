@@ -11,7 +11,6 @@ from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
 
-from . import publication
 from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
 from .models import (
     Application,
@@ -98,13 +97,6 @@ def public_draw_get(*, code: str) -> PublicDraw | None:
 
 def public_draw_of(batch: SaleBatch) -> PublicDraw:
     return PublicDraw(batch.code, batch.draw.pk, batch.draw.protocol_digest)
-
-
-def draw_result_get(*, draw: PublicDraw, number: str) -> dict[str, Any] | None:
-    """One roster entry's result (the fields the public page shows, the applicant's name
-    masked), by registration number: the public lookup's hot path. It reads the draw's results
-    index (`publication`: a read-only SQLite file per draw), not the database."""
-    return publication.result_get(draw_id=draw.draw_id, digest=draw.digest, number=number)
 
 
 def draw_winners_per_round(draw: Draw) -> list[dict[str, Any]]:
@@ -245,7 +237,7 @@ def objections_of_batch(batch: SaleBatch) -> QuerySet[Any]:
 RESULT_FIELDS = ("number", "pools", "round", "rank", "outcome", "waitlist", "choice", "name")
 
 
-def _results_named(draw: Draw) -> QuerySet[Any]:
+def _results_named(draw: Draw | int) -> QuerySet[Any]:
     """The draw's results as rows of RESULT_FIELDS, `name` the applicant's (unmasked: mask it
     where it is shown); one query, the name by a join, whatever the number of rows."""
     applicant = FilteredRelation(
@@ -259,9 +251,16 @@ def _results_named(draw: Draw) -> QuerySet[Any]:
     )
 
 
-def draw_results_all(draw: Draw) -> QuerySet[Any]:
-    """Every roster entry's result, by registration number (the XLSX export)."""
+def draw_results_all(draw: Draw | int) -> QuerySet[Any]:
+    """Every roster entry's result, by registration number (the XLSX export, the results
+    index of the public lookup)."""
     return _results_named(draw).order_by("number")
+
+
+def draw_result_named(draw: Draw | int, number: str) -> Any | None:
+    """One roster entry's result by registration number (the public lookup when its results
+    index cannot be had)."""
+    return _results_named(draw).filter(number=number).first()
 
 
 def draw_winners(draw: Draw, round_name: str) -> QuerySet[Any]:

@@ -21,7 +21,7 @@ from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinEr
 from gaoxin.common.exports import printable
 from gaoxin.common.faults import pause_point
 from gaoxin.common.storagefaults import reports_storage_faults
-from gaoxin.fairdraw.results import RESULTS_HEADER
+from gaoxin.fairdraw.results import RESULTS_COLUMNS, RESULTS_HEADER
 from gaoxin.fairdraw.roster import parse_canonical_roster, roster_csv
 from gaoxin.registry import identifiers
 
@@ -1062,17 +1062,8 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
         return draw
 
 
-RESULT_FIELDS = (
-    "number",
-    "pools",
-    "identity_commitment",
-    "round",
-    "rank",
-    "outcome",
-    "key",
-    "waitlist",
-    "choice",
-)  # fairdraw's results columns, in its order
+# fairdraw's results columns, in its order (its registration_number is our number)
+RESULT_FIELDS = ("number", *RESULTS_COLUMNS[1:])
 
 
 class ResultsSink:

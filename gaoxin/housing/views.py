@@ -24,7 +24,7 @@ from gaoxin.common.errors import INVALID_INPUT, GaoxinError
 from gaoxin.common.viewguards import require_rule
 from gaoxin.registry.identifiers import mask_id_number, mask_name
 
-from . import access, charts, documents, errors, selectors, services
+from . import access, charts, documents, errors, publication, selectors, services
 from .choices import BatchStatus, Channel, Relation
 from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUploadForm
 from .models import Objection, Override, SaleBatch
@@ -583,7 +583,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             if fragment:  # htmx swaps no error answer: let the browser show the 429 page
                 return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})
             return ratelimits.too_many_requests(request, wait)
-        found = selectors.draw_result_get(draw=public, number=number)
+        found = publication.result_get(draw=public, number=number)
     if batch is None:  # no page shell, so no context processors either
         response = HttpResponse(
             render_to_string("housing/_lookup_result.html", {"number": number, "found": found})

@@ -103,17 +103,22 @@ def test_lookups_read_the_draws_results_index_not_the_database(
     # every entry, as the database has it, with the applicant's name masked
     public = selectors.public_draw_of(drawn)
     for result in DrawResult.objects.all():
-        name = result.application.members.get(relation="applicant").name
-        assert selectors.draw_result_get(draw=public, number=result.number) == {
-            "number": result.number,
-            "round": result.round,
-            "rank": result.rank,
-            "outcome": result.outcome,
-            "waitlist": result.waitlist,
-            "choice": result.choice,
-            "masked_name": mask_name(name),
-        }
-    assert selectors.draw_result_get(draw=public, number=f"{drawn.code}-999999") is None
+        assert publication.result_get(draw=public, number=result.number) == _public(result)
+    assert publication.result_get(draw=public, number=f"{drawn.code}-999999") is None
+
+
+def _public(result: DrawResult) -> dict[str, Any]:
+    """What the public lookup must say of a result row."""
+    name = result.application.members.get(relation="applicant").name
+    return {
+        "number": result.number,
+        "round": result.round,
+        "rank": result.rank,
+        "outcome": result.outcome,
+        "waitlist": result.waitlist,
+        "choice": result.choice,
+        "masked_name": mask_name(name),
+    }
 
 
 def test_the_worker_builds_the_index_when_it_draws(make_user: Any, settings: Any, tmp_path: Any):
@@ -135,25 +140,18 @@ def test_without_a_usable_index_the_lookup_answers_from_the_database(
     answer is the same, only slower, and the log says why."""
     draw, url = drawn.draw, f"/housing/{drawn.code}/results/"
     result = DrawResult.objects.filter(outcome="won").order_by("number")[0]
-    expected = {
-        "number": result.number,
-        "round": result.round,
-        "rank": result.rank,
-        "outcome": result.outcome,
-        "waitlist": result.waitlist,
-        "choice": result.choice,
-        "masked_name": mask_name(result.application.members.get(relation="applicant").name),
-    }
+    expected = _public(result)
     settings.PUBLISHED_DIR = tmp_path / "foreign"
     index = publication.results_index(draw_id=draw.pk, digest=draw.protocol_digest)
     other = "0" * 64
     index.rename(index.with_name(index.name.replace(draw.protocol_digest, other)))
+    foreign = selectors.PublicDraw(drawn.code, draw.pk, other)
     with pytest.raises(publication.ForeignIndex):
         publication._reader(draw.pk, other)
-    assert publication.result_get(draw_id=draw.pk, digest=other, number=result.number) == expected
+    assert publication.result_get(draw=foreign, number=result.number) == expected
     assert "unusable; answering from the database" in caplog.text
     caplog.clear()  # within the minute: straight to the database, nothing logged again
-    assert publication.result_get(draw_id=draw.pk, digest=other, number=result.number) == expected
+    assert publication.result_get(draw=foreign, number=result.number) == expected
     assert caplog.text == ""
 
     caplog.clear()
@@ -164,4 +162,5 @@ def test_without_a_usable_index_the_lookup_answers_from_the_database(
     assert answer.status_code == 200 and f"{result.number} · " in answer.content.decode()
     assert "unusable; answering from the database" in caplog.text
     public = selectors.public_draw_of(drawn)
-    assert selectors.draw_result_get(draw=public, number=result.number) == expected
+    assert publication.result_get(draw=public, number=result.number) == expected
+    assert publication.result_get(draw=public, number=f"{drawn.code}-999999") is None
