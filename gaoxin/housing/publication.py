@@ -80,7 +80,7 @@ def _index_build(draw_id: int, digest: str, path: Path) -> None:
     try:
         index.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-            "CREATE TABLE meta (digest TEXT NOT NULL, entries INTEGER NOT NULL);"
+            "CREATE TABLE meta (digest TEXT NOT NULL);"
             "CREATE TABLE result (number TEXT PRIMARY KEY, round TEXT NOT NULL,"
             " rank INTEGER NOT NULL, outcome TEXT NOT NULL, waitlist INTEGER, choice INTEGER,"
             " masked_name TEXT NOT NULL) WITHOUT ROWID;"
@@ -89,8 +89,7 @@ def _index_build(draw_id: int, digest: str, path: Path) -> None:
             "INSERT INTO result VALUES (?, ?, ?, ?, ?, ?, ?)",
             (_public(row) for row in selectors.draw_results_all(draw_id).iterator(_CHUNK)),
         )
-        entries = index.execute("SELECT count(*) FROM result").fetchone()[0]
-        index.execute("INSERT INTO meta VALUES (?, ?)", (digest, entries))
+        index.execute("INSERT INTO meta VALUES (?)", (digest,))
         index.commit()
     finally:
         index.close()
