@@ -105,7 +105,9 @@ def _bench_users() -> tuple[Any, Any]:
     return admin, notary
 
 
-def _batch(code: str, *, units: int, opens: dt.datetime, closes: dt.datetime) -> Any:
+def _batch(
+    code: str, *, units: int, opens: dt.datetime, closes: dt.datetime, rules: Any = None
+) -> Any:
     from gaoxin import fairdraw
     from gaoxin.housing import services
 
@@ -127,6 +129,8 @@ def _batch(code: str, *, units: int, opens: dt.datetime, closes: dt.datetime) ->
     services.units_import(
         actor=admin, batch=batch, data="\n".join(lines).encode(), filename="units.csv"
     )
+    if rules is not None:
+        services.batch_set_rules(actor=None, batch=batch, rules=rules)
     services.batch_declare_entropy(
         actor=None,
         batch=batch,
@@ -138,7 +142,9 @@ def _batch(code: str, *, units: int, opens: dt.datetime, closes: dt.datetime) ->
     return batch
 
 
-def seed_lookup(applications: int, units: int) -> dict[str, Any]:
+def seed_lookup(
+    applications: int, units: int, *, code: str = LOOKUP_CODE, rules: Any = None
+) -> dict[str, Any]:
     """A drawn batch of `applications` households (all eligible), through the services where
     it matters for what the lookup reads (roster freeze, confirmation, reveal, draw)."""
     from django.db import connection, transaction
@@ -152,8 +158,9 @@ def seed_lookup(applications: int, units: int) -> dict[str, Any]:
     started = time.perf_counter()
     now = timezone.now()
     batch = _batch(
-        LOOKUP_CODE,
+        code,
         units=units,
+        rules=rules,
         opens=now - dt.timedelta(days=30),
         closes=now - dt.timedelta(days=20),
     )
@@ -166,7 +173,7 @@ def seed_lookup(applications: int, units: int) -> dict[str, Any]:
             apps.append(
                 Application(
                     batch=batch,
-                    number=f"{LOOKUP_CODE}-{n:06d}",
+                    number=f"{code}-{n:06d}",
                     claims_first_home=n % 3 == 0,
                     claims_key_industry=n % 3 == 1,
                     channel="web",
@@ -179,7 +186,7 @@ def seed_lookup(applications: int, units: int) -> dict[str, Any]:
         ApplicationMember.objects.bulk_create(
             (
                 ApplicationMember(
-                    application_id=ids[f"{LOOKUP_CODE}-{n:06d}"],
+                    application_id=ids[f"{code}-{n:06d}"],
                     batch=batch,
                     relation="applicant",
                     id_number=_person(n),
@@ -215,7 +222,7 @@ def seed_lookup(applications: int, units: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
-        "code": LOOKUP_CODE,
+        "code": code,
         "applications": applications,
         "roster": roster.size,
         "winners": draw.results.filter(outcome="won").count(),

@@ -245,6 +245,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             RoundSpec("key_industry", "key_industry", ki),
             RoundSpec("general", "general", "remainder"),
         ),
+        key_mode=args.key_mode,
     )
     sizes = _parse_groups(args.groups)
     orders = [tuple(o.split(",")) for o in args.order] if args.order else None
@@ -405,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--trials", type=int, default=5000, help="Monte Carlo trials when exact is too large"
     )
     p.add_argument("--monte-carlo", action="store_true", help="always use Monte Carlo")
+    p.add_argument(
+        "--key-mode",
+        choices=["per_round", "shared"],
+        default="per_round",
+        help="keys per round (default) or one shared key per entry; shared is always simulated",
+    )
     p.add_argument("--seed", type=int, default=2026, help="Monte Carlo random seed")
     p.set_defaults(func=cmd_simulate)
 

@@ -2,8 +2,11 @@
 
 Groups (everyone is in ``general``): ``first_home_only``, ``key_industry_only``, ``both``
 and ``neither``. Uses exactly the seat rules of :mod:`.allocation` (same ``DrawConfig``),
-exactly (enumerating multivariate hypergeometric outcomes) when that is small enough,
-otherwise by Monte Carlo with a stated standard error.
+including the back-fill of seats that reserve rounds after the remainder round leave unfilled
+(spec §8.3) and the key mode: with per-round keys exactly (enumerating multivariate
+hypergeometric outcomes) when that is small enough, otherwise, and always with shared keys,
+by Monte Carlo with a stated standard error. `tests/test_simulate_vs_draws.py` holds both
+methods to the mean of real draws of the engine.
 """
 
 from __future__ import annotations
@@ -82,33 +85,47 @@ def _exact_work(config: DrawConfig, sizes: Sequence[int]) -> float:
 
 
 def exact_is_practical(config: DrawConfig, sizes: Sequence[int]) -> bool:
-    """Whether `exact` finishes in reasonable time for these group sizes (else simulate)."""
+    """Whether `exact` applies and finishes in reasonable time for these group sizes (else
+    simulate). Only per-round keys have an exact method: with one shared key per entry, who
+    is left for a later round depends on the keys that lost the earlier ones."""
+    if config.key_mode != "per_round":
+        return False
     return _exact_work(config, sizes) <= EXACT_WORK_LIMIT
 
 
 def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
-    """Expected winners per group, computed exactly (floating-point probabilities)."""
+    """Expected winners per group, computed exactly (floating-point probabilities).
+
+    Every round draws its winners uniformly from the round's participants (independent keys
+    per round): the number taken from each group is multivariate hypergeometric. Seats that
+    reserve rounds after the remainder round leave unfilled go to the remainder round's next
+    entries who have not won (spec §8.3); their order among themselves is uniform, so the
+    back-fill is one more uniform draw from the remainder pool's non-winners."""
+    if config.key_mode != "per_round":
+        raise ValueError(
+            f"the exact method needs per-round keys (key_mode {config.key_mode!r}): simulate"
+        )
     states: dict[tuple[tuple[int, ...], int], float] = {(tuple(sizes), 0): 1.0}
     expected = [0.0] * len(GROUPS)
     last = len(config.rounds) - 1
     rem = config.remainder_index
+    backfill = rem is not None and rem != last
     for r in range(len(config.rounds)):
         elig = _eligible(config, r)
+        # The counts left after the last round matter only when a back-fill follows it.
+        enumerate_outcomes = r < last or backfill
         nxt: dict[tuple[tuple[int, ...], int], float] = {}
         for (counts, allocated), p in states.items():
             pool = [counts[g] for g in elig]
             s = min(config.seats(r, allocated), sum(pool))
-            if r == last or s == 0:
+            if s == 0 or not enumerate_outcomes:
                 total = sum(pool)
                 for g, c in zip(elig, pool, strict=True):
                     if total:
                         expected[g] += p * s * c / total
-                if r == last:
-                    nxt[(counts, allocated + s)] = nxt.get((counts, allocated + s), 0.0) + p
-                    continue
-                if s == 0:
-                    nxt[(counts, allocated)] = nxt.get((counts, allocated), 0.0) + p
-                    continue
+                key = (counts, allocated + s)
+                nxt[key] = nxt.get(key, 0.0) + p
+                continue
             for draw, q in _compositions(pool, s):
                 new = list(counts)
                 for g, x in zip(elig, draw, strict=True):
@@ -117,14 +134,15 @@ def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
                 key = (tuple(new), allocated + s)
                 nxt[key] = nxt.get(key, 0.0) + p * q
         states = nxt
-    if rem is not None and rem != last:
+    if backfill and rem is not None:
+        elig = _eligible(config, rem)
         for (counts, allocated), p in states.items():
             left = config.units - allocated
-            total = sum(counts)
+            total = sum(counts[g] for g in elig)
             if left > 0 and total:
                 take = min(left, total)
-                for g, c in enumerate(counts):
-                    expected[g] += p * take * c / total
+                for g in elig:
+                    expected[g] += p * take * counts[g] / total
     return expected
 
 
@@ -145,9 +163,10 @@ def stdlib_sampler(rng: random.Random) -> Sampler:
 
 
 def trial(config: DrawConfig, sizes: Sequence[int], sample: Sampler) -> list[int]:
-    """Winners per group in one random draw under ``config``'s seat rules. ``sample`` draws
-    without replacement (a multivariate hypergeometric sample); callers with NumPy pass its
-    sampler, which is much faster for large rosters."""
+    """Winners per group in one random draw with per-round keys under ``config``'s seat
+    rules. ``sample`` draws without replacement (a multivariate hypergeometric sample);
+    callers with NumPy pass its sampler, which is much faster for large rosters. For
+    ``key_mode: shared`` use :func:`trial_shared`."""
     counts = list(sizes)
     wins = [0] * len(GROUPS)
     allocated = 0
@@ -161,21 +180,69 @@ def trial(config: DrawConfig, sizes: Sequence[int], sample: Sampler) -> list[int
         allocated += s
     rem = config.remainder_index
     if rem is not None and allocated < config.units:
-        for g, x in enumerate(sample(counts, min(sum(counts), config.units - allocated))):
+        # Back-fill (spec §8.3): the remainder round's next participants who have not won.
+        elig = _eligible(config, rem)
+        pool = [counts[g] for g in elig]
+        for g, x in zip(elig, sample(pool, min(sum(pool), config.units - allocated)), strict=True):
             counts[g] -= x
             wins[g] += x
     return wins
 
 
+def trial_shared(
+    config: DrawConfig, sizes: Sequence[int], exponential: Callable[[], float]
+) -> list[int]:
+    """Winners per group in one random draw with one shared key per entry (``key_mode:
+    shared``): every round takes the participants with the smallest keys, so an entry that
+    lost an earlier round carries its large key into the later ones.
+
+    Only the order of keys matters, and the entries of one group are exchangeable, so each
+    group's keys are generated lazily in ascending order as order statistics of i.i.d.
+    exponentials (Rényi's representation: the j-th spacing is Exp(1) / (n − j)); ``exponential``
+    returns one Exp(1) variate. A group's winners are always a prefix of its sorted keys."""
+    n_groups = len(GROUPS)
+    keys: list[list[float]] = [[] for _ in range(n_groups)]
+    taken = [0] * n_groups  # winners so far: the first `taken[g]` keys of group g
+
+    def key(g: int, i: int) -> float:
+        ks = keys[g]
+        while len(ks) <= i:
+            j = len(ks)
+            ks.append((ks[-1] if ks else 0.0) + exponential() / (sizes[g] - j))
+        return ks[i]
+
+    def take(elig: list[int], count: int) -> None:
+        for _ in range(count):
+            best = min((g for g in elig if taken[g] < sizes[g]), key=lambda g: key(g, taken[g]))
+            taken[best] += 1
+
+    allocated = 0
+    for r in range(len(config.rounds)):
+        elig = _eligible(config, r)
+        s = min(config.seats(r, allocated), sum(sizes[g] - taken[g] for g in elig))
+        take(elig, s)
+        allocated += s
+    rem = config.remainder_index
+    if rem is not None and allocated < config.units:
+        elig = _eligible(config, rem)
+        take(elig, min(config.units - allocated, sum(sizes[g] - taken[g] for g in elig)))
+    return taken
+
+
 def monte_carlo(
     config: DrawConfig, sizes: Sequence[int], trials: int, rng: random.Random
 ) -> tuple[list[float], list[float]]:
-    """Expected winners per group and their standard errors by simulation."""
+    """Expected winners per group and their standard errors by simulation, under the
+    configuration's key mode."""
     sums = [0.0] * len(GROUPS)
     squares = [0.0] * len(GROUPS)
     sample = stdlib_sampler(rng)
+    shared = config.key_mode == "shared"
     for _ in range(trials):
-        wins = trial(config, sizes, sample)
+        if shared:
+            wins = trial_shared(config, sizes, lambda: rng.expovariate(1.0))
+        else:
+            wins = trial(config, sizes, sample)
         for g in range(len(GROUPS)):
             sums[g] += wins[g]
             squares[g] += wins[g] * wins[g]

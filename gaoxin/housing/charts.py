@@ -38,7 +38,7 @@ def shares_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing:
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 150, 30, 210, 150
     chart.data = [
-        tuple(float(s[key]) for s in shares)
+        tuple(float(s[key] or 0) for s in shares)
         for key in ("minimum", "expected", "achieved", "purchased")
     ]
     chart.valueAxis.valueMin = 0
@@ -76,7 +76,7 @@ def shares_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing:
 
 def registration_chart(data: dict[str, Any], *, font: str = "Helvetica") -> Drawing | None:
     """Winners per block of registration order: observed against expected."""
-    bins = data["tests"]["registration_bins"]["bins"]
+    bins = data["tests"]["registration_bins"].get("bins")
     if not bins:
         return None
     drawing = Drawing(480, 210)

@@ -24,6 +24,8 @@ from gaoxin.registry.identifiers import mask_name
 
 from . import charts, publication, selectors
 from .models import ClosingReport, Draw, SaleBatch
+from .report import readable
+from .templatetags.housing_tags import check_labels
 
 CHUNK = 5000
 POOL_NAMES = {"first_home": "刚需家庭", "key_industry": "园区重点产业职工", "general": "普通"}
@@ -287,10 +289,35 @@ def _pct(value: float) -> str:
     return f"{value:.1f}%"
 
 
+KEY_MODE_NAMES = {"per_round": "每轮独立密钥", "shared": "各轮共用同一密钥"}
+
+
+def _adjusted(check: dict[str, Any]) -> str:
+    value = check.get("p_adjusted")
+    return "" if value is None else f"（Holm 校正后 {_p(value)}）"
+
+
+def _family_sentence(family: dict[str, Any]) -> str:
+    if not family.get("checks"):
+        return "本报告没有可合并解读的检验。"
+    alpha = f"{family['alpha']:g}"
+    text = (
+        f"合并解读：对全部 {family['checks']} 项检验做 Holm 校正，最小的校正后 p 值为 "
+        f"{_p(family['smallest_adjusted'])}。"
+    )
+    if family.get("flagged"):
+        with translation.override("zh-hans"):
+            flagged = check_labels(family["flagged"])
+        return text + f"校正后 p ≤ {alpha} 的检验需要核查：{flagged}。"
+    return text + (
+        f"没有检验在校正后 p ≤ {alpha}；公平摇号中出现校正后 p ≤ {alpha} 的概率不超过 {alpha}。"
+    )
+
+
 def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
     """结案报告: the stored closing report (never recomputed) as an official document, with the
     same charts as the page, drawn in the PDF's own font."""
-    data = report.data
+    data = readable(report.data)
     title = f"{data['batch']['project']} {data['batch']['name']} 销售结案报告"
     doc = pdf.Document(
         title=title,
@@ -355,11 +382,14 @@ def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
     with translation.override("zh-hans"):
         doc.drawing(charts.shares_chart(data, font=pdf.FONT), keep_with="图 1  房源占比（%）")
 
+    tests = data["tests"]
     doc.heading("三、统计检验")
     doc.paragraph(
-        "p 值很小（低于 0.01）并不证明有问题，而是需要核查的信号；检验项目较多时，"
-        "偶尔出现较小的 p 值属于正常的随机现象。"
+        "p 值很小（低于 0.01）并不证明有问题，而是需要核查的信号。每项检验都用与本次摇号相同的"
+        f"规则和密钥方式（{KEY_MODE_NAMES.get(data['policy'].get('key_mode', 'per_round'), '')}）"
+        "模拟或条件化计算，公平摇号时 p ≤ α 的概率不超过 α。"
     )
+    doc.paragraph(_family_sentence(tests.get("family", {})))
     doc.heading("1. 各申请人群体的中签数", level=2)
     doc.table(
         ["群体", "名册户数", "预期中签", "实际中签", "p 值"],
@@ -367,7 +397,7 @@ def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
             [
                 GROUP_NAMES.get(g["group"], g["group"]),
                 g["size"],
-                f"{g['expected']:.2f}",
+                "—" if g["expected"] is None else f"{g['expected']:.2f}",
                 g["observed"],
                 _p(g["p_value"]),
             ]
@@ -376,32 +406,47 @@ def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
         widths=[50, 28, 30, 30, 26],
         align="lrrrr",
     )
-    shares = data["tests"]["pool_shares"]
-    doc.paragraph(
-        f"全部群体合计：Σ(O−E)²/E = {shares['statistic']:.3f}，p = {_p(shares['p_value'])}"
-        f"（与 {shares['trials']} 次同规则模拟摇号比较）。"
-    )
-    doc.heading("2. 登记时间与中签", level=2)
-    doc.table(
-        ["轮次", "参与户数", "中签", "Mann–Whitney U", "p 值"],
-        (
-            [
-                pool_name(r["round"]),
-                r["participants"],
-                r["winners"],
-                "—" if r["statistic"] is None else f"{r['statistic']:g}",
-                _p(r["p_value"]),
-            ]
-            for r in data["tests"]["registration_rounds"]
-        ),
-        widths=[44, 28, 24, 40, 28],
-        align="lrrrr",
-    )
-    bins = data["tests"]["registration_bins"]
-    if bins["bins"]:
+    shares = tests["pool_shares"]
+    if shares.get("reason"):
+        doc.paragraph(f"全部群体合计：未能计算（{shares['reason']}）。")
+    else:
         doc.paragraph(
-            "按登记顺序分段的中签数与每个条目中签概率的对照："
-            f"χ² = {bins['statistic']:.3f}，自由度 {bins['dof']}，p = {_p(bins['p_value'])}。"
+            f"全部群体合计：Σ(O−E)²/E = {shares['statistic']:.3f}，p = {_p(shares['p_value'])}"
+            f"{_adjusted(shares)}（与 {shares['trials']} 次同规则模拟摇号比较）。"
+        )
+    doc.heading("2. 登记时间与中签", level=2)
+    rounds = tests["registration_rounds"]
+    if rounds.get("reason"):
+        doc.paragraph(f"未能计算（{rounds['reason']}）。")
+    else:
+        doc.table(
+            ["轮次", "参与户数", "中签", "标准化秩和 z", "p 值", "Holm 校正后"],
+            (
+                [
+                    pool_name(r["round"]),
+                    r["participants"],
+                    r["winners"],
+                    "—" if r["statistic"] is None else f"{r['statistic']:.2f}",
+                    _p(r["p_value"]),
+                    _p(r.get("p_adjusted")),
+                ]
+                for r in rounds["rounds"]
+            ),
+            widths=[40, 26, 20, 32, 24, 28],
+            align="lrrrrr",
+        )
+        doc.paragraph(
+            "同一群体内的条目在摇号中地位相同；在各群体本轮中签数给定时，比较中签者与未中签者的"
+            "登记先后（分层秩和检验，p 值由同条件下的随机重排模拟得出）。"
+        )
+    bins = tests["registration_bins"]
+    if bins.get("reason"):
+        doc.paragraph(f"按登记顺序分段的检验未能计算（{bins['reason']}）。")
+    elif bins.get("bins"):
+        doc.paragraph(
+            "按登记顺序分段的中签数与在各群体中签数给定时的期望对照："
+            f"Σ(O−E)²/E = {bins['statistic']:.3f}，分段 {len(bins['bins'])}，"
+            f"p = {_p(bins['p_value'])}{_adjusted(bins)}。"
         )
         with translation.override("zh-hans"):
             chart = charts.registration_chart(data, font=pdf.FONT)

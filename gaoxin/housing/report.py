@@ -1,49 +1,44 @@
 """The closing report of a sale batch (结案报告): what happened per pool, the shares achieved
 against the policy's minimums and the simulator's expectation, and this draw's statistical
-checks with their p-values. Computed once when the batch closes (`services.batch_close`) and
-stored as plain JSON; the page, the charts and the PDF render that stored data.
+checks with their p-values (`reportchecks`: what each check computes and why it holds under
+both key modes). Computed once when the batch closes (`services.batch_close`) and stored as
+plain JSON; the page, the charts and the PDF render that stored data.
 
-The checks, and what a small p-value would mean:
-
-- **Pool shares**: the winners of each applicant group (first-home only, key-industry only,
-  both, neither) against the simulator's expectation for this roster and these rules. The
-  statistic is Σ (observed − expected)² / expected; its p-value is the share of simulated
-  draws (same seat rules, same group sizes) at least as far from the expectation. Seat quotas
-  make the counts far less variable than a multinomial, so a chi-square table would be wrong;
-  simulation is exact in law.
-- **Registration time, per round**: within one round every participant has the same chance, so
-  the registration order of that round's winners and non-winners should not differ
-  (Mann–Whitney U, two-sided). The US DV-2012 failure (90 % of winners from the first two days)
-  gives p ≈ 0.
-- **Registration time, in bins**: winners per equal-size block of registration order against
-  each entry's own winning probability from the simulator (chi-square goodness of fit), which
-  stays valid when groups register at different times.
-
-A p-value below 0.01 does not prove a fault; it is a reason to look. With several checks, one
-small value in a hundred reports is expected by chance.
+A p-value below 0.01 does not prove a fault; it is a reason to look. The report also reads
+the checks together (Holm's adjustment), so that one small value among several is not taken
+for more than it is.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
-from scipy import stats  # type: ignore[import-untyped]  # no stubs in the lock
 
 from gaoxin import fairdraw
-from gaoxin.fairdraw.simulate import GROUPS, exact, exact_is_practical, trial
+from gaoxin.fairdraw.simulate import GROUPS
 
 from .choices import ApplicationStatus, Pool, TurnSource, TurnStatus
 from .models import ChoiceTurn, DrawResult, SaleBatch
+from .reportchecks import (
+    TRIALS,
+    Entry,
+    bin_check,
+    expectation,
+    family,
+    group_of,
+    guarded,
+    pool_share_check,
+    rng_for,
+    round6,
+    round_checks,
+    simulate_wins,
+)
 
-REPORT_VERSION = 1
-TRIALS = 2000
+# 2: checks calibrated under both key modes, each with a status, Holm-adjusted family.
+REPORT_VERSION = 2
 POOLS = (Pool.FIRST_HOME.value, Pool.KEY_INDUSTRY.value, Pool.GENERAL.value)
 
 
@@ -51,138 +46,69 @@ def _pools(value: str) -> frozenset[str]:
     return frozenset(p for p in value.split(";") if p)
 
 
-def group_of(pools: frozenset[str]) -> str:
-    first, key = Pool.FIRST_HOME in pools, Pool.KEY_INDUSTRY in pools
-    if first and key:
-        return "both"
-    if first:
-        return "first_home_only"
-    if key:
-        return "key_industry_only"
-    return "neither"
-
-
-def _round6(value: float) -> float:
-    return float(f"{value:.6g}")
-
-
 def _percent(part: float, whole: int) -> float:
-    return _round6(100.0 * part / whole) if whole else 0.0
+    return round6(100.0 * part / whole) if whole else 0.0
 
 
-def _seed(digest: str) -> int:
-    return int(hashlib.sha256(f"gaoxin-report|{digest}".encode()).hexdigest()[:16], 16)
+def readable(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored report in the current shape, for the page and the PDF: version 1 reports
+    (before every check carried a status and the Holm family) are read as computed checks
+    without adjusted p-values. The stored data and its digest are never changed."""
+    if data.get("version", 1) >= REPORT_VERSION:
+        return data
+    tests = dict(data.get("tests", {}))
+    rounds = tests.get("registration_rounds", [])
+    if isinstance(rounds, list):
+        tests["registration_rounds"] = {"status": "computed", "rounds": rounds}
+    for key in ("pool_shares", "registration_bins"):
+        tests[key] = {"status": "computed", **tests.get(key, {})}
+    tests.setdefault("family", {})
+    return {**data, "tests": tests}
 
 
-def _simulated(
-    config: fairdraw.DrawConfig, sizes: list[int], digest: str
-) -> tuple[list[float], np.ndarray[Any, Any]]:
-    """Expected winners per group (exact when small, else the mean of an independent set of
-    simulated draws) and TRIALS simulated draws for the p-values. NumPy's multivariate
-    hypergeometric sampler does the drawing; fairdraw's `trial` applies the seat rules."""
-    rng = np.random.default_rng(_seed(digest))
+def statistical_checks(
+    config: fairdraw.DrawConfig, entries: list[Entry], digest: str
+) -> tuple[dict[str, Any], list[float], str]:
+    """The tests section of the report, the expected winners per group and how they were
+    obtained ("exact" or "simulated"). A check that fails to compute is marked so."""
+    round_names = [r.name for r in config.rounds]
+    round_pools = {r.name: r.pool for r in config.rounds}
+    sizes_counter = Counter(group_of(e[1]) for e in entries)
+    sizes = [sizes_counter.get(g, 0) for g in GROUPS]
+    observed_counter = Counter(group_of(e[1]) for e in entries if e[3])
+    observed = [observed_counter.get(g, 0) for g in GROUPS]
+    try:
+        expected, method = expectation(config, sizes, digest)
+    except Exception:  # shown as "not computed" below; never stops the close
+        expected, method = [float("nan")] * len(GROUPS), "unavailable"
 
-    def sample(counts: Sequence[int], s: int) -> Sequence[int]:
-        if s == 0 or not counts:
-            return [0] * len(counts)
-        return [int(x) for x in rng.multivariate_hypergeometric(list(counts), s)]
-
-    if exact_is_practical(config, sizes):
-        expected = exact(config, sizes)
-    else:
-        means = np.array([trial(config, sizes, sample) for _ in range(TRIALS)]).mean(axis=0)
-        expected = [float(m) for m in means]
-    sims = np.array([trial(config, sizes, sample) for _ in range(TRIALS)], dtype=float)
-    return expected, sims
-
-
-def _pool_share_test(
-    observed: list[int], expected: list[float], sims: np.ndarray[Any, Any]
-) -> dict[str, Any]:
-    exp = np.array(expected)
-    obs = np.array(observed, dtype=float)
-    used = exp > 0
-    statistic = float((((obs - exp) ** 2)[used] / exp[used]).sum())
-    simulated = (((sims - exp) ** 2)[:, used] / exp[used]).sum(axis=1)
-    p_value = (1 + int((simulated >= statistic - 1e-9).sum())) / (1 + len(simulated))
-    per_group = []
-    for g, name in enumerate(GROUPS):
-        far = np.abs(sims[:, g] - exp[g]) >= abs(obs[g] - exp[g]) - 1e-9
-        per_group.append((name, (1 + int(far.sum())) / (1 + len(sims))))
-    return {
-        "statistic": _round6(statistic),
-        "p_value": _round6(p_value),
-        "trials": len(simulated),
-        "per_group": dict(per_group),
-    }
-
-
-def _round_tests(
-    round_names: list[str],
-    round_pools: dict[str, str],
-    entries: list[tuple[int, frozenset[str], str, bool]],
-) -> list[dict[str, Any]]:
-    """Mann–Whitney U per round on registration positions of winners vs non-winners."""
-    order = {name: i for i, name in enumerate(round_names)}
-    tests = []
-    for name in round_names:
-        pool = round_pools[name]
-        won: list[int] = []
-        lost: list[int] = []
-        for position, pools, won_round, is_winner in entries:
-            if pool not in pools:
-                continue
-            if is_winner and order.get(won_round, len(order)) < order[name]:
-                continue  # already won in an earlier round: not a participant here
-            (won if is_winner and won_round == name else lost).append(position)
-        row: dict[str, Any] = {
-            "round": name,
-            "participants": len(won) + len(lost),
-            "winners": len(won),
-            "statistic": None,
-            "p_value": None,
+    def shares() -> dict[str, Any]:
+        if method == "unavailable":
+            raise RuntimeError("the expectation could not be computed")
+        sims = simulate_wins(config, sizes, TRIALS, rng_for(digest, "pool-shares"))
+        return {
+            **pool_share_check(observed, expected, sims),
+            "expectation": method,
+            "key_mode": config.key_mode,
         }
-        if won and lost:
-            result = stats.mannwhitneyu(won, lost, alternative="two-sided")
-            row["statistic"] = _round6(float(result.statistic))
-            row["p_value"] = _round6(float(result.pvalue))
-        tests.append(row)
-    return tests
 
-
-def _bin_test(
-    entries: list[tuple[int, frozenset[str], str, bool]], probability: dict[str, float]
-) -> dict[str, Any]:
-    """Winners per block of registration order against each entry's winning probability."""
-    winners = sum(1 for e in entries if e[3])
-    count = min(10, winners // 5)
-    if count < 2 or not entries:
-        return {"bins": [], "statistic": None, "p_value": None, "dof": 0}
-    ordered = sorted(entries)
-    edges = [round(i * len(ordered) / count) for i in range(count + 1)]
-    bins = []
-    for lo, hi in itertools.pairwise(edges):
-        block = ordered[lo:hi]
-        bins.append(
-            {
-                "from": lo + 1,
-                "to": hi,
-                "entries": len(block),
-                "observed": sum(1 for e in block if e[3]),
-                "expected": sum(probability[group_of(e[1])] for e in block),
-            }
-        )
-    total_expected = sum(b["expected"] for b in bins)
-    scale = winners / total_expected if total_expected else 0.0
-    for b in bins:
-        b["expected"] = _round6(b["expected"] * scale)
-    result = stats.chisquare([b["observed"] for b in bins], [b["expected"] for b in bins])
-    return {
-        "bins": bins,
-        "statistic": _round6(float(result.statistic)),
-        "p_value": _round6(float(result.pvalue)),
-        "dof": count - 1,
+    tests: dict[str, Any] = {
+        "pool_shares": guarded("pool shares", shares),
+        "registration_rounds": guarded(
+            "registration rounds",
+            lambda: {
+                "rounds": round_checks(
+                    round_names, round_pools, entries, rng_for(digest, "rounds")
+                ),
+                "trials": TRIALS,
+            },
+        ),
+        "registration_bins": guarded(
+            "registration bins", lambda: bin_check(entries, rng_for(digest, "bins"))
+        ),
     }
+    tests["family"] = family(tests)
+    return tests, expected, method
 
 
 def build_report(batch: SaleBatch) -> dict[str, Any]:
@@ -203,7 +129,7 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
     )
 
     rows = DrawResult.objects.filter(draw=draw).values_list("number", "pools", "round", "outcome")
-    entries: list[tuple[int, frozenset[str], str, bool]] = []
+    entries: list[Entry] = []
     for position, (_number, pools, won_round, outcome) in enumerate(
         sorted(rows.iterator(chunk_size=10_000)), start=1
     ):
@@ -234,13 +160,13 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
             }
         )
 
+    tests, expected, method = statistical_checks(config, entries, draw.protocol_digest)
     sizes_counter = Counter(group_of(e[1]) for e in entries)
     sizes = [sizes_counter.get(g, 0) for g in GROUPS]
     observed_counter = Counter(group_of(e[1]) for e in entries if e[3])
     observed = [observed_counter.get(g, 0) for g in GROUPS]
-    expected, sims = _simulated(config, sizes, draw.protocol_digest)
-    probability = {g: (expected[i] / sizes[i] if sizes[i] else 0.0) for i, g in enumerate(GROUPS)}
-    share_test = _pool_share_test(observed, expected, sims)
+    per_group = tests["pool_shares"].get("per_group", {})
+    known = method != "unavailable"
 
     members = {
         Pool.FIRST_HOME.value: ("first_home_only", "both"),
@@ -258,12 +184,12 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         shares.append(
             {
                 "pool": pool,
-                "minimum": _round6(float(rules.get(f"{pool}_percent", 0) or 0)),
+                "minimum": round6(float(rules.get(f"{pool}_percent", 0) or 0)),
                 "reserved_round": _percent(
                     sum(winners_by_round.get(n, 0) for n in round_names if round_pools[n] == pool),
                     units,
                 ),
-                "expected": _percent(sum(expected[i] for i in idx), units),
+                "expected": _percent(sum(expected[i] for i in idx), units) if known else None,
                 "achieved": _percent(sum(observed[i] for i in idx), units),
                 "purchased": _percent(sum(bought_groups.get(g, 0) for g in members_of), units),
             }
@@ -273,9 +199,9 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         {
             "group": g,
             "size": sizes[i],
-            "expected": _round6(expected[i]),
+            "expected": round6(expected[i]) if known else None,
             "observed": observed[i],
-            "p_value": _round6(share_test["per_group"][g]),
+            "p_value": per_group.get(g),
         }
         for i, g in enumerate(GROUPS)
     ]
@@ -298,6 +224,7 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         },
         "policy": {
             "order": round_names,
+            "key_mode": config.key_mode,
             "first_home_percent": rules.get("first_home_percent"),
             "key_industry_percent": rules.get("key_industry_percent"),
         },
@@ -306,9 +233,8 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
         "shares": shares,
         "groups": group_rows,
         "tests": {
-            "pool_shares": {k: v for k, v in share_test.items() if k != "per_group"},
-            "registration_rounds": _round_tests(round_names, round_pools, entries),
-            "registration_bins": _bin_test(entries, probability),
+            **{k: v for k, v in tests.items() if k != "pool_shares"},
+            "pool_shares": {k: v for k, v in tests["pool_shares"].items() if k != "per_group"},
         },
         "choice": {
             "turns": sum(turn_counts.values()),

@@ -30,6 +30,7 @@ from .forms import BatchForm, EntropyForm, RegistrationForm, RulesForm, UnitsUpl
 from .models import Objection, Override, SaleBatch
 from .proofs import own_check
 from .registration import MemberIn
+from .report import readable
 from .simulation import GROUP_LABELS, batch_simulation
 from .spreadsheet import check_size
 
@@ -728,12 +729,12 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         {
             "batch": batch,
             "report": closing,
-            "data": closing.data,
+            "data": readable(closing.data),
             "groups": [
                 {**g, "label": GROUP_LABELS.get(g["group"], g["group"])}
                 for g in closing.data["groups"]
             ],
-            "charts": charts.svg_charts(closing.data),
+            "charts": charts.svg_charts(readable(closing.data)),
             "pdf_url": reverse("housing:report_pdf", args=[batch.code]),
         },
     )

@@ -5,12 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.registry.identifiers import mask_name
 
 from ..choices import Pool, ReviewStatus, TurnSource, TurnStatus
 
 register = template.Library()
+
+KEY_MODE_LABELS = {
+    "per_round": _("a new key in every round"),
+    "shared": _("one key for all rounds"),
+}
+
+
+@register.filter
+def key_mode_label(code: str) -> str:
+    return str(KEY_MODE_LABELS.get(code, code))
+
+
+@register.filter
+def check_labels(names: Iterable[str]) -> str:
+    """The closing report's check keys (`reportchecks.family`'s "flagged") as words."""
+    labels = []
+    for name in names:
+        if name.startswith("round:"):
+            round_name = pool_label(name.removeprefix("round:"))
+            labels.append(_("registration time in the %(round)s round") % {"round": round_name})
+        elif name == "pool_shares":
+            labels.append(str(_("winners per applicant group")))
+        elif name == "registration_bins":
+            labels.append(str(_("winners per block of registration order")))
+        else:
+            labels.append(name)
+    return ("、" if get_language().startswith("zh") else ", ").join(str(x) for x in labels)
 
 
 @register.filter
@@ -64,8 +93,9 @@ def masked_applicant(turn: object) -> str:
 
 @register.filter
 def pvalue(value: float | None) -> str:
-    """p-values as people read them: 3 significant digits, "< 0.001" below that."""
-    if value is None:
+    """p-values as people read them: 3 significant digits, "< 0.001" below that; "—" where a
+    report has none (not computed, or stored before adjusted p-values existed)."""
+    if not isinstance(value, int | float):
         return "—"
     if value < 0.001:
         return "< 0.001"

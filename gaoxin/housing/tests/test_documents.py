@@ -209,7 +209,7 @@ def test_the_closing_report_pdf_reads_as_chinese_with_its_figures(make_user, cli
     text = "\n".join(pdf_text(data))
     report = batch.report
     assert report.digest in text.replace("\n", "").replace(" ", "")
-    assert "统计检验" in text and "Mann–Whitney U" in text
+    assert "统计检验" in text and "标准化秩和" in text and "Holm 校正" in text
     assert "房源占比（%）" in text  # the chart's own title, drawn as text in the PDF's font
     shares = report.data["tests"]["pool_shares"]
     assert f"{shares['statistic']:.3f}" in text
