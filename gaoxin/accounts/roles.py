@@ -99,7 +99,7 @@ ROLES: tuple[Role, ...] = (
         NOTARY,
         _("Notary"),
         _("Supervises the draw: commits to a secret in advance and reveals it at the draw."),
-        ("common.view_auditchainhead",),
+        ("common.view_auditchainhead", "common.add_auditcountersignature"),
         (
             Capability(_("Publish your secret's commitment before registration closes")),
             Capability(_("Reveal the secret at the draw and co-sign the protocol")),
@@ -110,7 +110,12 @@ ROLES: tuple[Role, ...] = (
         AUDITOR,
         _("Auditor"),
         _("Audit and discipline inspection: reads everything, changes nothing."),
-        ("common.view_auditevent", "common.view_auditchainhead", "registry.view_registry"),
+        (
+            "common.view_auditevent",
+            "common.view_auditchainhead",
+            "common.add_auditcountersignature",
+            "registry.view_registry",
+        ),
         (
             Capability(_("Browse and filter the audit log"), "common:audit_log"),
             Capability(_("Read the zone registry (personal data masked)"), "registry:index"),

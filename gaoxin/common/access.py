@@ -19,3 +19,11 @@ def can_view_chain_head(user: Any) -> bool:
     return bool(
         user.has_perm("common.view_auditevent") or user.has_perm("common.view_auditchainhead")
     )
+
+
+def can_countersign_checkpoint(user: Any) -> bool:
+    """Notaries and auditors attest checkpoints; the administration that runs the system
+    does not countersign its own log."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.has_perm("common.add_auditcountersignature"))

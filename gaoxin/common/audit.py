@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +44,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
+    """UTC ISO 8601 with microseconds, as hashed and signed."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -52,7 +53,7 @@ def event_hash(event: AuditEvent) -> str:
     payload = {
         "v": HASH_VERSION,
         "seq": event.seq,
-        "created_at": _timestamp(event.created_at),
+        "created_at": timestamp(event.created_at),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "action": event.action,
@@ -127,6 +128,15 @@ class ChainHead:
         return f"{self.event_id}:{self.hash}" if self.event_id else f"0:{GENESIS_HASH}"
 
 
+def locked_head() -> ChainHead:
+    """The head with the chain's lock held until the caller's transaction ends (no event can
+    be appended meanwhile)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        return ChainHead(event_id=None, seq=0, hash=GENESIS_HASH)
+    return ChainHead(event_id=head.last_event_id, seq=head.last_seq, hash=head.last_hash)
+
+
 def chain_head() -> ChainHead:
     """The newest event, to be shown to auditors and written into every published document."""
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -137,7 +147,9 @@ def chain_head() -> ChainHead:
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # edited | deleted | inserted | reordered | truncated | head_missing | head_mismatch
+    # edited | deleted | inserted | reordered | truncated | head_missing | head_mismatch |
+    # checkpoint_missing | checkpoint_mismatch | checkpoint_forged
+    kind: str
     event_id: int | None
     detail_zh: str
     detail_en: str
@@ -178,10 +190,19 @@ def _events_in_id_order(chunk_size: int = 5000) -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("id").only(*_FIELDS).iterator(chunk_size=chunk_size)
 
 
-def verify_chain(*, published_head: tuple[int, str] | None = None) -> VerifyReport:
+def verify_chain(
+    *,
+    published_head: tuple[int, str] | None = None,
+    checkpoints: Iterable[tuple[int, str]] = (),
+) -> VerifyReport:
     """Walk every event in id (insertion) order. Stops collecting after the first problem of
-    each kind is found in order; the first problem in the list is the first anomaly by id."""
+    each kind is found in order; the first problem in the list is the first anomaly by id.
+
+    `checkpoints` are (seq, hash) pairs the chain must still hold (signed checkpoints,
+    `common/checkpoints.py`, whose signatures the caller has checked)."""
     report = VerifyReport(problems=[])
+    wanted = {seq: digest.lower() for seq, digest in checkpoints if seq > 0}
+    held: dict[int, str] = {}
     problems: list[Problem] = report.problems  # type: ignore[assignment]
     expected_seq = 1
     prev_hash = GENESIS_HASH
@@ -203,6 +224,8 @@ def verify_chain(*, published_head: tuple[int, str] | None = None) -> VerifyRepo
             break
         if published_head and event.pk == published_head[0]:
             hashes_seen[event.pk] = event.hash
+        if event.seq in wanted:
+            held[event.seq] = event.hash
         if event.seq == expected_seq:
             if event.prev_hash != prev_hash:
                 problems.append(
@@ -266,6 +289,30 @@ def verify_chain(*, published_head: tuple[int, str] | None = None) -> VerifyRepo
                     f"the chain ends at {report.last.seq}.",
                 )
             )
+    if not problems:
+        for seq, digest in sorted(wanted.items()):
+            if seq not in held:
+                problems.append(
+                    Problem(
+                        "checkpoint_missing",
+                        None,
+                        f"已签名公布的检查点（序号 {seq}）不在链中：最新的事件被删除。",
+                        f"the signed checkpoint at seq {seq} is not in the chain: the newest "
+                        "events were deleted.",
+                    )
+                )
+                break
+            if held[seq] != digest:
+                problems.append(
+                    Problem(
+                        "checkpoint_mismatch",
+                        None,
+                        f"序号 {seq} 的事件哈希与已签名的检查点不符：该事件或之前的事件被改写。",
+                        f"the event at seq {seq} differs from the signed checkpoint: it or an "
+                        "earlier event was rewritten.",
+                    )
+                )
+                break
     if published_head is not None and not problems:
         head_id, head_hash = published_head
         if head_id not in hashes_seen:

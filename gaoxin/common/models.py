@@ -64,6 +64,57 @@ class AuditChainHead(models.Model):
         return f"{self.last_event_id}:{self.last_hash}"
 
 
+class AuditCheckpoint(models.Model):
+    """A signed statement of the audit chain's head at a moment (daily, at every draw, or on
+    demand): `common/checkpoints.py`. The signing key lives outside the database and every
+    checkpoint is also appended to a journal file, so someone who can only write the database
+    can neither forge one nor make one disappear."""
+
+    seq = models.PositiveBigIntegerField()
+    event_id = models.PositiveBigIntegerField(null=True, blank=True)
+    chain_hash = models.CharField(max_length=64)
+    reason = models.CharField(max_length=80)
+    signed_at = models.DateTimeField(db_index=True)
+    public_key = models.CharField(max_length=64)  # Ed25519, hex
+    signature = models.CharField(max_length=128, unique=True)  # hex
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.chain_hash}"
+
+    @property
+    def reason_label(self) -> str:
+        if self.reason == "daily":
+            return str(_("daily"))
+        if self.reason.startswith("draw:"):
+            return str(_("draw of batch %(code)s") % {"code": self.reason.removeprefix("draw:")})
+        if self.reason == "manual":
+            return str(_("on request"))
+        return self.reason
+
+
+class AuditCountersignature(models.Model):
+    """A notary or auditor attests that they recorded a checkpoint's head themselves."""
+
+    checkpoint = models.ForeignKey(
+        AuditCheckpoint, on_delete=models.PROTECT, related_name="countersignatures"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit checkpoint countersignature")
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "user"], name="countersign_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id} by {self.user_id}"
+
+
 class TaskLease(models.Model):
     """A background task a worker process is running (gaoxin/common/worker.py): which process
     (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task

@@ -7,4 +7,11 @@ app_name = "common"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/<int:event_id>/", views.audit_event_detail, name="audit_event"),
+    path("audit/checkpoints/", views.checkpoint_list, name="checkpoints"),
+    path("audit/checkpoints.json", views.checkpoint_json, name="checkpoints_json"),
+    path(
+        "audit/checkpoints/<int:pk>/countersign/",
+        views.checkpoint_countersign,
+        name="checkpoint_countersign",
+    ),
 ]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from . import access, selectors
+from . import access, checkpoints, selectors
 from .audit import chain_head
+from .errors import GaoxinError
 from .forms import AuditFilterForm
+from .models import AuditCheckpoint
 from .viewguards import require_rule
 
 
@@ -42,3 +46,46 @@ def audit_event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     if event is None:
         raise Http404
     return render(request, "common/audit_event.html", {"event": event, "head": chain_head()})
+
+
+@require_GET
+def checkpoint_list(request: HttpRequest) -> HttpResponse:
+    """Public: every signed checkpoint of the audit chain, the key that signs them and how to
+    check them. Anyone may keep a copy; a later rewrite of the log contradicts it."""
+    rows = AuditCheckpoint.objects.prefetch_related("countersignatures__user").order_by(
+        "-signed_at"
+    )[:200]
+    return render(
+        request,
+        "common/checkpoints.html",
+        {
+            "rows": rows,
+            "public_key": checkpoints.public_key_hex(),
+            "can_countersign": access.can_countersign_checkpoint(request.user),
+        },
+    )
+
+
+@require_GET
+def checkpoint_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "type": checkpoints.MESSAGE_TYPE,
+            "public_key": checkpoints.public_key_hex(),
+            "checkpoints": [c.as_dict() for c in checkpoints.published()],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_POST
+@require_rule(access.can_countersign_checkpoint)
+def checkpoint_countersign(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(AuditCheckpoint, pk=pk)
+    try:
+        checkpoints.checkpoint_countersign(actor=request.user, checkpoint=row)
+    except GaoxinError as error:
+        messages.error(request, error.message())
+    else:
+        messages.success(request, _("Countersigned: you recorded this head yourself."))
+    return redirect("common:checkpoints")

@@ -22,6 +22,7 @@ EXPECTED = {
     access.can_view_own_account: set(ALL_ROLES),
     common_access.can_view_audit_log: {"zone_admin", "auditor"},
     common_access.can_view_chain_head: {"zone_admin", "auditor", "notary"},
+    common_access.can_countersign_checkpoint: {"auditor", "notary"},
 }
 
 

@@ -112,3 +112,19 @@ def test_password_change_needs_the_old_password(make_user):
     )
     assert response.status_code == 302
     assert login(Client(), "sun", "Xin-mima-2026!").status_code == 302
+
+
+def test_lockout_behind_the_proxy_keys_on_the_forwarded_address(make_user, settings):
+    """Issue #13: behind nginx every request has the proxy's REMOTE_ADDR. Five wrong
+    passwords from one client must not lock the account for everyone else, and the audit log
+    and the lockout must see the same client address."""
+    settings.GAOXIN_TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    make_user("auditor", username="auditor-li")
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.5")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(attacker, "auditor-li", "wrong-password")
+    assert login(attacker, "auditor-li", PASSWORD).status_code == 429
+    failed = AuditEvent.objects.filter(action="auth.login_failed").last()
+    assert failed is not None and failed.ip == "203.0.113.5"
+    owner = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7")
+    assert login(owner, "auditor-li", PASSWORD).status_code == 302

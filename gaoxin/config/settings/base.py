@@ -150,7 +150,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# One client-address source for the lockout, the audit log and the rate limits: REMOTE_ADDR,
+# or behind nginx the header named by GAOXIN_TRUSTED_PROXY_HEADER (docs/deploy.md).
+AXES_CLIENT_IP_CALLABLE = "gaoxin.common.middleware.client_ip"
 AXES_VERBOSE = False
 
 # Internationalisation: Simplified Chinese by default, English switchable.
@@ -173,6 +175,19 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Published documents (announcement and report PDFs, results XLSX) built once per content
 # digest and served from here: public, derived from immutable draws and reports, safe to delete.
 PUBLISHED_DIR = Path(os.environ.get("GAOXIN_PUBLISHED_DIR", VAR_DIR / "published"))
+# Audit checkpoints (common/checkpoints.py): the Ed25519 key that signs the chain head is kept
+# outside the database (created on first use if missing: back it up, docs/deploy.md), and every
+# checkpoint is appended to a journal file beside it. GAOXIN_AUDIT_TRUSTED_KEYS lists extra
+# public keys (hex) still trusted after a key change.
+GAOXIN_AUDIT_KEY_FILE = Path(
+    os.environ.get("GAOXIN_AUDIT_KEY_FILE", VAR_DIR / "keys" / "audit-ed25519.pem")
+)
+GAOXIN_AUDIT_JOURNAL = Path(
+    os.environ.get("GAOXIN_AUDIT_JOURNAL", VAR_DIR / "audit" / "checkpoints.jsonl")
+)
+GAOXIN_AUDIT_TRUSTED_KEYS = [
+    key for key in os.environ.get("GAOXIN_AUDIT_TRUSTED_KEYS", "").split(",") if key
+]
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

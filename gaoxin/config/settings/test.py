@@ -29,6 +29,9 @@ TASKS = {
 GAOXIN_PAUSE_POINTS = True  # common/faults.py: fault tests stop a process at a named point
 ALLOWED_HOSTS = ["*"]
 PUBLISHED_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-published-"))
+_AUDIT_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-test-audit-"))
+GAOXIN_AUDIT_KEY_FILE = _AUDIT_DIR / "audit-ed25519.pem"
+GAOXIN_AUDIT_JOURNAL = _AUDIT_DIR / "checkpoints.jsonl"
 # Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
 GAOXIN_LOOKUP_RATE = "10000/m"
 CACHES = {
