@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from . import access, selectors
@@ -39,10 +39,10 @@ class ChainHeadOut(Schema):
 
 
 class AuditFilterIn(Schema):
-    action: str = ""
-    actor: str = ""
-    object_type: str = ""
-    object_id: str = ""
+    action: str = Field("", max_length=100)
+    actor: str = Field("", max_length=150)
+    object_type: str = Field("", max_length=100)
+    object_id: str = Field("", max_length=64)
     date_from: date | None = None
     date_to: date | None = None
 

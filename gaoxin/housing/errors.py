@@ -80,6 +80,12 @@ UNKNOWN_POOL = ErrorCode(
     "This batch has no pool “{pool}”.",
     422,
 )
+NAME_INVALID = ErrorCode(
+    "housing.name_invalid",
+    "{who}的姓名“{value}”{reason}。",
+    "The name of {who_en}, “{value}”, {reason_en}.",
+    422,
+)
 NAME_REQUIRED = ErrorCode(
     "housing.name_required",
     "请填写{who}的姓名（文字，不超过 50 个字）。",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from gaoxin.common.errors import GaoxinError
-from gaoxin.common.exports import has_control_characters, printable
+from gaoxin.common.exports import printable
 from gaoxin.registry import identifiers
 
 from . import errors
@@ -70,6 +71,14 @@ def _check_shape(members: list[MemberIn]) -> None:
         )
 
 
+def visible(text: str) -> str:
+    """`text` with every invisible or control character shown as \\uXXXX, so that an error
+    message never carries a line break or a direction override into the page."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text
+    )
+
+
 def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
     """Validate every member: one applicant, at most one spouse and MAX_CHILDREN children;
     names given, ID numbers valid (GB 11643 check character), no number twice, children minors
@@ -81,8 +90,18 @@ def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
     for member in members:
         who_zh, who_en = WHO[Relation(member.relation)]
         name = member.name.strip()
-        if not name or name.isdigit() or len(name) > 50 or has_control_characters(name):
+        if not name or name.isdigit() or len(name) > 50:
             raise GaoxinError(errors.NAME_REQUIRED, who=who_zh, who_en=who_en)
+        problem = identifiers.personal_name_problem(name)
+        if problem is not None:
+            raise GaoxinError(
+                errors.NAME_INVALID,
+                who=who_zh,
+                who_en=who_en,
+                value=visible(name)[:40],
+                reason=problem[0],
+                reason_en=problem[1],
+            )
         try:
             number = identifiers.validate_id_number(member.id_number)
         except identifiers.IdentifierError as error:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from gaoxin.common.errors import NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
@@ -57,10 +57,12 @@ class EnterpriseDetailOut(EnterpriseOut):
 
 
 class EnterpriseFilterIn(Schema):
-    q: str = ""
-    industry: str = ""
-    in_zone: str = ""
-    status: str = ""
+    # Bounded as the page's search form is: an unbounded LIKE pattern is refused by SQLite
+    # (over 50,000 bytes) and costly everywhere.
+    q: str = Field("", max_length=100)
+    industry: str = Field("", max_length=32)
+    in_zone: str = Field("", max_length=8)
+    status: str = Field("", max_length=32)
 
 
 class ImportRunOut(Schema):

@@ -14,6 +14,7 @@ use exactly the same rules.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -155,11 +156,55 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+# Between the letters of a name, as ID cards and passports print them: the middle dot of
+# minority and transliterated names (阿卜杜拉·艾力, also its full-width and bullet look-alikes),
+# and single spaces, hyphens and apostrophes in names written in Latin letters.
+NAME_JOINERS = frozenset("·・•‧.． -'’")
+
+
+def personal_name_problem(name: str) -> tuple[str, str] | None:
+    """None when `name` reads as a person's name; else (Chinese, English) saying what is wrong.
+
+    Letters of any script (CJK extensions included) and combining marks, joined by
+    NAME_JOINERS; no line breaks of any kind (CR, LF, U+0085, U+2028/9), no invisible or
+    direction-changing format characters (zero-width spaces and joiners, U+202A–U+202E, U+2066–
+    U+2069, U+FEFF), nothing a spreadsheet would run as a formula, no other symbols (digits
+    pass: an all-digit name is refused by the caller, and test households are numbered).
+    One rule for every channel: the web form, the API and the sales office's sheet."""
+    for char in name:
+        category = unicodedata.category(char)
+        if category[0] in "LM" or category == "Nd" or char in NAME_JOINERS:
+            continue
+        code = f"U+{ord(char):04X}"
+        if category[0] in "CZ" and char != " ":
+            return (
+                f"含有不可见或控制字符 {code}",
+                f"contains an invisible or control character {code}",
+            )
+        if char in "=+@＝＋＠":
+            return (
+                f"不能含有公式字符 “{char}”",
+                f"must not contain the formula character “{char}”",
+            )
+        return (
+            f"不能含有字符 “{char}”（{code}）",
+            f"must not contain the character “{char}” ({code})",
+        )
+    if not any(unicodedata.category(c)[0] == "L" for c in name):
+        return ("应含有文字", "must contain letters")
+    if name[0] in NAME_JOINERS or name[-1] in NAME_JOINERS or "  " in name:
+        return (
+            "首尾不能是分隔符，也不能有连续空格",
+            "must not start or end with a separator or hold double spaces",
+        )
+    return None
+
+
 def mask_name(name: str) -> str:
     """`张*明`, `李*`, `欧阳**`… : the first character kept, and the last when the name has three
-    or more characters."""
+    or more characters; a one-character name is masked whole (`*`)."""
     if len(name) <= 1:
-        return name
+        return "*" * len(name)
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]

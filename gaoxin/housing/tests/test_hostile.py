@@ -360,14 +360,14 @@ API_CASES: dict[str, tuple[bytes, int, str]] = {
     "nul-in-name": (
         json.dumps({"members": [member(name="张\u0000三")]}).encode(),
         422,
-        "housing.name_required",
+        "housing.name_invalid",
     ),
     "lone-surrogate-in-name": (
         b'{"members": [{"relation": "applicant", "name": "\\ud800", "id_number": "'
         + person_id(5).encode()
         + b'"}]}',
         422,
-        "housing.name_required",
+        "housing.name_invalid",
     ),
     "phone-30-digits": (
         json.dumps({"members": [member()], "phone": "1" * 30}).encode(),

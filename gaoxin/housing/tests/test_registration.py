@@ -239,3 +239,15 @@ def test_withdrawal_frees_the_household_to_register_again(batch, make_user):
         actor=applicant, batch=batch, members=household(1), pools=[]
     )
     assert again.created and again.application.number == "T2026-000002"
+
+
+@pytest.mark.parametrize("name", ["张\n三", "张\u2028三", "\u202e三张", "张\u200b三", "=1+1"])
+def test_one_name_rule_for_the_form_the_api_and_the_sheet(name, make_user):
+    """Issue #13 item 5: the sheet import refused formula-like names, the form and the API
+    accepted line breaks, direction overrides and zero-width characters."""
+    from gaoxin.housing.registration import clean_household
+
+    with pytest.raises(GaoxinError) as raised:
+        clean_household([MemberIn(Relation.APPLICANT, name, person_id(1))], on=date(2026, 12, 1))
+    assert raised.value.code == "housing.name_invalid"
+    assert "\n" not in raised.value.message("zh") and "\u202e" not in raised.value.message("zh")

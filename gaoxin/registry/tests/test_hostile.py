@@ -430,3 +430,22 @@ def test_random_cells_under_every_header_end_in_a_named_outcome(
         assert run.error_message or run.errors_preview
     for problem in run.errors_preview:
         assert problem["reason_zh"] and problem["reason_en"] and problem["column"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/registry/enterprises?q=",
+        "/api/registry/enterprises?status=",
+        "/api/audit/events?action=",
+        "/api/audit/events?object_id=",
+    ],
+)
+def test_every_search_input_is_bounded(client_for, path):
+    """Issue #13 item 5: a 50,001-character search answered 500 on SQLite (LIKE pattern too
+    long); it is now refused with the field named."""
+    response = client_for("zone_admin").get(path + "字" * 50_001)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_input" and "输入有误" in body["message_zh"]

@@ -131,7 +131,7 @@ def test_masking():
     assert ids.mask_name("张小明") == "张*明"
     assert ids.mask_name("李明") == "李*"
     assert ids.mask_name("欧阳小明") == "欧**明"
-    assert ids.mask_name("王") == "王"
+    assert ids.mask_name("王") == "*"  # issue #13: a one-character name is shown whole nowhere
     assert ids.mask_phone("13812345678") == "138****5678"
 
 
@@ -142,3 +142,31 @@ def test_minor_turns_adult_on_the_18th_birthday():
     leap = date(2008, 2, 29)
     assert ids.is_minor(leap, date(2026, 2, 28))
     assert not ids.is_minor(leap, date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "张\n三",
+        "张\r三",
+        "张\u0085三",
+        "张\u2028三",
+        "\u202e三张",
+        "张\u200b三",
+        "张\ufeff三",
+        "=HYPERLINK(1)",
+        "张<三>",
+        "  ",
+        "·",
+        "张  三",
+    ],
+)
+def test_names_with_line_breaks_format_characters_or_formulas_are_refused(name):
+    assert ids.personal_name_problem(name) is not None
+
+
+@pytest.mark.parametrize(
+    "name", ["张三", "阿卜杜拉·艾力", "欧阳娜娜", "Anna-Maria O'Neil", "王堃", "𠮷田", "䶮", "龘"]
+)
+def test_real_names_pass(name):
+    assert ids.personal_name_problem(name) is None
