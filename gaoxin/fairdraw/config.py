@@ -23,6 +23,7 @@ from .errors import ConfigError, InputError
 KeyMode = Literal["per_round", "shared"]
 KEY_MODES: tuple[KeyMode, ...] = ("per_round", "shared")
 
+_PERCENT_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?", re.ASCII)
 _COUNT_RE = re.compile(r"[0-9]+")
 
 
@@ -56,7 +57,9 @@ class Quota:
             return cls("remainder")
         if t.endswith("%"):
             try:
-                p = parse_decimal(t[:-1].strip(), "quota")
+                if not _PERCENT_RE.fullmatch(t[:-1]):  # ASCII digits only: not 1e1, ３０, 1_0, .5
+                    raise InputError("not a plain decimal", "不是普通小数", field="quota")
+                p = parse_decimal(t[:-1], "quota")
             except InputError:
                 raise ConfigError(
                     f"invalid percentage {text!r}", f"无效的百分比 {text!r}", field="quota"

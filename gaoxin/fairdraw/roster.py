@@ -313,11 +313,25 @@ def parse_roster_json(
 
 
 def load_json_text(text: str, source: str) -> Any:
-    """``json.loads`` with exact decimals and bilingual errors naming line and column."""
+    """``json.loads`` with exact decimals, refusing a member named twice in one object (spec
+    §2.3: such a document has no single meaning), and bilingual errors naming line and
+    column."""
     from decimal import Decimal
 
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise InputError(
+                    f"member {key!r} appears twice in one object",
+                    f"同一对象中成员 {key!r} 出现了两次",
+                    source=source,
+                )
+            seen[key] = value
+        return seen
+
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (column {exc.colno})",

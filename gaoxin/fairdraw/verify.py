@@ -214,9 +214,108 @@ def verify_protocol(
             )
         else:
             report.checks.append("published results file matches row for row")
+    expected = canonical_protocol(
+        protocol.get("publisher"),
+        config,
+        entropy,
+        key_str,
+        root_hex,
+        len(prepared.entries),
+        seed.hex(),
+        digest.hex(),
+        summary,
+    )
+    _check_canonical(report, protocol, expected)
     if progress is not None:
         progress("compare")
     return report
+
+
+def canonical_protocol(
+    publisher: Any,
+    config: DrawConfig,
+    entropy: EntropyDeclaration,
+    key_str: str,
+    root_hex: str,
+    size: int,
+    seed_hex: str,
+    results_digest_hex: str,
+    summary: dict[str, Any],
+) -> dict[str, Any]:
+    """The one protocol document (spec §10.1) these recomputed values make."""
+    document: dict[str, Any] = {
+        "spec": SPEC_VERSION,
+        "publisher": publisher,
+        "config": config.to_dict(),
+        "config_digest": config.digest().hex(),
+        "entropy": entropy.to_dict(),
+        "key_string": key_str,
+        "roster": {"root": root_hex, "size": size},
+        "seed": seed_hex,
+        "results": {"digest": results_digest_hex, "rows": size},
+        "summary": summary,
+    }
+    document["protocol_digest"] = protocol_digest(document)
+    return document
+
+
+def _first_difference(given: Any, expected: Any, path: str) -> str | None:
+    """The path of the first place where `given` is not exactly `expected` (types included:
+    "2" is not 2, 2.0 is not 2, true is not 1)."""
+    if isinstance(expected, Mapping):
+        if not isinstance(given, Mapping):
+            return path or "(document)"
+        for key in sorted(set(given) | set(expected)):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in expected or key not in given:
+                return where
+            found = _first_difference(given[key], expected[key], where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, list):
+        if not isinstance(given, list) or len(given) != len(expected):
+            return path
+        for i, (a, b) in enumerate(zip(given, expected, strict=True)):
+            found = _first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    if type(given) is not type(expected) or given != expected:
+        return path
+    return None
+
+
+def _check_canonical(
+    report: VerificationReport, protocol: Mapping[str, Any], expected: dict[str, Any]
+) -> None:
+    """Spec §11 step 7: the published document must be exactly the canonical one. Otherwise
+    the same draw could be published as different documents with different digests."""
+    publisher = protocol.get("publisher")
+    if not isinstance(publisher, Mapping):
+        report.add(
+            "publisher",
+            "publisher must be a JSON object",
+            "publisher 必须是 JSON 对象",
+        )
+        return
+    # the body first: a different body also makes a different digest
+    body = {k: v for k, v in protocol.items() if k != "protocol_digest"}
+    where = _first_difference(
+        body, {k: v for k, v in expected.items() if k != "protocol_digest"}, ""
+    )
+    if where is None and "protocol_digest" in protocol:
+        where = _first_difference(protocol, expected, "")
+    if where is None:
+        report.checks.append("protocol is the canonical document (spec §10.1)")
+        return
+    report.add(
+        where,
+        f"the protocol is not the canonical document of this draw (spec §10.1): {where} differs "
+        "from its one allowed spelling (extra or missing members, other types or spellings)",
+        f"协议不是本次抽签的规范文档（规范 §10.1）：{where} 与唯一允许的写法不同"
+        "（多余或缺少成员、类型或写法不同）",
+    )
 
 
 def _safe_canonical(value: str | None) -> str:

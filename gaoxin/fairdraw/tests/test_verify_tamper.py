@@ -1,6 +1,7 @@
 """verify catches and names every kind of tampering."""
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -131,3 +132,103 @@ def test_changed_seed_or_publisher_is_caught(published: Published) -> None:
     forged = copy.deepcopy(protocol)
     forged["publisher"]["event_id"] = 8
     assert "protocol_digest does not match" in messages(verify_protocol(forged, roster, results))
+
+
+def _edit(protocol: dict[str, Any], change: Any) -> dict[str, Any]:
+    from gaoxin.fairdraw import protocol_digest
+
+    edited = copy.deepcopy(protocol)
+    change(edited)
+    edited["protocol_digest"] = protocol_digest(edited)
+    return edited
+
+
+def _set(path: str, value: Any) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        node: Any = document
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+
+    return change
+
+
+def _delete(path: str) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        node: Any = document
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        del node[last]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (_set("note", "x"), "note"),
+        (_set("roster.extra", 1), "roster.extra"),
+        (_set("summary.extra", 1), "summary.extra"),
+        (_set("summary.rounds.0.extra", 1), "summary.rounds[0].extra"),
+        (_set("entropy.sources.0.extra", 1), "entropy.sources[0].extra"),
+        (_set("results.rows", "60"), "results.rows"),
+        (_set("config.rounds.0.quota", "30.0%"), "config.rounds[0].quota"),
+        (_delete("config.key_mode"), "config.key_mode"),
+    ],
+)
+def test_only_the_canonical_document_verifies(
+    published: Published, change: Any, where: str
+) -> None:
+    """Issue #13 item 8: after such an edit and a recomputed digest the draw's outcome is the
+    same, but the same draw could be published as different documents."""
+    roster, protocol, results = published
+    report = verify_protocol(_edit(protocol, change), roster, results)
+    assert not report.ok
+    assert any(p.subject == where for p in report.problems), report.text()
+
+
+def test_publisher_must_be_an_object(published: Published) -> None:
+    roster, protocol, results = published
+    report = verify_protocol(_edit(protocol, _set("publisher", "gaoxin")), roster, results)
+    assert [p.subject for p in report.problems] == ["publisher"]
+
+
+def test_an_upper_case_commitment_is_not_canonical(roster: list[RosterEntry]) -> None:
+    from gaoxin.fairdraw import EntropyDeclaration, notary_commitment
+
+    from .conftest import SECRET
+
+    declared = make_entropy()
+    result = run_draw(roster, default_config(12), declared, publisher={})
+    assert notary_commitment(SECRET) == declared.notary_commitment
+    edited = _edit(
+        result.protocol,
+        _set("entropy.notary_commitment", str(declared.notary_commitment).upper()),
+    )
+    assert EntropyDeclaration.from_dict(edited["entropy"]) is not None
+    report = verify_protocol(edited, roster, result.results_bytes())
+    assert not report.ok
+
+
+def test_a_member_named_twice_is_refused(tmp_path: Any, published: Published) -> None:
+    from gaoxin.fairdraw import load_protocol
+    from gaoxin.fairdraw.errors import InputError
+
+    _roster, protocol, _results = published
+    text = json.dumps(protocol, indent=2)
+    text = text.replace('"seed": ', f'"seed": "{"0" * 64}",\n  "seed": ', 1)
+    path = tmp_path / "protocol.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="twice"):
+        load_protocol(path)
+
+
+@pytest.mark.parametrize("quota", ["1e1%", "３０%", "٣%", "1_0%", ".5%", "030%"])
+def test_quota_spellings_other_than_plain_decimals_are_refused(quota: str) -> None:
+    from gaoxin.fairdraw.config import Quota
+    from gaoxin.fairdraw.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        Quota.parse(quota)
