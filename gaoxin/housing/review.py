@@ -18,7 +18,7 @@ from gaoxin.common.faults import pause_point
 
 from . import errors
 from .eligibility import Decision, decide, gather_facts, live_entries
-from .models import Eligibility, EligibilityReview, Override
+from .models import Eligibility, EligibilityReview, Override, SaleBatch
 
 COLUMNS = (
     "created_at",
@@ -67,6 +67,9 @@ def run_review(review_id: int, *, attempt: int = 1) -> None:
         decisions = [(entry.pk, decide(entry, facts, rules)) for entry in entries]
         _progress(review, stage="writing", done=len(decisions))
         with transaction.atomic():
+            # The batch lock first (the module's lock order): an override approved meanwhile
+            # either committed before (and is re-applied below) or waits for this rewrite.
+            SaleBatch.objects.select_for_update().only("pk").get(pk=batch.pk)
             approved = list(
                 Override.objects.filter(application__batch=batch, status="approved").order_by("pk")
             )

@@ -634,11 +634,19 @@ def override_propose(
 
 @transaction.atomic
 def override_decide(*, actor: Any, override: Override, approve: bool) -> Override:
-    """A second reviewer approves (the decision changes) or rejects a proposed override."""
-    override = (
-        Override.objects.select_for_update().select_related("application").get(pk=override.pk)
+    """A second reviewer approves (the decision changes) or rejects a proposed override.
+    Locks in the module's order: the batch first, then the override."""
+    batch_id = (
+        Override.objects.filter(pk=override.pk)
+        .values_list("application__batch_id", flat=True)
+        .get()
     )
-    batch = _lock_batch(override.application.batch)
+    batch = _lock_batch(SaleBatch(pk=batch_id))
+    override = (
+        Override.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=override.pk)
+    )
     ensure(access.can_review(actor, batch), NOT_ALLOWED)
     ensure(override.status == "proposed", errors.OVERRIDE_DECIDED)
     ensure(override.proposed_by_id != actor.pk, errors.SECOND_REVIEWER_REQUIRED)
