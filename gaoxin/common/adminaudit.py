@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
 from . import audit
 
 
+def _plain(value: Any) -> Any:
+    """Related objects (a user's groups and permissions) as their names: the audit log holds
+    JSON, and a Group is not JSON."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(str(_plain(item)) for item in value)
+    return value
+
+
 def _snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
     data = model_to_dict(obj, fields=fields)
-    return {key: value for key, value in data.items() if "password" not in key}
+    return {key: _plain(value) for key, value in data.items() if "password" not in key}
 
 
 class AuditedAdminMixin:
