@@ -34,12 +34,12 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:  # type: ignore[union-attr]
+        if request.user.is_superuser:
             return fields
         return (*fields, *self.PRIVILEGED)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not request.user.is_superuser:  # type: ignore[union-attr]
+        if not request.user.is_superuser:
             stored = User.objects.filter(pk=obj.pk).first() if change else None
             for name in ("is_superuser", "is_staff"):
                 if getattr(obj, name) != (getattr(stored, name) if stored else False):
@@ -47,7 +47,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if not request.user.is_superuser and "user_permissions" in form.changed_data:  # type: ignore[union-attr]
+        if not request.user.is_superuser and "user_permissions" in form.changed_data:
             raise PermissionDenied("user_permissions")
         super().save_related(request, form, formsets, change)
 
@@ -60,13 +60,13 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleGroupAdmin(DjangoGroupAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)  # type: ignore[union-attr]
+        return bool(request.user.is_superuser)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)  # type: ignore[union-attr]
+        return bool(request.user.is_superuser)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)  # type: ignore[union-attr]
+        return bool(request.user.is_superuser)
 
 
 @admin.register(ApiToken)
