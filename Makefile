@@ -10,12 +10,13 @@ export DJANGO_SETTINGS_MODULE ?= gaoxin.config.settings.local
 
 .PHONY: run test install install-dev system-deps lint types contracts migrations-check messages-check check audit lock messages clean
 
-## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000
+## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000 with
+## the background worker beside the web server (Ctrl-C stops both)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data --if-empty
 	@echo "Gaoxin: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 ## make test: install the development tools and pass the whole suite (SQLite, then PostgreSQL)
 test: install-dev system-deps
