@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "common:audit_log": ("/audit/", STAFF_AUDIT),
     "common:audit_event": ("/audit/{event}/", STAFF_AUDIT),
     "common:checkpoints": ("/audit/checkpoints/", EVERYONE),
+    "common:calendar": ("/calendar/", {"zone_admin"}),
     "common:checkpoints_json": ("/audit/checkpoints.json", EVERYONE),
     "healthz": ("/healthz", EVERYONE),
     "admin:index": ("/admin/", {"zone_admin"}),
@@ -139,6 +140,7 @@ def test_every_url_is_in_the_matrix():
     covered |= {f"api-1.0.0:{name}" for name in registry.REGISTRY_API}
     # notary and auditor only, per checkpoint: gaoxin/common/tests/test_checkpoints.py
     covered.add("common:checkpoint_countersign")
+    covered.add("common:calendar_enter")  # zone administrator: test_workdays.py
     covered.add("api-1.0.0:api-root")  # answers 404 in JSON: test_unknown_api_paths_...
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without an access row: {sorted(missing)}"

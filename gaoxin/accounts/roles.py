@@ -57,6 +57,7 @@ ROLES: tuple[Role, ...] = (
             "auth.view_group",
             "common.view_auditevent",
             "common.view_auditchainhead",
+            "common.change_calendaryear",
             "registry.view_registry",
             "registry.view_personal_data",
             "registry.run_import",
@@ -65,6 +66,7 @@ ROLES: tuple[Role, ...] = (
         (
             Capability(_("Manage users, roles and API tokens"), "admin:index"),
             Capability(_("Browse the audit log"), "common:audit_log"),
+            Capability(_("Enter each year's official holidays (工作日历)"), "common:calendar"),
             Capability(_("Set up housing projects and sale batches")),
             Capability(
                 _("Maintain the key-industry catalogue and the zone registry"),

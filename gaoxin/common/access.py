@@ -27,3 +27,10 @@ def can_countersign_checkpoint(user: Any) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(user.has_perm("common.add_auditcountersignature"))
+
+
+def can_enter_calendar(user: Any) -> bool:
+    """Entering a year's official holidays moves every deadline: the zone administrator's."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.has_perm("common.change_calendaryear"))

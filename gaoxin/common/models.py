@@ -115,6 +115,53 @@ class AuditCountersignature(models.Model):
         return f"{self.checkpoint_id} by {self.user_id}"
 
 
+class CalendarYear(models.Model):
+    """A year of China's official calendar that has been entered (common/workdays.py): its
+    public holidays and the weekend days that become working days (调休) are CalendarDay rows.
+    Deadlines that reach a year without a row are computed on weekends alone, provisionally."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    source = models.CharField(
+        max_length=200
+    )  # "chinesecalendar 1.11.0" or the State Council notice
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the plain week: a holiday (休) or an adjusted working day (班)."""
+
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"
+
+    day = models.DateField(primary_key=True)
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    kind = models.CharField(
+        max_length=8, choices=[(HOLIDAY, _("holiday")), (WORKDAY, _("working day"))]
+    )
+    name = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"
+
+    @property
+    def is_holiday(self) -> bool:
+        return self.kind == self.HOLIDAY
+
+
 class TaskLease(models.Model):
     """A background task a worker process is running (gaoxin/common/worker.py): which process
     (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task

@@ -7,6 +7,8 @@ app_name = "common"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/<int:event_id>/", views.audit_event_detail, name="audit_event"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/enter/", views.calendar_enter, name="calendar_enter"),
     path("audit/checkpoints/", views.checkpoint_list, name="checkpoints"),
     path("audit/checkpoints.json", views.checkpoint_json, name="checkpoints_json"),
     path(

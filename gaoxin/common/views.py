@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, checkpoints, selectors
+from . import access, checkpoints, selectors, workdays
 from .audit import chain_head
 from .errors import GaoxinError
 from .forms import AuditFilterForm
-from .models import AuditCheckpoint
+from .models import AuditCheckpoint, CalendarDay, CalendarYear
 from .viewguards import require_rule
 
 
@@ -89,3 +92,40 @@ def checkpoint_countersign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Countersigned: you recorded this head yourself."))
     return redirect("common:checkpoints")
+
+
+def _calendar_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    years = list(CalendarYear.objects.order_by("-year")[:6])
+    today = timezone.localdate()
+    return {
+        "years": years,
+        "next_year": today.year + 1,
+        "next_entered": CalendarYear.objects.filter(year=today.year + 1).exists(),
+        "days": CalendarDay.objects.filter(year__in=[y.year for y in years[:2]]).order_by("day"),
+        **extra,
+    }
+
+
+@require_GET
+@require_rule(access.can_enter_calendar)
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The working-day calendar: the years entered, and a form for next year's schedule."""
+    return render(request, "common/calendar.html", _calendar_context(request))
+
+
+@require_POST
+@require_rule(access.can_enter_calendar)
+def calendar_enter(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("schedule", "")
+    source = request.POST.get("source", "")
+    try:
+        year = int(request.POST.get("year", ""))
+        workdays.year_enter(actor=request.user, year=year, schedule=text, source=source)
+    except ValueError:
+        messages.error(request, _("Give the year as a number, e.g. 2027."))
+    except GaoxinError as error:
+        context = _calendar_context(request, error=error.message(), schedule=text, source=source)
+        return render(request, "common/calendar.html", context, status=422)
+    else:
+        messages.success(request, _("The year %(year)s is entered.") % {"year": year})
+    return redirect("common:calendar")

@@ -23,6 +23,7 @@ EXPECTED = {
     common_access.can_view_audit_log: {"zone_admin", "auditor"},
     common_access.can_view_chain_head: {"zone_admin", "auditor", "notary"},
     common_access.can_countersign_checkpoint: {"auditor", "notary"},
+    common_access.can_enter_calendar: {"zone_admin"},
 }
 
 
