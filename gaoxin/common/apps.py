@@ -15,3 +15,8 @@ class CommonConfig(AppConfig):
         # Leases for the tasks a database worker runs (worker.py).
         task_started.connect(worker.on_task_started)
         task_finished.connect(worker.on_task_finished)
+
+        from . import scheduler, tasks
+
+        # The daily audit checkpoint at 01:00 zone time (checkpoints.py).
+        scheduler.register("common.audit_checkpoint", "0 1 * * *", tasks.audit_checkpoint_daily)

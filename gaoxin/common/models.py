@@ -162,6 +162,27 @@ class CalendarDay(models.Model):
         return self.kind == self.HOLIDAY
 
 
+class ScheduledRun(models.Model):
+    """One due occurrence of a periodic job (common/scheduler.py), claimed by whichever
+    scheduler inserts it first: the unique (name, due_at) makes a due job run once however
+    many workers on however many hosts tick at that moment."""
+
+    name = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    claimed_by = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="scheduled_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+
 class TaskLease(models.Model):
     """A background task a worker process is running (gaoxin/common/worker.py): which process
     (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task

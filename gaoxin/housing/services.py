@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gaoxin import fairdraw
-from gaoxin.common import audit, worker
+from gaoxin.common import audit, checkpoints, worker
 from gaoxin.common.errors import INVALID_INPUT, NOT_ALLOWED, NOT_FOUND, GaoxinError, ensure
 from gaoxin.common.exports import printable
 from gaoxin.common.faults import pause_point
@@ -1067,6 +1067,8 @@ def draw_execute(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
             values=list(values),
             winners=result.allocation.allocated,
         )
+        # Every draw is fixed in a signed audit checkpoint, published at once (issue 13).
+        checkpoints.checkpoint_create(actor=actor, reason=f"draw:{batch.code}")
         return draw
 
 

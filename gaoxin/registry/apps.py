@@ -18,6 +18,12 @@ class RegistryConfig(AppConfig):
 
         demo.register(20, "registry", _load_demo_zone)
 
+        from gaoxin.common import scheduler
+
+        from . import tasks
+
+        scheduler.register("registry.purge_uploads", "30 2 * * *", tasks.purge_uploads)
+
 
 def _load_demo_zone() -> list[str]:
     from io import StringIO

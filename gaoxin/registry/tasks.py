@@ -15,3 +15,15 @@ def run_import(context: TaskContext, run_id: int) -> None:
     if context.attempt > 1 and not restart_lost(run_id, attempt=context.attempt):
         return
     execute(run_id)
+
+
+@task()
+def purge_uploads() -> int:
+    """The retention period's daily purge of uploaded agency files (as
+    `manage.py registry_purge_uploads`)."""
+    from django.conf import settings
+
+    from .services import import_files_purge
+
+    days = settings.GAOXIN_REGISTRY_UPLOAD_RETENTION_DAYS
+    return len(import_files_purge(actor=None, days=days, dry_run=False).files)

@@ -199,3 +199,18 @@ def test_applicant_sees_proof_keys_and_commands_that_check_out(make_user, client
         == 0
     )
     assert fairdraw_main(["check-proof", str(proof), "--root", roster.root]) == 0
+
+
+def test_every_draw_is_fixed_in_a_signed_checkpoint(make_user):
+    """Issue #13 item 7: the chain head is signed at every draw, after the draw's own events."""
+    from gaoxin.common import checkpoints
+    from gaoxin.common.models import AuditCheckpoint, AuditEvent
+
+    from .test_unit_choice import drawn
+
+    batch = drawn(frozen_batch(make_user), make_user)
+    checkpoint = AuditCheckpoint.objects.get(reason=f"draw:{batch.code}")
+    drawn_event = AuditEvent.objects.filter(action="housing.batch.draw").last()
+    assert drawn_event is not None and checkpoint.seq >= drawn_event.seq
+    (found,) = [c for c in checkpoints.published() if c.signature == checkpoint.signature]
+    assert checkpoints.signature_valid(found, checkpoints.trusted_keys())
