@@ -26,6 +26,7 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "common:audit_event": ("/audit/{event}/", STAFF_AUDIT),
     "common:checkpoints": ("/audit/checkpoints/", EVERYONE),
     "common:calendar": ("/calendar/", {"zone_admin"}),
+    "common:inbox": ("/inbox/", set(ALL_ROLES)),
     "common:checkpoints_json": ("/audit/checkpoints.json", EVERYONE),
     "healthz": ("/healthz", EVERYONE),
     "admin:index": ("/admin/", {"zone_admin"}),
@@ -34,6 +35,7 @@ POST_ONLY = {
     "accounts:logout": ("/accounts/logout/", EVERYONE),
     "accounts:logout_everywhere": ("/accounts/logout-everywhere/", set(ALL_ROLES)),
     "set_language": ("/i18n/setlang/", EVERYONE),
+    "common:inbox_read": ("/inbox/read/", set(ALL_ROLES)),
 }
 API: dict[str, tuple[str, set[str]]] = {
     "me": ("/api/accounts/me", set(ALL_ROLES)),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common import access as common_access
-from gaoxin.common import navigation
+from gaoxin.common import navigation, notifications
 
 from . import access, roles
 
@@ -22,8 +22,13 @@ def _account_links(request: HttpRequest) -> Iterable[navigation.Link]:
     if not user.is_authenticated:
         return []
     links: list[navigation.Link] = [(0, _("Home"), reverse("accounts:home"))]
+    unread = notifications.unread_count(user)
+    inbox = _("Messages")
+    links.append((95, f"{inbox} ({unread})" if unread else inbox, reverse("common:inbox")))
     if common_access.can_view_audit_log(user):
         links.append((80, _("Audit log"), reverse("common:audit_log")))
+    if common_access.can_enter_calendar(user):
+        links.append((85, _("Working-day calendar"), reverse("common:calendar")))
     if access.can_use_admin_site(user):
         links.append((90, _("Administration"), reverse("admin:index")))
     links.append((100, _("My account"), reverse("accounts:account")))

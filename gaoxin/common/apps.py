@@ -20,3 +20,7 @@ class CommonConfig(AppConfig):
 
         # The daily audit checkpoint at 01:00 zone time (checkpoints.py).
         scheduler.register("common.audit_checkpoint", "0 1 * * *", tasks.audit_checkpoint_daily)
+        # E-mails that failed are tried again (notifications.py).
+        scheduler.register(
+            "common.notification_retry", "*/10 * * * *", tasks.retry_notification_emails
+        )

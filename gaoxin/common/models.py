@@ -183,6 +183,36 @@ class ScheduledRun(models.Model):
         return f"{self.name} @ {self.due_at:%Y-%m-%d %H:%M}"
 
 
+class Notification(models.Model):
+    """A message to one user (common/notifications.py): shown in the app's inbox and, where
+    the user has an e-mail address, sent by e-mail after the commit that caused it."""
+
+    EMAIL_NONE = "none"  # no address, or not wanted
+    EMAIL_PENDING = "pending"
+    EMAIL_SENT = "sent"
+    EMAIL_FAILED = "failed"  # tried; retried by the scheduler until MAX_ATTEMPTS
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=8, default=EMAIL_NONE)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class TaskLease(models.Model):
     """A background task a worker process is running (gaoxin/common/worker.py): which process
     (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task

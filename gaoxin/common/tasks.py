@@ -11,3 +11,17 @@ def audit_checkpoint_daily() -> str:
     from .checkpoints import checkpoint_create
 
     return checkpoint_create(actor=None, reason="daily").chain_hash
+
+
+@task()
+def send_notification_emails(ids: list[int]) -> int:
+    from .notifications import send_emails
+
+    return send_emails(ids)
+
+
+@task()
+def retry_notification_emails() -> int:
+    from .notifications import retry_failed
+
+    return retry_failed()

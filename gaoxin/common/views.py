@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, checkpoints, selectors, workdays
+from . import access, checkpoints, notifications, selectors, workdays
 from .audit import chain_head
 from .errors import GaoxinError
 from .forms import AuditFilterForm
-from .models import AuditCheckpoint, CalendarDay, CalendarYear
+from .models import AuditCheckpoint, CalendarDay, CalendarYear, Notification
 from .viewguards import require_rule
 
 
@@ -129,3 +130,21 @@ def calendar_enter(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("The year %(year)s is entered.") % {"year": year})
     return redirect("common:calendar")
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's messages, newest first."""
+    page = Paginator(Notification.objects.filter(recipient_id=request.user.pk), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "common/inbox.html", {"page": page})
+
+
+@require_POST
+@login_required
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    notifications.mark_read(user=request.user, ids=ids or None)
+    return redirect("common:inbox")

@@ -188,6 +188,17 @@ GAOXIN_AUDIT_JOURNAL = Path(
 GAOXIN_AUDIT_TRUSTED_KEYS = [
     key for key in os.environ.get("GAOXIN_AUDIT_TRUSTED_KEYS", "").split(",") if key
 ]
+# E-mail for notifications (common/notifications.py): SMTP, configured by the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "高新区管委会 <noreply@localhost>")
+# The address people reach the app at, for links in e-mails.
+GAOXIN_PUBLIC_URL = os.environ.get("GAOXIN_PUBLIC_URL", "http://127.0.0.1:8000")
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

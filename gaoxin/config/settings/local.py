@@ -1,5 +1,7 @@
 """Developer laptop / demo (`make run`): SQLite in ./var, DEBUG on, a throwaway secret."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env_bool
 
@@ -12,3 +14,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The demo has no mail server: e-mails are printed by the worker (set EMAIL_BACKEND to send).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
