@@ -296,6 +296,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 POST_ONLY = (
     set(platform_access.POST_ONLY)
+    | platform_access.OTHER_POST
     | housing_access.POST_ONLY
     | set(registry_access.REGISTRY_POST_ONLY)
     | {"api-1.0.0:register", "api-1.0.0:api-root"}

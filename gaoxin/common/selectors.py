@@ -25,6 +25,13 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
+
+
+def _clamp(day: date) -> date:
+    return min(max(day, EARLIEST), LATEST)
+
+
 def audit_event_list(*, filters: AuditFilter | None = None) -> QuerySet[AuditEvent]:
     """Newest first; every filter is an indexed equality/prefix or a time range."""
     f = filters or AuditFilter()
@@ -37,10 +44,12 @@ def audit_event_list(*, filters: AuditFilter | None = None) -> QuerySet[AuditEve
         events = events.filter(object_type=f.object_type)
     if f.object_id:
         events = events.filter(object_id=f.object_id)
+    # Dates far outside the chain's life (0001-01-01, 9999-12-31) are clamped: the zone's time
+    # of such a day has no UTC datetime, and nothing was recorded then anyway.
     if f.date_from:
-        events = events.filter(created_at__gte=_start_of(f.date_from))
+        events = events.filter(created_at__gte=_start_of(_clamp(f.date_from)))
     if f.date_to:
-        events = events.filter(created_at__lt=_start_of(f.date_to + timedelta(days=1)))
+        events = events.filter(created_at__lt=_start_of(_clamp(f.date_to) + timedelta(days=1)))
     return events
 
 
