@@ -213,6 +213,20 @@ class Notification(models.Model):
         return self.subject
 
 
+class WorkerBeat(models.Model):
+    """A background worker process saying it is alive (every heartbeat, worker.Monitor): pages
+    whose job waits can tell "queued" from "nobody will ever run it"."""
+
+    worker = models.CharField(max_length=200, primary_key=True)  # host:pid
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.beat_at:%H:%M:%S}"
+
+
 class TaskLease(models.Model):
     """A background task a worker process is running (gaoxin/common/worker.py): which process
     (host, boot, pid and its start time) and when it last showed it was alive. A RUNNING task

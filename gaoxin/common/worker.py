@@ -43,7 +43,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from . import audit
-from .models import TaskLease
+from .models import TaskLease, WorkerBeat
 
 logger = logging.getLogger(__name__)
 
@@ -186,8 +186,10 @@ class Monitor:
             self._thread.join()
 
     def _loop(self) -> None:
+        announce()
         while not self._stop.wait(heartbeat_seconds()):
             try:
+                announce()
                 self.beat()
                 for lost in recover_lost():
                     logger.warning("requeued lost task %s", lost)
@@ -201,6 +203,25 @@ class Monitor:
 
 
 monitor = Monitor()
+
+
+def announce() -> None:
+    """This worker process is alive (WorkerBeat); old rows of dead processes are dropped."""
+    try:
+        now = timezone.now()
+        WorkerBeat.objects.update_or_create(
+            worker=f"{HOST}:{os.getpid()}", defaults={"beat_at": now}
+        )
+        WorkerBeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    except DatabaseError:
+        logger.warning("could not record the worker's heartbeat", exc_info=True)
+
+
+def alive(*, now: datetime | None = None) -> bool:
+    """Has any background worker shown a heartbeat recently (three heartbeats)?"""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=3 * heartbeat_seconds())
+    return WorkerBeat.objects.filter(beat_at__gte=since).exists()
 
 
 def _from_database_worker(sender: Any) -> bool:

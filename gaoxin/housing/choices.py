@@ -47,11 +47,24 @@ class UnitStatus(models.TextChoices):
     CONTRACTED = "contracted", _("Contracted")
 
 
-class ReviewStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
+    """A background job's life (the eligibility review, the draw request): states.JOB."""
+
     QUEUED = "queued", _("Waiting for the worker")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+ReviewStatus = JobStatus  # the name the review's pages used
+
+
+class OverrideStatus(models.TextChoices):
+    """A two-person override of an eligibility decision: states.OVERRIDE."""
+
+    PROPOSED = "proposed", _("Waiting for a second reviewer")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class TurnStatus(models.TextChoices):

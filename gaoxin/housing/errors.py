@@ -198,7 +198,16 @@ SECOND_REVIEWER_REQUIRED = ErrorCode(
     403,
 )
 OVERRIDE_DECIDED = ErrorCode(
-    "housing.override_decided", "该改判已处理。", "This override was already decided.", 409
+    "housing.override_decided",
+    "该改判已处理（当前为“{current}”）。",
+    "This override was already decided (it is “{current}”).",
+    409,
+)
+JOB_BAD_TRANSITION = ErrorCode(
+    "housing.job_bad_transition",
+    "后台任务当前为“{current}”，不能转到“{target}”。",
+    "The background job is “{current}”; it cannot move to “{target}”.",
+    409,
 )
 POOL_NOT_CLAIMED = ErrorCode(
     "housing.pool_not_claimed",

@@ -13,6 +13,8 @@ from .choices import (
     ApplicationStatus,
     BatchStatus,
     Channel,
+    JobStatus,
+    OverrideStatus,
     Relation,
     TurnSource,
     TurnStatus,
@@ -197,7 +199,7 @@ class EligibilityReview(BaseModel):
     """One run of the automatic review of a batch (a background task); progress for the page."""
 
     batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="reviews")
-    status = models.CharField(max_length=12, default="queued")  # queued|running|done|failed
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     stage = models.CharField(max_length=40, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -212,6 +214,19 @@ class EligibilityReview(BaseModel):
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.batch_id}"
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting for a worker or running: the page keeps polling."""
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
 
 
 class Eligibility(BaseModel):
@@ -255,7 +270,9 @@ class Override(BaseModel):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=10, default="proposed")  # proposed|approved|rejected
+    status = models.CharField(
+        max_length=10, choices=OverrideStatus.choices, default=OverrideStatus.PROPOSED
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -335,7 +352,7 @@ class DrawRequest(BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=12, default="queued")  # queued|running|done|failed
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -345,6 +362,19 @@ class DrawRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"draw request {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting for a worker or running: the page keeps polling."""
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
 
 
 class Draw(BaseModel):

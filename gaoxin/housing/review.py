@@ -17,8 +17,10 @@ from gaoxin.common.errors import GaoxinError
 from gaoxin.common.faults import pause_point
 
 from . import errors
+from .choices import JobStatus, OverrideStatus
 from .eligibility import Decision, decide, gather_facts, live_entries
 from .models import Eligibility, EligibilityReview, Override, SaleBatch
+from .states import JOB
 
 COLUMNS = (
     "created_at",
@@ -43,13 +45,18 @@ def run_review(review_id: int, *, attempt: int = 1) -> None:
     are written in one transaction, so the killed run left the previous state; a finished review
     is not run twice, and one whose worker was lost too often fails with a message."""
     review = EligibilityReview.objects.select_related("batch", "started_by").get(pk=review_id)
-    if review.status in {"done", "failed"}:
+    if review.status in JOB.terminal():
         return
     batch = review.batch
     if worker.gave_up(attempt):
         lost = GaoxinError(errors.WORKER_LOST, attempts=attempt - 1)
         with transaction.atomic():
-            _progress(review, status="failed", error=f"{lost.message('zh')} / {lost.message('en')}")
+            JOB.ensure(review.status, JobStatus.FAILED)
+            _progress(
+                review,
+                status=JobStatus.FAILED,
+                error=f"{lost.message('zh')} / {lost.message('en')}",
+            )
             audit.record(
                 actor=review.started_by,
                 action="housing.review.failed",
@@ -60,7 +67,9 @@ def run_review(review_id: int, *, attempt: int = 1) -> None:
     rules = batch.config.get("rules", {})
     try:
         entries = live_entries(batch)
-        _progress(review, status="running", stage="registry", total=len(entries), done=0)
+        JOB.ensure(review.status, JobStatus.RUNNING)
+        review.status = JobStatus.RUNNING
+        _progress(review, status=JobStatus.RUNNING, stage="registry", total=len(entries), done=0)
         facts = gather_facts(
             batch, entries, rules, progress=lambda stage: _progress(review, stage=stage)
         )
@@ -71,7 +80,9 @@ def run_review(review_id: int, *, attempt: int = 1) -> None:
             # either committed before (and is re-applied below) or waits for this rewrite.
             SaleBatch.objects.select_for_update().only("pk").get(pk=batch.pk)
             approved = list(
-                Override.objects.filter(application__batch=batch, status="approved").order_by("pk")
+                Override.objects.filter(
+                    application__batch=batch, status=OverrideStatus.APPROVED
+                ).order_by("pk")
             )
             Eligibility.objects.filter(application__batch=batch).delete()
             _insert(decisions)
@@ -83,14 +94,15 @@ def run_review(review_id: int, *, attempt: int = 1) -> None:
                 "first_home": sum(1 for _pk, d in decisions if d.first_home),
                 "key_industry": sum(1 for _pk, d in decisions if d.key_industry),
             }
+            JOB.ensure(review.status, JobStatus.DONE)
             EligibilityReview.objects.filter(pk=review.pk).update(
-                status="done", stage="done", done=len(decisions), finished_at=timezone.now()
+                status=JobStatus.DONE, stage="done", done=len(decisions), finished_at=timezone.now()
             )
             audit.record(
                 actor=review.started_by, action="housing.review.finished", obj=batch, after=summary
             )
     except Exception as error:
-        _progress(review, status="failed", error=f"{type(error).__name__}: {error}"[:2000])
+        _progress(review, status=JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
         raise
 
 

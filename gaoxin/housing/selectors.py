@@ -11,7 +11,14 @@ from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from gaoxin import fairdraw
 from gaoxin.accounts import roles
 
-from .choices import ApplicationStatus, BatchStatus, Relation, TurnStatus, UnitStatus
+from .choices import (
+    ApplicationStatus,
+    BatchStatus,
+    OverrideStatus,
+    Relation,
+    TurnStatus,
+    UnitStatus,
+)
 from .models import (
     Application,
     ApplicationMember,
@@ -208,7 +215,7 @@ def review_queue(batch: SaleBatch) -> QuerySet[Any]:
 
 def pending_overrides(batch: SaleBatch) -> QuerySet[Any]:
     return (
-        Override.objects.filter(application__batch=batch, status="proposed")
+        Override.objects.filter(application__batch=batch, status=OverrideStatus.PROPOSED)
         .select_related("application", "proposed_by")
         .order_by("pk")
     )

@@ -30,6 +30,8 @@ from .choices import (
     ApplicationStatus,
     BatchStatus,
     Channel,
+    JobStatus,
+    OverrideStatus,
     Pool,
     Relation,
     TurnSource,
@@ -65,7 +67,7 @@ from .registration import (
     parse_registrations,
 )
 from .spreadsheet import read_table
-from .states import ensure_transition
+from .states import JOB, OVERRIDE, ensure_transition
 from .unitsheet import parse_units
 
 logger = logging.getLogger(__name__)
@@ -648,10 +650,11 @@ def override_decide(*, actor: Any, override: Override, approve: bool) -> Overrid
         .get(pk=override.pk)
     )
     ensure(access.can_review(actor, batch), NOT_ALLOWED)
-    ensure(override.status == "proposed", errors.OVERRIDE_DECIDED)
+    target = OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED
+    OVERRIDE.ensure(override.status, target)
     ensure(override.proposed_by_id != actor.pk, errors.SECOND_REVIEWER_REQUIRED)
     ensure(batch.status == BatchStatus.REVIEW, errors.BATCH_NOT_EDITABLE)
-    override.status = "approved" if approve else "rejected"
+    override.status = target
     override.approved_by = actor
     override.decided_at = timezone.now()
     override.save(update_fields=["status", "approved_by", "decided_at", "updated_at"])
@@ -681,8 +684,10 @@ def notice_start(*, actor: Any, batch: SaleBatch, ends_at: datetime) -> SaleBatc
     ensure(actor is None or access.can_set_up_sales(actor), NOT_ALLOWED)
     ensure_transition(batch.status, BatchStatus.NOTICE)
     last = batch.reviews.first()
-    ensure(last is not None and last.status == "done", errors.REVIEW_NOT_DONE)
-    pending = Override.objects.filter(application__batch=batch, status="proposed").count()
+    ensure(last is not None and last.is_done, errors.REVIEW_NOT_DONE)
+    pending = Override.objects.filter(
+        application__batch=batch, status=OverrideStatus.PROPOSED
+    ).count()
     ensure(pending == 0, errors.OVERRIDES_PENDING, n=pending)
     ensure(ends_at > timezone.now(), errors.NOTICE_END_INVALID)
     batch.notice_ends_at = ends_at
@@ -947,7 +952,7 @@ def draw_request(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
     latest = DrawRequest.objects.filter(batch=batch).first()
     if Draw.objects.filter(batch=batch).exists():
         return latest
-    if latest is not None and latest.status in {"queued", "running"}:
+    if latest is not None and latest.is_active:
         return latest  # a lost worker's task is requeued by common/worker.py
     _draw_inputs(actor=actor, batch=batch, values=values)
     request = DrawRequest.objects.create(batch=batch, values=list(values), requested_by=actor)
@@ -967,8 +972,10 @@ def draw_request(*, actor: Any, batch: SaleBatch, values: Sequence[str]) -> Draw
 
 def _draw_request_failed(request: DrawRequest, error: GaoxinError) -> None:
     with transaction.atomic():
+        current = DrawRequest.objects.values_list("status", flat=True).get(pk=request.pk)
+        JOB.ensure(current, JobStatus.FAILED)
         DrawRequest.objects.filter(pk=request.pk).update(
-            status="failed",
+            status=JobStatus.FAILED,
             error=f"{error.message('zh')} / {error.message('en')}"[:2000],
             finished_at=timezone.now(),
             updated_at=timezone.now(),
@@ -986,14 +993,15 @@ def draw_request_run(request_id: int, *, attempt: int = 1) -> Draw | None:
     one transaction (a killed one leaves nothing) and `draw_execute` returns the existing draw,
     so a re-run gives the identical protocol. Gives up once the worker was lost too often."""
     request = DrawRequest.objects.select_related("batch", "requested_by").get(pk=request_id)
-    if request.status in {"done", "failed"}:
+    if request.status in JOB.terminal():
         return None
     if worker.gave_up(attempt):
         _draw_request_failed(request, GaoxinError(errors.WORKER_LOST, attempts=attempt - 1))
         return None
     now = timezone.now()
+    JOB.ensure(request.status, JobStatus.RUNNING)
     DrawRequest.objects.filter(pk=request.pk).update(
-        status="running", started_at=now, updated_at=now
+        status=JobStatus.RUNNING, started_at=now, updated_at=now
     )
     try:
         draw = draw_execute(actor=request.requested_by, batch=request.batch, values=request.values)
@@ -1004,8 +1012,9 @@ def draw_request_run(request_id: int, *, attempt: int = 1) -> Draw | None:
         _draw_request_failed(request, GaoxinError(errors.DRAW_CRASHED, detail=type(error).__name__))
         raise
     now = timezone.now()
+    JOB.ensure(JobStatus.RUNNING, JobStatus.DONE)
     DrawRequest.objects.filter(pk=request.pk).update(
-        status="done", finished_at=now, updated_at=now, error=""
+        status=JobStatus.DONE, finished_at=now, updated_at=now, error=""
     )
     # Published now: build the results index here, so that the first public lookups need not.
     try:

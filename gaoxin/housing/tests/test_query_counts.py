@@ -27,10 +27,10 @@ LIMITS = {
     "results": 3,  # cold: the batch and draw, the winners per round (both then cached), the entry
     # cold: includes reading the roster for the proof (then cached), the audited view of the
     # household's own data (housing.application.viewed: lock the chain head, write the event)
-    # and the unit-choice turn
-    "application": 22,
-    "manage_batch": 18,  # + the latest draw request (the draw runs in the worker)
-    "review_queue": 13,
+    # and the unit-choice turn; + the unread messages in the navigation (every signed-in page)
+    "application": 23,
+    "manage_batch": 19,  # + the latest draw request (the draw runs in the worker)
+    "review_queue": 14,
 }
 
 
