@@ -6,6 +6,7 @@ from typing import Any
 
 from gaoxin.accounts import roles
 
+from .choices import Channel
 from .models import Application, HousingProject, SaleBatch
 
 
@@ -75,10 +76,15 @@ def can_view_household_unmasked(user: Any, application: Application) -> bool:
 
 
 def can_withdraw_application(user: Any, application: Application) -> bool:
+    """A household withdraws its own registration. The project's staff (its sales office) may
+    withdraw only what they entered themselves (by the sales system's API or the sheet), never
+    a registration the household made online (issue #13)."""
     if not _active(user):
         return False
     if application.user_id == user.pk:
         return True
+    if application.channel == Channel.WEB:
+        return False
     return can_manage_project(user, application.batch.project)
 
 

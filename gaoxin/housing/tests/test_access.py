@@ -170,7 +170,8 @@ def test_rules_for_every_role(make_user, sale, role):
     assert access.can_view_batch_admin(user, batch) is (role in BATCH_STAFF)
     assert access.can_list_batches_admin(user) is (role != "applicant")
     assert access.can_view_application(user, application) is (role in BATCH_STAFF)
-    assert access.can_withdraw_application(user, application) is (role == "zone_admin")
+    # the household registered online: only the household itself withdraws it
+    assert access.can_withdraw_application(user, application) is False
 
 
 def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
@@ -222,3 +223,24 @@ def test_public_batch_api(client, sale):
     listing = client.get("/api/housing/batches").json()
     assert [b["code"] for b in listing] == [batch.code]
     assert client.get("/api/housing/batches/NOPE").status_code == 404
+
+
+def test_the_sales_office_withdraws_only_what_it_entered(make_user, sale):
+    """Issue #13 item 2: the sales office withdrew a household's own online registration."""
+    from gaoxin.common.errors import GaoxinError
+    from gaoxin.housing import services
+    from gaoxin.housing.choices import Channel
+    from gaoxin.housing.models import Application
+
+    batch, application, _owner = sale
+    office = make_user("developer")
+    batch.project.sales_office.members.add(office)
+    assert application.channel == Channel.WEB
+    with pytest.raises(GaoxinError) as refused:
+        services.application_withdraw(actor=office, application=application)
+    assert refused.value.code == "not_allowed"
+    Application.objects.filter(pk=application.pk).update(channel=Channel.IMPORT)
+    application.refresh_from_db()
+    services.application_withdraw(actor=office, application=application)
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
