@@ -19,7 +19,7 @@ from tqdm import tqdm
 from .config import DrawConfig, Quota, RoundSpec, default_config
 from .entropy import EntropyDeclaration
 from .errors import FairdrawError, InputError
-from .merkle import inclusion_proof, verify_inclusion
+from .merkle import inclusion_proof, merkle_root, verify_inclusion
 from .protocol import load_protocol, run_draw
 from .rfc3797 import rfc3797_select
 from .roster import load_json_text, load_roster, read_text
@@ -158,6 +158,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     print(report.text())
     return 0 if report.ok else 1
+
+
+def cmd_root(args: argparse.Namespace) -> int:
+    """The roster's size and Merkle root (spec §4), as a notary computes them before confirming
+    the frozen roster."""
+    entries = load_roster(args.roster)
+    print(f"entries 条数 {len(entries)}")
+    print(f"root 根哈希 {merkle_root(entries)}")
+    return 0
 
 
 def cmd_prove(args: argparse.Namespace) -> int:
@@ -358,6 +367,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--expect-digest", help="protocol digest published elsewhere (e.g. notarised)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "root",
+        help="the roster's size and Merkle root / 名单条数与根哈希",
+        description="Print the number of entries and the Merkle root of a roster (spec §4).",
+    )
+    p.add_argument("roster")
+    p.set_defaults(func=cmd_root)
 
     p = sub.add_parser(
         "prove",

@@ -244,9 +244,10 @@ TEXT_REQUIRED = ErrorCode(
 )
 ROSTER_MISMATCH = ErrorCode(
     "housing.roster_mismatch",
-    "核对不符：名单共 {size} 条、根哈希 {root}；您输入的是 {given_size} 条、{given_root}。",
-    "They do not match: the roster has {size} entries and root {root}; you entered "
-    "{given_size} and {given_root}.",
+    "核对不符：您输入的 {given_size} 条、根哈希 {given_root} 与冻结名单不一致。请重新下载名单文件，"
+    "用 fairdraw root 计算后再输入。",
+    "They do not match the frozen roster: you entered {given_size} entries and root "
+    "{given_root}. Download the roster file again and compute both with fairdraw root.",
     422,
 )
 ROSTER_CONFIRMED = ErrorCode(

@@ -133,9 +133,22 @@ def test_notice_objections_freeze_and_notary_confirmation(reviewed, make_user, t
     _check_with_fairdraw_cli(bytes(roster.csv), "R2026-000001", roster.root, tmp_path)
 
     notary = make_user("notary")
+    # The notary's page gives the file and the command, never the values to type (issue #13).
+    from django.test import Client
+
+    page_client = Client()
+    page_client.force_login(notary)
+    page = page_client.get(f"/housing/manage/{batch.code}/").content.decode()
+    assert f"/housing/{batch.code}/roster.csv" in page and "fairdraw root" in page
+    assert roster.root not in page
+    from gaoxin.fairdraw.__main__ import main as fairdraw_main
+
+    (tmp_path / "mine.csv").write_bytes(bytes(roster.csv))
+    assert fairdraw_main(["root", str(tmp_path / "mine.csv")]) == 0
     with pytest.raises(GaoxinError) as error:
-        services.roster_confirm(actor=notary, batch=batch, size=2, root=roster.root)
+        services.roster_confirm(actor=notary, batch=batch, size=2, root="ab" * 32)
     assert error.value.code == "housing.roster_mismatch"
+    assert roster.root not in error.value.message("zh") + error.value.message("en")
     services.roster_confirm(actor=notary, batch=batch, size=1, root=roster.root.upper())
     assert Roster.objects.get(batch=batch).confirmed_by == notary
     with pytest.raises(GaoxinError):
