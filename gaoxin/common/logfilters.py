@@ -39,3 +39,17 @@ class PersonalDataFilter(logging.Filter):
 
 
 _TRACEBACKS = logging.Formatter()
+
+
+class ExpectedRefusalFilter(logging.Filter):
+    """A refused request (401, 403, 404, 405) is logged as one line, without the traceback
+    Django attaches: a visitor opening a page they may not see is not a fault, and a page of
+    traceback per refusal buries the real ones (issue #14)."""
+
+    QUIET = frozenset({401, 403, 404, 405})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.request" and getattr(record, "status_code", None) in self.QUIET:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -64,3 +64,30 @@ def test_every_handler_of_every_logger_masks():
         if not any(isinstance(f, PersonalDataFilter) for f in handler.filters)
     ]
     assert not unmasked, f"handlers that print personal data unmasked: {unmasked}"
+
+
+def test_a_refused_request_is_one_line_without_a_traceback(make_user):
+    """Issue #14: each expected 403 printed a full traceback in the server log."""
+    import io
+    import logging.config
+
+    from django.conf import settings
+    from django.test import Client
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    from gaoxin.common.logfilters import ExpectedRefusalFilter, PersonalDataFilter
+
+    handler.addFilter(ExpectedRefusalFilter())
+    handler.addFilter(PersonalDataFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client = Client()
+        client.force_login(make_user("applicant"))
+        assert client.get("/audit/").status_code == 403
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "Forbidden" in text and "Traceback" not in text
+    assert "quiet_refusals" in settings.LOGGING["handlers"]["console"]["filters"]

@@ -238,13 +238,16 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "gaoxin.common.logfilters.PersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "gaoxin.common.logfilters.PersonalDataFilter"},
+        "quiet_refusals": {"()": "gaoxin.common.logfilters.ExpectedRefusalFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["mask_personal_data"],
+            "filters": ["quiet_refusals", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
