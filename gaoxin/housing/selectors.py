@@ -315,3 +315,51 @@ def choice_board(batch: SaleBatch, *, upcoming: int = 20, recent: int = 30) -> d
 
 def turn_of(application: Application) -> ChoiceTurn | None:
     return ChoiceTurn.objects.select_related("unit").filter(application=application).first()
+
+
+# Which public pages a batch has, by stage (the views answer 404 before): issue #14 — a visitor
+# finds every page from the list, and no link leads to a page that does not exist yet.
+_NOTICE_ON = {
+    BatchStatus.NOTICE,
+    BatchStatus.FROZEN,
+    BatchStatus.DRAWN,
+    BatchStatus.UNIT_CHOICE,
+    BatchStatus.CLOSED,
+}
+_ROSTER_ON = {BatchStatus.FROZEN, BatchStatus.DRAWN, BatchStatus.UNIT_CHOICE, BatchStatus.CLOSED}
+_DRAWN_ON = {BatchStatus.DRAWN, BatchStatus.UNIT_CHOICE, BatchStatus.CLOSED}
+
+
+def batch_public_links(batch: SaleBatch) -> list[tuple[Any, str]]:
+    """(label, url) of every public page and file that exists for `batch` now."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    code = batch.code
+    links: list[tuple[Any, str]] = [
+        (_("Announcement"), reverse("housing:announcement", args=[code]))
+    ]
+    if batch.status in _NOTICE_ON:
+        links.append((_("Public notice (公示)"), reverse("housing:notice", args=[code])))
+    if batch.status in _ROSTER_ON:
+        links.append((_("Frozen roster (CSV)"), reverse("housing:roster_download", args=[code])))
+    if batch.status in _DRAWN_ON:
+        links += [
+            (_("Draw results and your own entry"), reverse("housing:results", args=[code])),
+            (_("Results announcement (PDF)"), reverse("housing:announcement_pdf", args=[code])),
+            (_("Results (XLSX)"), reverse("housing:results_xlsx", args=[code])),
+            (
+                _("Protocol (JSON, for fairdraw verify)"),
+                reverse("housing:protocol_download", args=[code]),
+            ),
+            (
+                _("Results file (CSV, for fairdraw verify)"),
+                reverse("housing:results_download", args=[code]),
+            ),
+        ]
+    if batch.status == BatchStatus.CLOSED:
+        links += [
+            (_("Closing report"), reverse("housing:report", args=[code])),
+            (_("Closing report (PDF)"), reverse("housing:report_pdf", args=[code])),
+        ]
+    return links

@@ -47,7 +47,9 @@ def _batch_or_404(code: str) -> SaleBatch:
 
 @require_GET
 def announcements(request: HttpRequest) -> HttpResponse:
-    return render(request, "housing/announcements.html", {"batches": selectors.batch_public_list()})
+    """Every published sale with every public page and file that exists for it now."""
+    batches = [(b, selectors.batch_public_links(b)) for b in selectors.batch_public_list()]
+    return render(request, "housing/announcements.html", {"batches": batches})
 
 
 @require_GET
@@ -303,6 +305,10 @@ def manage_batch(request: HttpRequest, code: str) -> HttpResponse:
         "reveal": getattr(batch, "reveal", None),
         "draw_request": selectors.draw_request_latest(batch),
         "sources": batch.entropy.get("sources", []),
+        # public pages only once they exist (a draft has none): issue #14
+        "public_links": (
+            selectors.batch_public_links(batch) if batch.status != BatchStatus.DRAFT else []
+        ),
     }
     return render(request, "housing/manage_batch.html", context)
 

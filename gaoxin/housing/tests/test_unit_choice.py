@@ -317,3 +317,27 @@ def test_the_unit_choice_desk_in_the_browserless_client(client_for, make_user):
     report_page = client_for("anonymous").get(reverse("housing:report", args=[batch.code]))
     html = report_page.content.decode()
     assert report_page.status_code == 200 and "<svg" in html and 'style="' not in html
+
+
+def test_a_visitor_finds_every_public_page_of_a_finished_sale_from_the_home_page(make_user):
+    """Issue #14 item 1: no public page linked the results, notice, report or files; every link
+    the list shows answers 200, and a batch shows only the pages that exist at its stage."""
+    import re
+
+    from django.test import Client
+
+    batch = drawn(frozen_batch(make_user), make_user)
+    admin = make_user("zone_admin")
+    services.unit_choice_start(actor=admin, batch=batch)
+    services.batch_close(actor=admin, batch=batch)
+    visitor = Client()
+    home = visitor.get("/").content.decode()
+    assert 'href="/housing/"' in home
+    listing = visitor.get("/housing/").content.decode()
+    card = listing[listing.index(f'data-testid="batch-{batch.code}"') :]
+    card = card[: card.index("</section>")]
+    links = re.findall(r'href="([^"]+)"', card)
+    for name in ("report", "results", "notice", "announcement_pdf", "protocol_download"):
+        assert reverse(f"housing:{name}", args=[batch.code]) in links, name
+    for link in links:
+        assert visitor.get(link).status_code == 200, link
