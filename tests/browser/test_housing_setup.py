@@ -18,6 +18,7 @@ UNITS = "楼栋,单元,房号,建筑面积,总价\n" + "".join(
 
 
 def login(page, server, username, password):
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible actions
     page.goto(server + "/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)

@@ -83,9 +83,20 @@ def key_industry_worker(closing: date):
     return person
 
 
+# Every irreversible action asks first (issue #14): the dialogs each page saw, answered as a
+# careful person would (confirm; type the batch code where asked).
+DIALOGS: list[tuple[str, str]] = []
+
+
+def _answer(dialog):
+    DIALOGS.append((dialog.type, dialog.message))
+    dialog.accept("YQ26" if dialog.type == "prompt" else None)
+
+
 def login(browser, server, username, password):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    page.on("dialog", _answer)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.gaoxin_requests = requests
@@ -271,6 +282,10 @@ def test_a_whole_sale_from_set_up_to_closing_report(browser, live_server, tmp_pa
     # 10. Closing: the administrator closes the sale; anyone reads the report.
     admin.goto(server + "/housing/manage/YQ26/choice/")
     admin.get_by_role("button", name="结束销售并公开结案报告").click()
+    asked = [message for kind, message in DIALOGS]
+    assert any("发布本批次" in m for m in asked) and any("截止登记" in m for m in asked)
+    assert any(kind == "prompt" and "YQ26" in m and "摇号" in m for kind, m in DIALOGS)
+    assert any(kind == "prompt" and "结束销售" in m for kind, m in DIALOGS)
     admin.get_by_text("结案报告已公开").wait_for()
     visitor.goto(server + "/housing/YQ26/report/")
     pools = visitor.get_by_test_id("pools").inner_text()
