@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import BaseModel
@@ -115,7 +116,15 @@ class Unit(BaseModel):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["building", "entrance", "room"]
+        # natural order: 201 before 1001, building 2 before building 10
+        ordering = [
+            Length("building"),
+            "building",
+            Length("entrance"),
+            "entrance",
+            Length("room"),
+            "room",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "building", "entrance", "room"], name="housing_unit_unique"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils.translation import get_language
@@ -100,3 +101,17 @@ def pvalue(value: float | None) -> str:
     if value < 0.001:
         return "< 0.001"
     return f"{value:.3g}"
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """Money as people read it: thousands separated, no trailing ".00" (1,495,200)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    return f"{amount:,.2f}"

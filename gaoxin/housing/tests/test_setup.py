@@ -150,3 +150,25 @@ def test_simulation_shows_that_the_order_of_reserves_matters(client_for):
     assert first["key_industry_only"] != pytest.approx(second["key_industry_only"], abs=1e-6)
     page = client_for("zone_admin").get(f"/housing/manage/{batch.code}/simulation/")
     assert "刚需家庭 → 园区重点产业职工 → 全部符合条件者" in page.content.decode()
+
+
+def test_units_in_natural_order_and_prices_as_people_read_them():
+    """Issue #14 item 8: 1001…1302 came before 201; prices showed as 1495200.00."""
+    from decimal import Decimal
+
+    from gaoxin.housing.models import Unit
+    from gaoxin.housing.templatetags.housing_tags import yuan
+
+    batch = make_batch(code="NAT26", status="draft", units=0)
+    for room in ("1001", "201", "1302", "302"):
+        Unit.objects.create(
+            batch=batch,
+            building="1",
+            entrance="1",
+            room=room,
+            floor_area="89.50",
+            price="1495200.00",
+        )
+    assert [u.room for u in batch.units.all()] == ["201", "302", "1001", "1302"]
+    assert yuan(Decimal("1495200.00")) == "1,495,200"
+    assert yuan(Decimal("1495200.50")) == "1,495,200.50"
