@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from gaoxin.common.logfilters import PersonalDataFilter
 
@@ -90,4 +91,5 @@ def test_a_refused_request_is_one_line_without_a_traceback(make_user):
         logger.removeHandler(handler)
     text = stream.getvalue()
     assert "Forbidden" in text and "Traceback" not in text
-    assert "quiet_refusals" in settings.LOGGING["handlers"]["console"]["filters"]
+    logging_config: dict[str, Any] = settings.LOGGING
+    assert "quiet_refusals" in logging_config["handlers"]["console"]["filters"]
