@@ -94,10 +94,14 @@ def favouring_early(odds: float, size: int) -> Iterator[None]:
         allocation.keys_for = original
 
 
-def one_draw(config: fairdraw.DrawConfig, kinds: Sequence[int]) -> list[Any]:
+def one_draw(
+    config: fairdraw.DrawConfig, kinds: Sequence[int], *, seed: bytes | None = None
+) -> list[Any]:
+    """One real draw of the engine over entries of these groups in registration order, as the
+    report's checks see it: (position, pools, round won or "", won)."""
     regnos = [f"R{i:05d}".encode("ascii") for i in range(len(kinds))]
     poolsets = [GROUP_POOLS[GROUPS[g]] for g in kinds]
-    outcome = allocation.allocate(regnos, poolsets, config, secrets.token_bytes(32))
+    outcome = allocation.allocate(regnos, poolsets, config, seed or secrets.token_bytes(32))
     return [
         (
             i + 1,

@@ -204,7 +204,27 @@ class ApplicationMember(models.Model):
         return f"{self.relation}:{self.name}"
 
 
-class EligibilityReview(BaseModel):
+class JobStatusFlags:
+    """What the pages ask of a background job (states.JOB), so that no template compares
+    status strings."""
+
+    status: str
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting for a worker or running: the page keeps polling."""
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+
+class EligibilityReview(JobStatusFlags, BaseModel):
     """One run of the automatic review of a batch (a background task); progress for the page."""
 
     batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="reviews")
@@ -223,19 +243,6 @@ class EligibilityReview(BaseModel):
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.batch_id}"
-
-    @property
-    def is_active(self) -> bool:
-        """Waiting for a worker or running: the page keeps polling."""
-        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
 
 
 class Eligibility(BaseModel):
@@ -350,7 +357,7 @@ class NotaryReveal(BaseModel):
         return f"reveal for {self.batch_id}"
 
 
-class DrawRequest(BaseModel):
+class DrawRequest(JobStatusFlags, BaseModel):
     """The zone administrator's "run the draw" with the public values they entered, carried out
     by the background worker (task `housing.tasks.draw` → `services.draw_request_run`); the
     manage page polls it for progress. A lost worker's task is run again (common/worker.py) and
@@ -371,19 +378,6 @@ class DrawRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"draw request {self.pk} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        """Waiting for a worker or running: the page keeps polling."""
-        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
 
 
 class Draw(BaseModel):

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from django.test import Client
 
+from bench.report_checks import one_draw
 from gaoxin import fairdraw
 from gaoxin.common import audit
-from gaoxin.fairdraw.allocation import allocate
-from gaoxin.fairdraw.simulate import GROUP_POOLS, GROUPS, exact
+from gaoxin.fairdraw.simulate import GROUPS, exact
 from gaoxin.housing import charts, report
 from gaoxin.housing.reportchecks import (
     bin_check,
@@ -125,21 +125,6 @@ def test_holm_adjustment():
     assert holm([]) == []
 
 
-def _fair_entries(config: fairdraw.DrawConfig, kinds: list[int], seed: bytes):
-    regnos = [f"R{i:05d}".encode("ascii") for i in range(len(kinds))]
-    poolsets = [GROUP_POOLS[GROUPS[g]] for g in kinds]
-    outcome = allocate(regnos, poolsets, config, seed)
-    return [
-        (
-            i + 1,
-            poolsets[i],
-            outcome.rounds[outcome.decided[i]].name if outcome.won[i] else "",
-            bool(outcome.won[i]),
-        )
-        for i in range(len(kinds))
-    ]
-
-
 @pytest.mark.parametrize("key_mode", ["per_round", "shared"])
 def test_fair_draws_are_flagged_at_about_the_stated_rate(key_mode):
     """Real draws of the engine, first-home applicants registering early: each check's rate
@@ -156,7 +141,7 @@ def test_fair_draws_are_flagged_at_about_the_stated_rate(key_mode):
     draws = 150
     for d in range(draws):
         seed = hashlib.sha256(f"{key_mode}/{d}".encode()).digest()
-        entries = _fair_entries(config, kinds, seed)
+        entries = one_draw(config, kinds, seed=seed)
         rounds = round_checks(
             [r.name for r in config.rounds],
             {r.name: r.pool for r in config.rounds},
