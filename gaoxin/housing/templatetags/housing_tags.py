@@ -115,3 +115,24 @@ def yuan(value: Any) -> str:
     if amount == amount.to_integral_value():
         return f"{amount:,.0f}"
     return f"{amount:,.2f}"
+
+
+@register.filter
+def quota_label(text: str) -> str:
+    """A round's quota in words: "30%" stays, a count gets its unit, "remainder" is said."""
+    if text == "remainder":
+        return str(_("all units not reserved by the other rounds"))
+    if text.isdigit():
+        return str(_("%(n)s units exactly") % {"n": text})
+    return text
+
+
+@register.filter
+def method_label(method: str) -> str:
+    """The simulator's method ("exact", "monte carlo (N trials)") in the reader's language."""
+    if method == "exact":
+        return str(_("computed exactly"))
+    if method.startswith("monte carlo"):
+        trials = "".join(c for c in method if c.isdigit())
+        return str(_("simulated (%(n)s draws)") % {"n": trials})
+    return method
