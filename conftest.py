@@ -55,3 +55,12 @@ def _fresh_cache() -> Any:
     tests reuse batch codes, so each test starts with it empty."""
     caches["default"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_journal(tmp_path_factory: Any, settings: Any, monkeypatch: Any) -> None:
+    """Each test its own checkpoint journal (common/checkpoints.py), for itself and for the
+    processes it starts: the database is rolled back between tests, a file is not."""
+    path = tmp_path_factory.mktemp("audit") / "checkpoints.jsonl"
+    settings.GAOXIN_AUDIT_JOURNAL = path
+    monkeypatch.setenv("GAOXIN_AUDIT_JOURNAL", str(path))

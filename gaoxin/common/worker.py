@@ -193,9 +193,10 @@ class Monitor:
                 self.beat()
                 for lost in recover_lost():
                     logger.warning("requeued lost task %s", lost)
-                from .scheduler import tick  # periodic work rides on the heartbeat
+                if getattr(settings, "GAOXIN_SCHEDULER_ENABLED", True):
+                    from .scheduler import tick  # periodic work rides on the heartbeat
 
-                tick()
+                    tick()
             except DatabaseError:
                 logger.warning("task heartbeat failed; trying again", exc_info=True)
             finally:

@@ -25,11 +25,6 @@ from gaoxin.common.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_journal(tmp_path, settings):
-    settings.GAOXIN_AUDIT_JOURNAL = tmp_path / "checkpoints.jsonl"
-
-
 @pytest.fixture
 def signed(make_user, django_capture_on_commit_callbacks):
     """Eight events, a checkpoint over the first six (journal written after commit)."""

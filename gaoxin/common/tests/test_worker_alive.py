@@ -27,7 +27,9 @@ def _queued(seconds_ago: int) -> DrawRequest:
     return request
 
 
-def test_a_job_waiting_with_no_worker_says_what_to_do():
+def test_a_job_waiting_with_no_worker_says_what_to_do(monkeypatch):
+    # (this test process may run a worker's monitor thread itself: no live worker is simulated)
+    monkeypatch.setattr(worker, "alive", lambda **kwargs: False)
     job = _queued(30)
     html = TAG.render(Context({"job": job}))
     assert 'data-testid="no-worker"' in html and "db_worker" in html
@@ -41,8 +43,11 @@ def test_with_a_live_worker_only_the_time_is_shown():
     assert "no-worker" not in html and "job-elapsed" in html
 
 
-def test_a_silent_worker_is_not_alive():
+def test_a_silent_worker_is_not_alive(monkeypatch):
     WorkerBeat.objects.create(worker="old:1", beat_at=timezone.now() - timedelta(minutes=5))
-    assert not worker.alive()
+    later = timezone.now() + timedelta(minutes=4)  # past any other process's last heartbeat
+    WorkerBeat.objects.exclude(worker="old:1").update(beat_at=timezone.now() - timedelta(hours=1))
+    assert not worker.alive(now=later)
+    monkeypatch.setattr(worker, "alive", lambda **kwargs: False)
     html = TAG.render(Context({"job": _queued(2)}))
     assert "no-worker" not in html  # a few seconds of waiting is normal

@@ -185,6 +185,8 @@ GAOXIN_AUDIT_KEY_FILE = Path(
 GAOXIN_AUDIT_JOURNAL = Path(
     os.environ.get("GAOXIN_AUDIT_JOURNAL", VAR_DIR / "audit" / "checkpoints.jsonl")
 )
+# Every background worker ticks the periodic jobs (common/scheduler.py) on its heartbeat.
+GAOXIN_SCHEDULER_ENABLED = env_bool("GAOXIN_SCHEDULER_ENABLED", True)
 GAOXIN_AUDIT_TRUSTED_KEYS = [
     key for key in os.environ.get("GAOXIN_AUDIT_TRUSTED_KEYS", "").split(",") if key
 ]

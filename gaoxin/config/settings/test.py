@@ -29,9 +29,17 @@ TASKS = {
 GAOXIN_PAUSE_POINTS = True  # common/faults.py: fault tests stop a process at a named point
 ALLOWED_HOSTS = ["*"]
 PUBLISHED_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-published-"))
+# The checkpoint key and journal: one pair for the test run, inherited by the processes tests
+# start (a worker, a restore); conftest.py gives every test a journal of its own.
 _AUDIT_DIR = Path(tempfile.mkdtemp(prefix="gaoxin-test-audit-"))
-GAOXIN_AUDIT_KEY_FILE = _AUDIT_DIR / "audit-ed25519.pem"
-GAOXIN_AUDIT_JOURNAL = _AUDIT_DIR / "checkpoints.jsonl"
+GAOXIN_AUDIT_KEY_FILE = Path(
+    os.environ.setdefault("GAOXIN_AUDIT_KEY_FILE", str(_AUDIT_DIR / "audit-ed25519.pem"))
+)
+GAOXIN_AUDIT_JOURNAL = Path(
+    os.environ.setdefault("GAOXIN_AUDIT_JOURNAL", str(_AUDIT_DIR / "checkpoints.jsonl"))
+)
+# Periodic jobs run only when a test ticks the scheduler itself (common/tests/test_scheduler.py).
+GAOXIN_SCHEDULER_ENABLED = False
 # Every test client comes from 127.0.0.1: a high limit here; the rate-limit tests set their own.
 GAOXIN_LOOKUP_RATE = "10000/m"
 CACHES = {

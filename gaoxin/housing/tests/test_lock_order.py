@@ -12,20 +12,37 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gaoxin.housing import review, services
+from gaoxin.housing.choices import Relation
 from gaoxin.housing.models import Eligibility
+from gaoxin.housing.registration import MemberIn
 
-from .test_notice_roster import reviewed  # noqa: F401 (fixture)
+from .factories import make_batch, person_id
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keep seeded catalogues
-]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reviewed(make_user):
+    """A batch in review with one household the registry does not know (not eligible)."""
+    batch = make_batch(code="R2026")
+    services.application_register(
+        actor=make_user("applicant"),
+        batch=batch,
+        pools=[],
+        members=[MemberIn(Relation.APPLICANT, "路人", person_id(901))],
+    )
+    services.batch_close_registration(actor=None, batch=batch)
+    first = services.review_start(actor=make_user("reviewer"), batch=batch, enqueue=False)
+    review.run_review(first.pk)
+    batch.refresh_from_db()
+    return batch, None, None
+
 
 REASON = "申请人户籍迁入材料已补充核验，信息一致"
 
 
 def _proposed(batch, make_user):
-    stranger_app = batch.applications.get(number="R2026-000002")
+    stranger_app = batch.applications.get()
     override = services.override_propose(
         actor=make_user("reviewer"),
         application=stranger_app,
@@ -36,7 +53,7 @@ def _proposed(batch, make_user):
     return stranger_app, override
 
 
-def test_override_decide_locks_the_batch_before_the_override(reviewed, make_user):  # noqa: F811
+def test_override_decide_locks_the_batch_before_the_override(reviewed, make_user):
     batch, _owner, _stranger = reviewed
     _app, override = _proposed(batch, make_user)
     decider = make_user("reviewer")
@@ -48,7 +65,7 @@ def test_override_decide_locks_the_batch_before_the_override(reviewed, make_user
 
 
 def test_an_override_approved_during_a_review_rerun_is_not_lost(
-    reviewed,  # noqa: F811
+    reviewed,
     make_user,
     monkeypatch,
 ):
