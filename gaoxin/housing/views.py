@@ -326,12 +326,14 @@ def _staff_batch(request: HttpRequest, code: str) -> SaleBatch:
 @require_GET
 @require_rule(access.can_list_batches_admin)
 def review_progress(request: HttpRequest, code: str) -> HttpResponse:
+    """Polled while the review runs. The poll that sees it finish reloads the page, so that the
+    queue below shows the new decisions at once (issue #14: it stayed empty until reloaded)."""
     batch = _staff_batch(request, code)
-    return render(
-        request,
-        "housing/_review_progress.html",
-        {"batch": batch, "review": selectors.review_latest(batch)},
-    )
+    review = selectors.review_latest(batch)
+    response = render(request, "housing/_review_progress.html", {"batch": batch, "review": review})
+    if request.htmx and review is not None and not review.is_active:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -164,3 +164,16 @@ def _check_with_fairdraw_cli(csv: bytes, number: str, root: str, folder) -> None
     assert main(["prove", str(roster), number, "--out", str(proof)]) == 0
     assert main(["check-proof", str(proof), "--root", root]) == 0
     assert main(["check-proof", str(proof), "--root", "0" * 64]) != 0
+
+
+def test_the_poll_that_sees_the_review_finish_reloads_the_page(reviewed, make_user):
+    """Issue #14 item 5: after the automatic review finished, the queue stayed empty until the
+    reviewer reloaded the page."""
+    from django.test import Client
+
+    batch, _owner, _stranger = reviewed
+    client = Client()
+    client.force_login(make_user("reviewer"))
+    path = f"/housing/manage/{batch.code}/review/progress/"
+    assert client.get(path, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    assert "HX-Refresh" not in client.get(path)
