@@ -12,6 +12,7 @@ from django.test import Client
 from gaoxin.accounts import roles
 from gaoxin.accounts.models import User
 from gaoxin.accounts.services import user_create
+from gaoxin.common.actors import OPERATOR
 
 ALL_ROLES = [role.code for role in roles.ROLES]
 PASSWORD = "correct-horse-battery-9"
@@ -22,10 +23,9 @@ def make_user(db: Any) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
     def make(*role_codes: str, username: str | None = None, **extra: Any) -> User:
-        roles.sync_roles()
         name = username or f"{'-'.join(role_codes) or 'norole'}-{next(counter)}"
         user = user_create(
-            actor=None, username=name, password=PASSWORD, role_codes=list(role_codes)
+            actor=OPERATOR, username=name, password=PASSWORD, role_codes=list(role_codes)
         )
         for key, value in extra.items():
             setattr(user, key, value)

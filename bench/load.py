@@ -33,8 +33,15 @@ Every run:
      its application page) is looked up in the database, and so is every failed one;
    - faults (`--fault`, one per step): `kill-worker` SIGKILLs a gunicorn worker `--kills`
      times spread over the step, `restart-db` runs `pg_ctl restart -m fast` halfway; requests
-     whose connection dropped are "unknown": after the run they are sent again (same user, same
-     household), which must give the existing application back, never a second one;
+     whose connection dropped are "unknown", and those answered with a server error are
+     "server_error" (a 5xx, or the 400 Django gives when the session cannot be saved after the
+     view: the registration may have committed before either): after the run both are sent
+     again (same user, same household, same form), which must give the existing application
+     back, never a second one; "failed" is a definite refusal (the form shown again with its
+     error, a 403, a 429), which must have written nothing. A
+     fault step with no acknowledged request after the fault is followed by registrations one at
+     a time until one is acknowledged (at most 30 s), so that the app recovering on its own does
+     not depend on how long the fault took compared with the rest of the step;
 5. prints one JSON summary and stops everything it started.
 
 The load generator shares the 2 cores with gunicorn and PostgreSQL: its CPU time is part of
@@ -52,6 +59,7 @@ import platform
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,6 +71,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gaoxin.common.actors import OPERATOR
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -71,6 +81,7 @@ LOOKUP_CODE = "LOAD26"
 SURGE_CODE = "SURGE26"
 NOTARY_SECRET = "bench-notary-secret-2026"  # noqa: S105  (a benchmark's throwaway value)
 DRAW_VALUES = ["338712"]
+PROBE_HOUSEHOLDS = 120  # per fault step: at most 30 s of one registration every 0.25 s
 HEADERS = {"X-Forwarded-Proto": "https"}  # what nginx sets; production redirects plain http
 
 
@@ -95,12 +106,11 @@ def _bench_users() -> tuple[Any, Any]:
     from gaoxin.accounts.models import User
     from gaoxin.accounts.services import user_create
 
-    roles.sync_roles()
     admin = User.objects.filter(username="bench-admin").first() or user_create(
-        actor=None, username="bench-admin", password=None, role_codes=[roles.ZONE_ADMIN]
+        actor=OPERATOR, username="bench-admin", password=None, role_codes=[roles.ZONE_ADMIN]
     )
     notary = User.objects.filter(username="bench-notary").first() or user_create(
-        actor=None, username="bench-notary", password=None, role_codes=[roles.NOTARY]
+        actor=OPERATOR, username="bench-notary", password=None, role_codes=[roles.NOTARY]
     )
     return admin, notary
 
@@ -112,12 +122,12 @@ def _batch(
     from gaoxin.housing import services
 
     admin, _notary = _bench_users()
-    office = services.sales_office_create(actor=None, name=f"bench office {code}")
+    office = services.sales_office_create(actor=OPERATOR, name=f"bench office {code}")
     project = services.project_create(
-        actor=None, name=f"bench project {code}", address="合肥市高新区", sales_office=office
+        actor=OPERATOR, name=f"bench project {code}", address="合肥市高新区", sales_office=office
     )
     batch = services.batch_create(
-        actor=None,
+        actor=OPERATOR,
         project=project,
         name="bench",
         code=code,
@@ -130,14 +140,14 @@ def _batch(
         actor=admin, batch=batch, data="\n".join(lines).encode(), filename="units.csv"
     )
     if rules is not None:
-        services.batch_set_rules(actor=None, batch=batch, rules=rules)
+        services.batch_set_rules(actor=OPERATOR, batch=batch, rules=rules)
     services.batch_declare_entropy(
-        actor=None,
+        actor=OPERATOR,
         batch=batch,
         sources=[("上证综指收盘点位×100", "登记截止后首个交易日收盘")],
         notary_commitment=fairdraw.notary_commitment(NOTARY_SECRET),
     )
-    services.batch_publish(actor=None, batch=batch)
+    services.batch_publish(actor=OPERATOR, batch=batch)
     batch.refresh_from_db()
     return batch
 
@@ -213,11 +223,12 @@ def seed_lookup(
         )
     del make_id_number
     batch.refresh_from_db()
-    roster = services.roster_freeze(actor=None, batch=batch)
+    roster = services.roster_freeze(actor=OPERATOR, batch=batch)
     services.roster_confirm(actor=notary, batch=batch, size=roster.size, root=roster.root)
+    services.draw_enter_values(actor=OPERATOR, batch=batch, values=DRAW_VALUES)
     services.draw_reveal(actor=notary, batch=batch, secret=NOTARY_SECRET)
     draw_started = time.perf_counter()
-    draw = services.draw_execute(actor=None, batch=batch, values=DRAW_VALUES)
+    draw = services.draw_execute(actor=OPERATOR, batch=batch, values=DRAW_VALUES)
     draw_seconds = time.perf_counter() - draw_started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -245,14 +256,15 @@ def seed_surge(households: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
 
     from gaoxin.accounts import roles
-    from gaoxin.accounts.models import User
+    from gaoxin.accounts.models import RoleGrant, User
+    from gaoxin.registry.imports.loaders import new_person
+    from gaoxin.registry.models import IdentityBinding, Person
 
     now = timezone.now()
     _batch(
@@ -261,16 +273,14 @@ def seed_surge(households: int) -> dict[str, Any]:
         opens=now - dt.timedelta(hours=1),
         closes=now + dt.timedelta(days=7),
     )
-    group = Group.objects.get(name=roles.APPLICANT)
     unusable = make_password(None)
     with transaction.atomic():
         users = User.objects.bulk_create(
             [User(username=f"surge-{n}", password=unusable) for n in range(households)],
             batch_size=5000,
         )
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users],
-            batch_size=5000,
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user_id=u.pk, role=roles.APPLICANT) for u in users], batch_size=5000
         )
         store = SessionStore()
         sessions, clients = [], []
@@ -279,7 +289,7 @@ def seed_surge(households: int) -> dict[str, Any]:
             key = secrets.token_hex(16)
             data = {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "gaoxin.accounts.backends.RoleBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
             sessions.append(
@@ -287,6 +297,28 @@ def seed_surge(households: int) -> dict[str, Any]:
             )
             clients.append({"session": key, "id_number": _person(n + 1)})
         Session.objects.bulk_create(sessions, batch_size=5000)
+        # Each account bound to its registry person, as the counter or the identity service
+        # would bind it (written directly: binding is not what this measures).
+        numbers = [_person(n + 1) for n in range(households)]
+        Person.objects.bulk_create(
+            [new_person(number, "测试申请人") for number in numbers],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        people = dict(Person.objects.filter(id_number__in=numbers).values_list("id_number", "pk"))
+        IdentityBinding.objects.bulk_create(
+            [
+                IdentityBinding(
+                    user_id=user.pk,
+                    person_id=people[numbers[n]],
+                    method="counter",
+                    bound_at=now,
+                    evidence="bench",
+                )
+                for n, user in enumerate(users)
+            ],
+            batch_size=5000,
+        )
     return {"code": SURGE_CODE, "clients": clients}
 
 
@@ -310,6 +342,7 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
     duplicated_numbers = len(numbers) - len(set(numbers))
     per_app = applications.annotate(n=Count("members")).exclude(n=1).count()
     out: Counter[str] = Counter()
+    told_present: list[str] = []
     for record in records:
         found = by_person.get(record["id_number"], [])
         kind = record["kind"]
@@ -324,10 +357,12 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
                 out["acknowledged_wrong_number"] += 1
         elif kind == "failed":
             out["failed_present" if found else "failed_absent"] += 1
-        elif kind == "unknown":
-            out["unknown_present" if found else "unknown_absent"] += 1
+            if found:  # what the client was told, for the report
+                told_present.append(record.get("error", ""))
+        elif kind in ("unknown", "server_error"):
+            out[f"{kind}_present" if found else f"{kind}_absent"] += 1
             if len(found) > 1:
-                out["unknown_duplicated"] += 1
+                out[f"{kind}_duplicated"] += 1
     told = {r["id_number"] for r in records}
     out["in_database_but_never_sent"] = sum(1 for person in by_person if person not in told)
     out["people_in_two_applications"] = sum(1 for v in by_person.values() if len(v) > 1)
@@ -337,7 +372,7 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
     report = verify_chain()
     out["audit_events_checked"] = report.checked
     out["audit_chain_problems"] = len(report.problems or [])
-    return dict(out)
+    return {**out, **({"failed_present_told": told_present} if told_present else {})}
 
 
 def child_main(args: argparse.Namespace) -> None:
@@ -368,6 +403,8 @@ class Stack:
     cluster: dict[str, Any] = field(default_factory=dict)
     port: int = 0
     gunicorn: subprocess.Popen[bytes] | None = None
+    listener: socket.socket | None = None
+    log_file: Any = None
 
     def env(self) -> dict[str, str]:
         return {
@@ -419,10 +456,13 @@ class Stack:
         return json.loads(out.read_text())
 
     def start_gunicorn(self) -> None:
-        from gaoxin.testing.postgres import _free_port
-
-        self.port = _free_port()
-        log = (self.work / "gunicorn.log").open("ab")
+        # The listening socket is bound here, on a port the kernel picks, and handed to gunicorn
+        # (fd://): no other process can take the port between choosing it and binding it.
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(2048)
+        self.port = int(self.listener.getsockname()[1])
+        self.log_file = log = (self.work / "gunicorn.log").open("ab")
         self.gunicorn = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -430,7 +470,7 @@ class Stack:
                 "-c",
                 "python:gaoxin.config.gunicorn",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"fd://{self.listener.fileno()}",
                 *(["--worker-class", self.worker_class] if self.worker_class else []),
                 *(["--workers", str(self.workers)] if self.workers else []),
                 *(["--threads", str(self.threads)] if self.threads else []),
@@ -439,6 +479,7 @@ class Stack:
             cwd=REPO,
             stdout=log,
             stderr=log,
+            pass_fds=(self.listener.fileno(),),
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -467,9 +508,10 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def worker_pids(self) -> list[int]:
+        """The gunicorn master's live workers (not one killed and not yet reaped)."""
         assert self.gunicorn is not None
         children = Path(f"/proc/{self.gunicorn.pid}/task/{self.gunicorn.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return [int(pid) for pid in children.read_text().split() if _alive(int(pid))]
 
     def log_summary(self) -> dict[str, Any]:
         """What gunicorn's log says happened: exceptions by type, worker deaths and boots."""
@@ -496,10 +538,23 @@ class Stack:
                 self.gunicorn.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.gunicorn.kill()
+        if self.listener is not None:
+            self.listener.close()
+        if self.log_file is not None:
+            self.log_file.close()
         if self.cluster:
             stop_cluster(self.cluster)
         shutil.rmtree(self.work, ignore_errors=True)
         shutil.rmtree(self.ratelimit_dir, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 # -- lookup: wrk --------------------------------------------------------------------------------
@@ -670,7 +725,8 @@ class Shot:
     scheduled: float
     id_number: str
     session: str
-    kind: str = "unknown"
+    kind: str = "unknown"  # acknowledged, failed, server_error or unknown (module docstring)
+    n: int = 0  # the form it sent (`_form`), sent again as it was
     status: int = 0
     number: str = ""
     error: str = ""
@@ -711,7 +767,13 @@ async def _post(http: Any, stack: Stack, shot: Shot, form: dict[str, str], csrf:
             shot.kind = "acknowledged"
             shot.number = location.rstrip("/").rsplit("/", 1)[-1]
         else:
-            shot.kind = "failed"
+            # A 5xx does not say that nothing was written: the registration may have committed
+            # before the server failed. Nor does a 400: when saving the session fails after the
+            # view (the database restarting), Django answers 400 (SessionInterrupted) for a
+            # registration that committed. Only a refusal (the form again with its error, a
+            # 403, a 429) is "failed".
+            broke = response.status_code >= 500 or response.status_code == 400
+            shot.kind = "server_error" if broke else "failed"
             shot.error = f"HTTP {response.status_code}"
             if response.status_code == 200:  # the form again, with an error on it
                 text = response.text
@@ -740,7 +802,9 @@ async def _open_loop(
             # Behind schedule the loop still yields, so the requests already due are sent.
             await asyncio.sleep(max(when - time.monotonic(), 0))
             client = clients[i]
-            shot = Shot(scheduled=when, id_number=client["id_number"], session=client["session"])
+            shot = Shot(
+                scheduled=when, id_number=client["id_number"], session=client["session"], n=i
+            )
             shots.append(shot)
             tasks.append(
                 asyncio.ensure_future(_post(http, stack, shot, _form(client, csrf, i), csrf))
@@ -768,7 +832,7 @@ async def _closed_loop(
         for i, client in queue:
             if time.monotonic() - start >= seconds:
                 return
-            shot = Shot(time.monotonic(), client["id_number"], client["session"])
+            shot = Shot(time.monotonic(), client["id_number"], client["session"], n=i)
             shots.append(shot)
             await _post(http, stack, shot, _form(client, csrf, i), csrf)
 
@@ -795,17 +859,40 @@ async def _warm_up(stack: Stack, clients: list[dict[str, Any]]) -> None:
 
 
 async def _retry(stack: Stack, shots: list[Shot]) -> list[Shot]:
-    """Send every unknown-outcome registration again, as a person would press again."""
+    """Send every registration of unknown outcome (connection dropped, server error) again, the
+    same form, as a person would press again."""
     import httpx
 
     csrf = secrets.token_hex(16)
     again = []
     async with httpx.AsyncClient(timeout=30.0) as http:
-        for i, old in enumerate(shots):
-            shot = Shot(time.monotonic(), old.id_number, old.session)
-            await _post(http, stack, shot, _form({"id_number": old.id_number}, csrf, i), csrf)
+        for old in shots:
+            shot = Shot(time.monotonic(), old.id_number, old.session, n=old.n)
+            form = _form({"id_number": old.id_number}, csrf, old.n)
+            await _post(http, stack, shot, form, csrf)
             again.append(shot)
     return again
+
+
+async def _until_acknowledged(
+    stack: Stack, clients: list[dict[str, Any]], *, seconds: float = 30.0
+) -> list[Shot]:
+    """Registrations one at a time, a quarter of a second apart, until one is acknowledged or
+    `seconds` pass (or the clients run out): did the app answer again on its own?"""
+    import httpx
+
+    csrf = secrets.token_hex(16)
+    shots: list[Shot] = []
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        for i, client in enumerate(clients):
+            shot = Shot(time.monotonic(), client["id_number"], client["session"], n=i)
+            shots.append(shot)
+            await _post(http, stack, shot, _form(client, csrf, i), csrf)
+            if shot.kind == "acknowledged" or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(0.25)
+    return shots
 
 
 def _summary(shots: list[Shot], rate: float, seconds: float) -> dict[str, Any]:
@@ -823,7 +910,9 @@ def _summary(shots: list[Shot], rate: float, seconds: float) -> dict[str, Any]:
         "seconds": seconds,
         "sent": len(shots),
         "acknowledged": kinds["acknowledged"],
-        "failed": kinds["failed"],
+        # answered but not acknowledged: refusals and server errors (the docs' tables)
+        "failed": kinds["failed"] + kinds["server_error"],
+        "server_error": kinds["server_error"],
         "unknown": kinds["unknown"],
         "errors": dict(errors),
         "latency_ms": {
@@ -846,6 +935,8 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
     unknown_faults = set(faults) - {"kill-worker", "restart-db", "none"}
     if unknown_faults:
         sys.exit(f"unknown fault(s) {', '.join(sorted(unknown_faults))}")
+    # households kept for the recovery probe after each fault step (`_until_acknowledged`)
+    spare = PROBE_HOUSEHOLDS * sum(1 for kind in faults[: len(rates)] if kind != "none")
     stack = Stack(
         workers=args.workers,
         lookup_rate=args.lookup_rate,
@@ -855,7 +946,8 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
     steps: list[dict[str, Any]] = []
     try:
         stack.start_database()
-        clients = stack.child("seed-surge", households=needed)["clients"]
+        clients = stack.child("seed-surge", households=needed + spare)["clients"]
+        clients, probes = clients[:needed], clients[needed:]
         stack.start_gunicorn()
         asyncio.run(_warm_up(stack, clients[:30]))
         all_shots: list[Shot] = []
@@ -892,6 +984,15 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
             if fault is not None:
                 step["fault"] = {"kind": faults[index], **fault_log}
                 step["recovery"] = _recovery(shots, fault_log)
+                if step["recovery"].get("first_success_s_after_fault_over") is None:
+                    # Nothing sent after the fault was over was acknowledged within the step
+                    # (the fault took longer than the rest of it): the app is asked again until
+                    # it answers.
+                    probe = asyncio.run(_until_acknowledged(stack, probes[:PROBE_HOUSEHOLDS]))
+                    probes = probes[PROBE_HOUSEHOLDS:]
+                    all_shots += probe
+                    step["recovery"] = _recovery(shots + probe, fault_log)
+                    step["recovery"]["probe"] = dict(Counter(s.kind for s in probe))
             steps.append(step)
             print(json.dumps(step), file=sys.stderr, flush=True)
             if not step["held"] and not faults:
@@ -901,15 +1002,20 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
         def account(shots: list[Shot]) -> Any:
             records_path.write_text(
                 json.dumps(
-                    [{"id_number": s.id_number, "kind": s.kind, "number": s.number} for s in shots]
+                    [
+                        {"id_number": s.id_number, "kind": s.kind, "number": s.number}
+                        | ({"error": f"{s.error} (status {s.status})"} if s.error else {})
+                        for s in shots
+                    ]
                 )
             )
             return stack.child("account", records=str(records_path))
 
         accounting = account(all_shots)
-        # Then every unknown outcome is sent again, as a person would press again: each must
-        # come back with one application (the one already there, if the first try committed).
-        unknown = [s for s in all_shots if s.kind == "unknown"]
+        # Then every unknown outcome (connection dropped, server error) is sent again, as a
+        # person would press again: each must come back with one application (the one already
+        # there, if the first try committed).
+        unknown = [s for s in all_shots if s.kind in ("unknown", "server_error")]
         retried = asyncio.run(_retry(stack, unknown)) if unknown else []
         retry_summary: dict[str, Any] = {
             "retried": len(retried),
@@ -971,23 +1077,26 @@ def _fault(stack: Stack, kind: str, seconds: float, log: dict[str, Any], kills: 
 
 
 def _recovery(shots: list[Shot], log: dict[str, Any]) -> dict[str, Any]:
-    """Errors around the fault, and how long after it the app answered every request again."""
+    """Errors around the fault, and how long after it began the app answered again; and
+    whether a request sent after the fault was over (the last kill made, PostgreSQL restarted)
+    was acknowledged: a request sent as the fault began may be served before it takes effect."""
     at = log.get("at_monotonic")
     if at is None:
         return {}
     bad = [s for s in shots if s.kind != "acknowledged"]
-    after = [s for s in shots if s.scheduled >= at]
     last_bad = max((s.scheduled for s in bad), default=None)
-    first_good_after = next(
-        (s.scheduled for s in sorted(after, key=lambda s: s.scheduled) if s.kind == "acknowledged"),
-        None,
-    )
+
+    def first_good(since: float) -> float | None:
+        good = (s.scheduled for s in shots if s.kind == "acknowledged" and s.scheduled >= since)
+        first = min(good, default=None)
+        return None if first is None else round(first - at, 2)
+
+    done = log.get("done_monotonic", at)
     return {
         "not_acknowledged": len(bad),
         "last_failure_s_after_fault": None if last_bad is None else round(last_bad - at, 2),
-        "first_success_s_after_fault": None
-        if first_good_after is None
-        else round(first_good_after - at, 2),
+        "first_success_s_after_fault": first_good(at),
+        "first_success_s_after_fault_over": first_good(done),
     }
 
 

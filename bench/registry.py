@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gaoxin.common.actors import OPERATOR
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -173,7 +175,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     # The import, into the same empty table.
     empty()
     started = time.perf_counter()
-    run = services.import_start_from_path(actor=None, kind="insurance", path=agency)
+    run = services.import_start_from_path(actor=OPERATOR, kind="insurance", path=agency)
     run = runner.execute(run.pk)
     imported = time.perf_counter() - started
     assert run.status == "succeeded" and run.inserted == count, (run.status, run.error_code)
@@ -181,7 +183,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     result["ratio"] = round(baseline / imported, 3)
 
     started = time.perf_counter()
-    run = services.import_start_from_path(actor=None, kind="insurance", path=agency)
+    run = services.import_start_from_path(actor=OPERATOR, kind="insurance", path=agency)
     run = runner.execute(run.pk)
     result["reimport_seconds"] = round(time.perf_counter() - started, 2)
     assert run.unchanged == count and run.inserted == run.updated == 0

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 READERS = {"zone_admin", "reviewer", "auditor"}
 ADMIN = {"zone_admin"}
 PERSONAL = {"zone_admin", "reviewer"}
+COUNTER = {"counter_officer"}
 
 # name -> (path, roles allowed)
 REGISTRY_PAGES: dict[str, tuple[str, set[str]]] = {
@@ -32,11 +33,14 @@ REGISTRY_PAGES: dict[str, tuple[str, set[str]]] = {
     "registry:import_status": ("/registry/imports/{run}/status/", READERS),
     "registry:import_errors": ("/registry/imports/{run}/errors.xlsx", PERSONAL),
     "registry:import_template": ("/registry/templates/person.xlsx", READERS),
+    "registry:identity_counter": ("/registry/counter/", COUNTER),
 }
 REGISTRY_POST_ONLY: dict[str, tuple[str, set[str]]] = {
     "registry:enterprise_classify": ("/registry/enterprises/{enterprise}/classify/", ADMIN),
     "registry:classification_end": ("/registry/classifications/{classification}/end/", ADMIN),
     "registry:person_reveal": ("/registry/people/{person}/reveal/", PERSONAL),
+    "registry:identity_bind": ("/registry/counter/bind/", COUNTER),
+    "registry:identity_unbind": ("/registry/counter/unbind/", COUNTER),
 }
 REGISTRY_API: dict[str, tuple[str, set[str]]] = {
     "list_industries": ("/api/registry/industries", READERS),

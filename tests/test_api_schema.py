@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.config.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
@@ -47,13 +48,14 @@ def keep_connection():
 @pytest.fixture
 def token(make_user, keep_connection):
     from gaoxin.accounts.services import api_token_issue
-    from gaoxin.housing.tests.factories import make_batch
+    from gaoxin.housing.tests.builders import published_batch
 
     admin = make_user("zone_admin")
-    make_batch(code="API26")  # something for the batch endpoints to find
-    return api_token_issue(actor=None, user=admin, name="schemathesis")[1]
+    published_batch(code="API26")  # something for the batch endpoints to find
+    return api_token_issue(actor=OPERATOR, user=admin, name="schemathesis")[1]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(

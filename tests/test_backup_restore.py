@@ -13,13 +13,16 @@ import pytest
 from django.db import connection
 
 from gaoxin.common import audit
-from gaoxin.housing import services
+from gaoxin.housing.tests.builders import drawn_batch
 from gaoxin.housing.tests.independent import published_files, verify
-from gaoxin.housing.tests.test_draw import SECRET, VALUES, frozen_batch
 from gaoxin.testing.postgres import find_bindir
 from gaoxin.testing.processes import TIMEOUT, manage, run
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _url(name: str) -> str:
@@ -37,9 +40,7 @@ def _tool(name: str, *args: str) -> None:
 
 
 def test_a_restored_backup_verifies_its_audit_chain_and_its_draw(make_user, tmp_path):
-    batch = frozen_batch(make_user, households=120)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=make_user("zone_admin"), batch=batch, values=VALUES)
+    batch = drawn_batch(make_user, households=120)
     published = published_files(batch.code, tmp_path / "published")
     head = str(audit.chain_head())  # as shown to auditors before the backup
 

@@ -1,8 +1,17 @@
 """The load harness's smoke run (`bench/load.py smoke`, docs/reliability.md "Faults"): a small
 registration surge on gunicorn and PostgreSQL during which a worker is SIGKILLed twice, then
-PostgreSQL is restarted. Nothing acknowledged may be lost or duplicated, nothing that failed
-may be in the database, and every request whose answer was lost, sent again, gives exactly one
-application."""
+PostgreSQL is restarted. Nothing acknowledged may be lost or duplicated, nothing refused may be
+in the database, and every request whose outcome the client could not know (the connection
+dropped, a 5xx or a 400, which may come after the registration committed), sent again, gives
+exactly one application; after each fault the app answers again on its own.
+
+What it asserts does not depend on timing: an error answer is not taken to mean that nothing
+was written (a restart between the registration's commit and the session's save answers 400,
+Django's SessionInterrupted, for a registration that exists; a run on a busy machine failed
+with one such "refused" registration present), the recovery is checked on requests sent after
+the fault was over (and, when the step ended first, on registrations sent one at a time until
+one is acknowledged), the worker killed is a live one, and gunicorn's port is bound by the
+harness itself."""
 
 from __future__ import annotations
 
@@ -19,6 +28,7 @@ from gaoxin.testing.postgres import find_bindir
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(find_bindir() is None, reason="needs PostgreSQL's server binaries"),
     pytest.mark.skipif(
         os.environ.get("GAOXIN_TEST_DB") == "postgres",
@@ -41,7 +51,10 @@ def test_no_registration_is_lost_or_duplicated_when_a_worker_dies_and_postgresql
     steps, accounting = result["steps"], result["accounting"]
     assert [step["fault"]["kind"] for step in steps] == ["kill-worker", "restart-db"]
     assert result["server_log"].get("worker killed") == 2  # the faults did happen
-    acknowledged = sum(step["acknowledged"] for step in steps)
+    acknowledged = sum(
+        step["acknowledged"] + step["recovery"].get("probe", {}).get("acknowledged", 0)
+        for step in steps
+    )
     assert acknowledged > 0
     assert accounting["acknowledged_present_once"] == acknowledged
     for problem in (
@@ -49,17 +62,21 @@ def test_no_registration_is_lost_or_duplicated_when_a_worker_dies_and_postgresql
         "acknowledged_duplicated",
         "acknowledged_wrong_number",
         "failed_present",
+        "unknown_duplicated",
+        "server_error_duplicated",
         "in_database_but_never_sent",
         "people_in_two_applications",
         "duplicate_registration_numbers",
         "applications_without_exactly_one_member",
         "audit_chain_problems",
     ):
-        assert accounting.get(problem, 0) == 0, problem
+        assert accounting.get(problem, 0) == 0, (problem, accounting, [s["errors"] for s in steps])
     retry = result["retry_of_unknown"]
+    unknown = ("unknown_present", "unknown_absent", "server_error_present", "server_error_absent")
+    assert retry["retried"] == sum(accounting.get(kind, 0) for kind in unknown)
     assert retry["acknowledged"] == retry["retried"]
     if retry["retried"]:
         assert retry["accounting"]["acknowledged_present_once"] == retry["retried"]
         assert retry["accounting"]["people_in_two_applications"] == 0
-    # the app answered again after each fault, on its own
-    assert all(step["recovery"]["first_success_s_after_fault"] is not None for step in steps)
+    # the app answered again after each fault was over, on its own
+    assert all(step["recovery"]["first_success_s_after_fault_over"] is not None for step in steps)

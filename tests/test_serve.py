@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -44,6 +46,7 @@ def _gone(pid: int) -> bool:
     return state == "Z"
 
 
+@pytest.mark.slow
 def test_serve_runs_the_web_server_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     env = {
         **os.environ,

@@ -17,9 +17,9 @@ from django.test import override_settings
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.models import AuditEvent, TaskLease
 from gaoxin.housing import services
-from gaoxin.housing.choices import Relation
 from gaoxin.housing.models import (
     Draw,
     DrawRequest,
@@ -28,10 +28,14 @@ from gaoxin.housing.models import (
     EligibilityReview,
     SaleBatch,
 )
-from gaoxin.housing.registration import MemberIn
-from gaoxin.housing.tests.factories import make_batch, person_id
+from gaoxin.housing.tests.builders import (
+    SECRET,
+    VALUES,
+    published_batch,
+    register,
+    revealed_batch,
+)
 from gaoxin.housing.tests.independent import independent_draw, published_files, verify
-from gaoxin.housing.tests.test_draw import SECRET, VALUES, frozen_batch
 from gaoxin.registry import synth
 from gaoxin.registry.choices import ImportStatus
 from gaoxin.registry.management.commands.synth import write_files
@@ -40,7 +44,11 @@ from gaoxin.registry.services import import_start_from_path
 from gaoxin.registry.tasks import run_import
 from gaoxin.testing.processes import Paused, manage, run, start_paused
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 WORKER = ("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
@@ -79,7 +87,7 @@ def test_worker_killed_during_a_registry_import(tmp_path):
     zone = synth.generate(persons=60, seed=7)
     path = dict(write_files(zone, tmp_path / "zone"))["enterprise"]
     expected = sum(1 for _ in path.open(encoding="utf-8")) - 1
-    run_id = import_start_from_path(actor=None, kind="enterprise", path=path).pk
+    run_id = import_start_from_path(actor=OPERATOR, kind="enterprise", path=path).pk
     with database_tasks:
         run_import.enqueue(run_id)
 
@@ -104,16 +112,9 @@ def test_worker_killed_during_a_registry_import(tmp_path):
 
 
 def test_worker_killed_during_an_eligibility_review(make_user, tmp_path):
-    batch = make_batch(code="WK26")
-    applicant = make_user("applicant")
-    for n in range(40):
-        services.application_register(
-            actor=applicant,
-            batch=batch,
-            pools=["first_home"] if n % 2 else [],
-            members=[MemberIn(Relation.APPLICANT, "测试", person_id(300 + n))],
-        )
-    services.batch_close_registration(actor=None, batch=batch)
+    batch = published_batch(code="WK26")
+    register(batch, 40, first=300)
+    services.batch_close_registration(actor=OPERATOR, batch=batch)
     with database_tasks:
         review = services.review_start(actor=make_user("zone_admin"), batch=batch)
 
@@ -128,8 +129,7 @@ def test_worker_killed_during_an_eligibility_review(make_user, tmp_path):
 
 
 def test_worker_killed_during_a_draw_rerun_gives_the_identical_protocol(make_user, tmp_path):
-    batch = frozen_batch(make_user, households=200)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    batch = revealed_batch(make_user, households=200)
     admin = make_user("zone_admin")
     with database_tasks:
         request = services.draw_request(actor=admin, batch=batch, values=VALUES)

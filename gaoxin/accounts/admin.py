@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -14,29 +13,47 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.adminaudit import AuditedAdminMixin
 from gaoxin.common.errors import GaoxinError
 
-from . import services
-from .models import ApiToken, User
+from . import roles, services
+from .models import ApiToken, RoleGrant, User
 
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    # Roles are granted and revoked on the roles page (accounts:roles), never here: the user
+    # form shows them read-only and has no groups.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Gaoxin"), {"fields": ("display_name", "phone")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Gaoxin"), {"fields": ("display_name", "phone", "roles")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ("username", "display_name", "is_active", "last_login")
-    list_filter = ("is_active", "groups")
+    list_filter = ("is_active",)
     search_fields = ("username", "display_name")
 
-    # What only the IT superuser may change: a zone administrator gives roles (groups, whose
-    # permissions are exactly those of roles.py), never superuser status or loose permissions.
-    PRIVILEGED = ("is_superuser", "is_staff", "user_permissions")
+    # What only the IT superuser may change: a zone administrator gives roles (on the roles
+    # page), never superuser status. Loose permissions are not offered: they give nothing
+    # (accounts.backends.RoleBackend).
+    PRIVILEGED = ("is_superuser", "is_staff")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = super().get_readonly_fields(request, obj)
+        fields = (*super().get_readonly_fields(request, obj), "roles")
         if request.user.is_superuser:
             return fields
         return (*fields, *self.PRIVILEGED)
+
+    @admin.display(description=_("Roles"))
+    def roles(self, obj: User) -> str:
+        grants = obj.role_grants.filter(revoked_at__isnull=True).order_by("role", "scope_key")
+        held = [
+            f"{roles.role_name(g.role)} ({roles.scope_label(g.scope_kind, g.scope_key)})"
+            for g in grants
+        ]
+        return "; ".join(held) or "—"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not request.user.is_superuser:
@@ -46,27 +63,27 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                     raise PermissionDenied(name)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if not request.user.is_superuser and "user_permissions" in form.changed_data:
-            raise PermissionDenied("user_permissions")
-        super().save_related(request, form, formsets, change)
 
-
-# Roles are groups whose permissions `sync_roles` sets from roles.py: read-only here, so that no
-# administrator can widen a role from the admin.
+# Roles are not groups: the group pages go, so that nothing but the roles page gives a role.
 admin.site.unregister(Group)
 
 
-@admin.register(Group)
-class RoleGroupAdmin(DjangoGroupAdmin):
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """Read-only: grants are written by the roles page's services (audited), not here."""
+
+    list_display = ("user", "role", "scope_kind", "scope_key", "granted_at", "revoked_at")
+    list_filter = ("role", "scope_kind")
+    search_fields = ("user__username", "scope_key")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+        return False
 
 
 @admin.register(ApiToken)

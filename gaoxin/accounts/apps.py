@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,12 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from . import roles, signals  # noqa: F401  (signals: login/logout audit events)
-
-        post_migrate.connect(roles.sync_roles_after_migrate)
-
         from gaoxin.common import demo
 
+        from . import signals  # noqa: F401  (signals: login/logout audit events)
         from .demo import load_demo_users
 
         demo.register(10, "accounts", load_demo_users)
+
+        from .auditwords import register as register_audit_words
+
+        register_audit_words()

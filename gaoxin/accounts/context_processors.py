@@ -29,6 +29,8 @@ def _account_links(request: HttpRequest) -> Iterable[navigation.Link]:
         links.append((80, _("Audit log"), reverse("common:audit_log")))
     if common_access.can_enter_calendar(user):
         links.append((85, _("Working-day calendar"), reverse("common:calendar")))
+    if access.can_manage_roles(user):
+        links.append((88, _("Roles"), reverse("accounts:roles")))
     if access.can_use_admin_site(user):
         links.append((90, _("Administration"), reverse("admin:index")))
     links.append((100, _("My account"), reverse("accounts:account")))

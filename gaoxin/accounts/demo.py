@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from gaoxin.common.actors import DEMO
+
 from . import roles, services
 from .models import User
 
@@ -17,19 +19,19 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("notary", "公证员（演示）", "demo-notary-2026", (roles.NOTARY,)),
     ("auditor", "审计纪检（演示）", "demo-auditor-2026", (roles.AUDITOR,)),
     ("applicant", "张*明（演示申请人）", "demo-applicant-2026", (roles.APPLICANT,)),
+    ("counter", "政务服务窗口（演示）", "demo-counter-2026", (roles.COUNTER_OFFICER,)),
 )
 
 
 @transaction.atomic
 def load_demo_users() -> list[str]:
     """Create the demo users that do not exist yet; returns a line for each."""
-    roles.sync_roles()
     created = []
     for username, display_name, password, role_codes in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
         services.user_create(
-            actor=None,
+            actor=DEMO,
             username=username,
             password=password,
             role_codes=list(role_codes),

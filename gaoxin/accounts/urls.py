@@ -12,4 +12,7 @@ urlpatterns = [
     path("accounts/me/", views.account, name="account"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/roles/", views.roles_page, name="roles"),
+    path("accounts/roles/grant/", views.role_grant, name="role_grant"),
+    path("accounts/roles/grants/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -16,7 +16,9 @@ class CommonConfig(AppConfig):
         task_started.connect(worker.on_task_started)
         task_finished.connect(worker.on_task_finished)
 
-        from . import scheduler, tasks
+        from . import auditwords, scheduler, tasks
+
+        auditwords.register_common()
 
         # The daily audit checkpoint at 01:00 zone time (checkpoints.py).
         scheduler.register("common.audit_checkpoint", "0 1 * * *", tasks.audit_checkpoint_daily)

@@ -38,6 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import access, audit
+from .actors import Actor
 from .errors import NOT_ALLOWED, ensure
 from .models import AuditCheckpoint, AuditCountersignature
 
@@ -158,7 +159,7 @@ def _append_journal(checkpoint: Checkpoint) -> None:
         os.fsync(handle.fileno())
 
 
-def checkpoint_create(*, actor: Any, reason: str) -> AuditCheckpoint:
+def checkpoint_create(*, actor: Actor, reason: str) -> AuditCheckpoint:
     """Sign the chain's current head. The head is read under the chain's lock, so no event can
     slip in between; the checkpoint's own audit event comes after the head it signs."""
     key = signing_key()
@@ -194,7 +195,7 @@ def checkpoint_create(*, actor: Any, reason: str) -> AuditCheckpoint:
     return row
 
 
-def checkpoint_countersign(*, actor: Any, checkpoint: AuditCheckpoint) -> AuditCountersignature:
+def checkpoint_countersign(*, actor: Actor, checkpoint: AuditCheckpoint) -> AuditCountersignature:
     ensure(access.can_countersign_checkpoint(actor), NOT_ALLOWED)
     with transaction.atomic():
         row, created = AuditCountersignature.objects.get_or_create(
@@ -211,6 +212,11 @@ def checkpoint_countersign(*, actor: Any, checkpoint: AuditCheckpoint) -> AuditC
 
 
 # -- reading -------------------------------------------------------------------------------------
+
+
+def as_published(row: AuditCheckpoint) -> Checkpoint:
+    """A stored checkpoint as the public page and a draw's protocol give it."""
+    return _from_row(row)
 
 
 def _from_row(row: AuditCheckpoint) -> Checkpoint:

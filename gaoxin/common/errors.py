@@ -6,10 +6,36 @@ returns both). Messages are `str.format` templates over the params."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import get_language
+
+_BY_CODE: dict[str, ErrorCode] = {}
+_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: (\d{2}:\d{2}))?")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+# Parameters that name a moment (never what a person typed, which is shown as typed).
+MOMENT_PARAMS = frozenset({"opens", "closes", "ends", "until", "when"})
+
+
+def _moment(value: Any, chinese: bool) -> Any:
+    """A local day or moment as services pass it ("2026-12-08 15:50",
+    `housing.errors.local_time`) in the reader's date style (gaoxin/config/formats):
+    2026年12月8日 15:50, or 8 Dec 2026 15:50. Anything else is left as it is."""
+    if not isinstance(value, str):
+        return value
+    match = _MOMENT.fullmatch(value)
+    if match is None:
+        return value
+    year, month, day, time = match.groups()
+    if chinese:
+        text = f"{int(year)}年{int(month)}月{int(day)}日"
+    else:
+        text = f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+    return f"{text} {time}" if time else text
 
 
 @dataclass(frozen=True)
@@ -19,10 +45,23 @@ class ErrorCode:
     en: str
     status: int = 400
 
+    def __post_init__(self) -> None:
+        _BY_CODE.setdefault(self.code, self)  # a stored code renders again later (jobs.py)
+
+    @staticmethod
+    def lookup(code: str) -> ErrorCode | None:
+        """The error with this code, from any app's catalogue that has been imported."""
+        return _BY_CODE.get(code)
+
     def render(self, language: str, **params: Any) -> str:
-        template = self.zh if language.startswith("zh") else self.en
+        chinese = language.startswith("zh")
+        template = self.zh if chinese else self.en
+        shown = {
+            key: _moment(value, chinese) if key in MOMENT_PARAMS else value
+            for key, value in params.items()
+        }
         try:
-            return template.format(**params)
+            return template.format(**shown)
         except (KeyError, IndexError):
             return template
 
@@ -136,4 +175,10 @@ STORAGE_READ_ONLY = ErrorCode(
     "Nothing can be written to {where_en} at the moment (it is read-only); nothing was saved. "
     "Try again later or ask an administrator.",
     503,
+)
+JOB_BAD_TRANSITION = ErrorCode(
+    "job_bad_transition",
+    "后台任务当前为“{current}”，不能转到“{target}”。",
+    "The background job is “{current}”; it cannot move to “{target}”.",
+    409,
 )

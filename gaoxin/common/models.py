@@ -91,6 +91,9 @@ class AuditCheckpoint(models.Model):
             return str(_("daily"))
         if self.reason.startswith("draw:"):
             return str(_("draw of batch %(code)s") % {"code": self.reason.removeprefix("draw:")})
+        if self.reason.startswith("before-draw:"):
+            code = self.reason.removeprefix("before-draw:")
+            return str(_("just before the draw of batch %(code)s") % {"code": code})
         if self.reason == "manual":
             return str(_("on request"))
         return self.reason

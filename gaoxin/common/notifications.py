@@ -53,6 +53,31 @@ def notify(
     return created
 
 
+def notify_many(items: Iterable[tuple[Iterable[Any], str, str, str]]) -> list[Notification]:
+    """Several notifications at once (recipients, subject, body, link), as `notify` writes
+    them: one insert and one e-mail task for all."""
+    rows = [
+        Notification(
+            recipient=user,
+            subject=subject[:200],
+            body=body,
+            link=link[:500],
+            email_status=(
+                Notification.EMAIL_PENDING if bool(user.email) else Notification.EMAIL_NONE
+            ),
+        )
+        for recipients, subject, body, link in items
+        for user in recipients
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    pending = [n.pk for n in created if n.email_status == Notification.EMAIL_PENDING]
+    if pending:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.enqueue(pending))
+    return created
+
+
 def send_emails(ids: Sequence[int]) -> int:
     """Send the pending or failed e-mails among `ids`; returns how many went out."""
     sent = 0

@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db import models
 
+from gaoxin.common.actors import Actor
+
 from . import audit
 from .errors import ErrorCode, GaoxinError
 
@@ -69,7 +71,7 @@ class StateMachine:
     def apply(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         obj: models.Model,
         target: str,
         after: Mapping[str, Any] | None = None,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .actors import SCHEDULER
+
 
 @task()
 def audit_checkpoint_daily() -> str:
     """Sign and publish the audit chain's head (common/checkpoints.py)."""
     from .checkpoints import checkpoint_create
 
-    return checkpoint_create(actor=None, reason="daily").chain_hash
+    return checkpoint_create(actor=SCHEDULER, reason="daily").chain_hash
 
 
 @task()

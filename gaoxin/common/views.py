@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, checkpoints, notifications, selectors, workdays
+from . import access, auditwords, checkpoints, notifications, selectors, workdays
 from .audit import chain_head
 from .errors import GaoxinError
 from .forms import AuditFilterForm
@@ -38,7 +38,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.audit_event_list(filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    context = {"form": form, "page": page, "head": chain_head()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": auditwords.tell(page.object_list),
+        "head": chain_head(),
+    }
     template = "common/_audit_rows.html" if request.htmx else "common/audit_log.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -49,7 +54,12 @@ def audit_event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.audit_event_get(event_id=event_id)
     if event is None:
         raise Http404
-    return render(request, "common/audit_event.html", {"event": event, "head": chain_head()})
+    told = auditwords.tell([event])[0]
+    return render(
+        request,
+        "common/audit_event.html",
+        {"event": event, "sentence": told.sentence, "head": chain_head()},
+    )
 
 
 @require_GET

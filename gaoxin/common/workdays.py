@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import django.dispatch
 from django.db import transaction
+
+from gaoxin.common.actors import Actor
 
 from . import access, audit
 from .errors import NOT_ALLOWED, ErrorCode, GaoxinError, ensure
@@ -197,7 +198,7 @@ def parse_schedule(text: str, year: int) -> list[tuple[date, str, str]]:
 
 
 @transaction.atomic
-def year_enter(*, actor: Any, year: int, schedule: str, source: str) -> CalendarYear:
+def year_enter(*, actor: Actor, year: int, schedule: str, source: str) -> CalendarYear:
     """Enter (or replace) a year's official schedule; audited. Deadlines that were provisional
     for this year are recomputed by the receivers of `year_entered` after the commit."""
     ensure(access.can_enter_calendar(actor), NOT_ALLOWED)

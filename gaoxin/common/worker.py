@@ -43,6 +43,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from . import audit
+from .actors import WORKER
 from .models import TaskLease, WorkerBeat
 
 logger = logging.getLogger(__name__)
@@ -293,7 +294,7 @@ def recover_lost(*, now: datetime | None = None) -> list[Lost]:
                 continue
             TaskLease.objects.filter(task_id=task_id).delete()
             audit.record(
-                actor=None,
+                actor=WORKER,
                 action="tasks.requeued",
                 object_type="django_tasks_db.dbtaskresult",
                 object_id=str(task_id),

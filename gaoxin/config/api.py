@@ -24,6 +24,7 @@ from gaoxin.common.errors import (
 )
 from gaoxin.housing.api import router as housing_router
 from gaoxin.registry.api import router as registry_router
+from gaoxin.servicedesk.api import router as servicedesk_router
 
 api = NinjaAPI(
     title="Gaoxin API",
@@ -37,6 +38,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("/housing", housing_router)
+api.add_router("/servicedesk", servicedesk_router)
 
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -16,10 +16,11 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .canonical import HEX64_RE
 from .config import DrawConfig, Quota, RoundSpec, default_config
 from .entropy import EntropyDeclaration
 from .errors import FairdrawError, InputError
-from .merkle import inclusion_proof, merkle_root, verify_inclusion
+from .merkle import InclusionProof, inclusion_proof, merkle_root, verify_inclusion
 from .protocol import load_protocol, run_draw
 from .rfc3797 import rfc3797_select
 from .roster import load_json_text, load_roster, read_text
@@ -187,46 +188,62 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _published_root(text: str) -> str:
+    root = text.strip().lower()
+    if not HEX64_RE.fullmatch(root):
+        raise InputError(
+            f"--root must be 64 hexadecimal characters, got {text!r}",
+            f"--root 必须是 64 位十六进制字符，实际为 {text!r}",
+            field="--root",
+        )
+    return root
+
+
 def cmd_check_proof(args: argparse.Namespace) -> int:
-    proof = _json_file(args.proof)
-    if not isinstance(proof, dict):
-        raise InputError("proof must be a JSON object", "证明必须是 JSON 对象", source=args.proof)
-    for key, kind in (
-        ("entry", str),
-        ("leaf_index", int),
-        ("tree_size", int),
-        ("audit_path", list),
-        ("root", str),
-    ):
-        if not isinstance(proof.get(key), kind):
-            raise InputError(
-                "missing or wrong type", "缺少字段或类型错误", source=args.proof, field=key
-            )
-    root = proof["root"]
+    """Check a proof against a published root AND size (spec §4.1): an audit path valid for
+    one (index, size) can be valid for another with the same root (the last leaf of 5 is leaf
+    1 of 2), so the size is never taken from the proof when a published root is given."""
+    proof = InclusionProof.from_dict(_json_file(args.proof), source=args.proof)
+    if args.root is not None and args.size is None:
+        raise InputError(
+            "--root needs --size: give the published roster size with the root",
+            "--root 须与 --size 同时使用：请同时给出公布的名单条数",
+            field="--size",
+        )
+    if args.size is not None and args.root is None:
+        raise InputError("--size needs --root", "--size 须与 --root 同时使用", field="--root")
     if args.protocol:
         protocol = load_protocol(args.protocol)
-        root = str(protocol.get("roster", {}).get("root", ""))
-        if proof["tree_size"] != protocol.get("roster", {}).get("size"):
-            print("FAILED: tree size differs from the protocol's roster size / 树大小与协议不符")
-            return 1
-    elif args.root:
-        root = args.root.lower()
+        roster = protocol.get("roster")
+        root = roster.get("root") if isinstance(roster, dict) else None
+        size = roster.get("size") if isinstance(roster, dict) else None
+        if not isinstance(root, str) or isinstance(size, bool) or not isinstance(size, int):
+            raise InputError(
+                "protocol has no roster root and size",
+                "协议中缺少名单根哈希和条数",
+                source=args.protocol,
+                field="roster",
+            )
+    elif args.root is not None:
+        root, size = _published_root(args.root), args.size
     else:
+        root, size = proof.root, proof.tree_size
         print(
-            "note 注意: checking against the root inside the proof; pass --root or --protocol "
-            "to check against the published root / 请用 --root 或 --protocol 指定公布的根哈希"
+            "note 注意: checking against the root and size inside the proof; pass --root and "
+            "--size, or --protocol, to check against the published ones / "
+            "请用 --root 和 --size 或 --protocol 指定公布的根哈希和条数"
         )
-    ok = verify_inclusion(
-        proof["entry"],
-        proof["leaf_index"],
-        proof["tree_size"],
-        [str(p) for p in proof["audit_path"]],
-        root,
-    )
+    if proof.tree_size != size:
+        print(
+            f"FAILED: the proof is for a roster of {proof.tree_size} entries, the published "
+            f"roster has {size} / 验证失败：证明的名单条数与公布的不符"
+        )
+        return 1
+    ok = verify_inclusion(proof.entry, proof.leaf_index, size, proof.audit_path, root)
     if ok:
         print(
-            f"VERIFIED: entry {proof['entry'].split(',')[0]} is leaf {proof['leaf_index']} of the "
-            f"roster with root {root} / 验证通过：该登记包含在名单中"
+            f"VERIFIED: entry {proof.registration_number} is leaf {proof.leaf_index} of the "
+            f"roster of {size} entries with root {root} / 验证通过：该登记包含在名单中"
         )
         return 0
     print("FAILED: the proof does not lead to the root / 验证失败：证明与根哈希不符")
@@ -393,8 +410,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("proof")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--root", help="published roster root (hex)")
+    g.add_argument("--root", help="published roster root (hex); needs --size")
     g.add_argument("--protocol", help="take the root and size from this protocol file")
+    p.add_argument(
+        "--size", type=int, help="published roster size (number of entries), with --root"
+    )
     p.set_defaults(func=cmd_check_proof)
 
     p = sub.add_parser(

@@ -15,6 +15,8 @@ SPEC_VERSION = "fairdraw/1"
 REGNO_RE = re.compile(r"[0-9A-Z][0-9A-Z._-]{0,63}")
 POOL_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 HEX64_RE = re.compile(r"[0-9a-f]{64}")
+#: The white space trimmed from input fields (spec §2.1, §3.4): space and tab, nothing else.
+BLANKS = " \t"
 
 #: Round names that may not be used for allocation rounds (they name derived orders).
 RESERVED_ROUND_NAMES = frozenset({"waitlist", "choice"})
@@ -33,11 +35,11 @@ def lps(text: str) -> bytes:
 
 
 def canonical_registration_number(value: str) -> str:
-    """Canonical registration number: surrounding whitespace removed, ASCII upper case.
+    """Canonical registration number: surrounding spaces and tabs removed, ASCII upper case.
 
     Must then match ``[0-9A-Z][0-9A-Z._-]{0,63}``.
     """
-    text = value.strip().upper() if value.isascii() else value
+    text = value.strip(BLANKS).upper() if value.isascii() else value
     if not REGNO_RE.fullmatch(text):
         raise InputError(
             f"invalid registration number {value!r} (allowed: A-Z 0-9 . _ -, 1-64 characters, "
@@ -50,7 +52,7 @@ def canonical_registration_number(value: str) -> str:
 
 def canonical_pool(value: str) -> str:
     """A pool name: ``[a-z][a-z0-9_]{0,31}`` (already canonical; no case folding)."""
-    text = value.strip()
+    text = value.strip(BLANKS)
     if not POOL_RE.fullmatch(text):
         raise InputError(
             f"invalid pool name {value!r} (allowed: a-z 0-9 _, starting with a letter)",
@@ -61,8 +63,8 @@ def canonical_pool(value: str) -> str:
 
 
 def canonical_hex64(value: str, field: str) -> str:
-    """A SHA-256 digest in lower-case hex (64 characters)."""
-    text = value.strip().lower()
+    """A SHA-256 digest in lower-case hex (64 characters); input may use upper case."""
+    text = value.strip(BLANKS).lower()
     if not HEX64_RE.fullmatch(text):
         raise InputError(
             f"expected 64 hexadecimal characters, got {value!r}",
@@ -79,9 +81,16 @@ def canonical_json(value: Any) -> bytes:
     allowed; floats are rejected so that no number has two spellings.
     """
     _reject_floats(value)
-    return json.dumps(
+    text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "a string holds a lone surrogate (U+D800-U+DFFF), which is not Unicode text",
+            "字符串含有不成对的代理项（U+D800-U+DFFF），不是 Unicode 文本",
+        ) from None
 
 
 def _reject_floats(value: Any) -> None:

@@ -23,8 +23,9 @@ from .errors import ConfigError, InputError
 KeyMode = Literal["per_round", "shared"]
 KEY_MODES: tuple[KeyMode, ...] = ("per_round", "shared")
 
-_PERCENT_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?", re.ASCII)
-_COUNT_RE = re.compile(r"[0-9]+")
+#: Spec §5.1's grammar, ASCII only: count = "0" / [1-9][0-9]*; percent = count ["." [0-9]*[1-9]] "%"
+_COUNT_RE = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+_PERCENT_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?%", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -40,40 +41,34 @@ class Quota:
     value: Fraction = Fraction(0)
 
     @classmethod
-    def parse(cls, text: str | int) -> Quota:
-        """Parse ``"30%"``, ``"12.5%"``, ``"40"`` (a count) or ``"remainder"``."""
-        if isinstance(text, bool):
-            raise ConfigError("invalid quota", "无效的配额", field="quota")
-        if isinstance(text, int):
-            text = str(text)
+    def parse(cls, text: object) -> Quota:
+        """Parse a quota in its one spelling (spec §5.1): ``"remainder"``, a count such as
+        ``"40"`` or a percentage such as ``"30%"`` or ``"12.5%"``, ASCII digits, no leading
+        zeros, no trailing fractional zeros, no sign, exponent, separator or white space.
+        A JSON number (``3``) is not a quota: it would say neither count nor percent."""
         if not isinstance(text, str):
+            shown = str(text) if isinstance(text, Decimal) else repr(text)
             raise ConfigError(
-                f'quota must be a string such as "30%", got {text!r}',
-                f'配额必须是字符串，如 "30%"，实际为 {text!r}',
+                f'quota must be a string such as "30%", "40" or "remainder", got {shown}',
+                f'配额必须是字符串，如 "30%"、"40" 或 "remainder"，实际为 {shown}',
                 field="quota",
             )
-        t = text.strip()
-        if t == "remainder":
+        if text == "remainder":
             return cls("remainder")
-        if t.endswith("%"):
-            try:
-                if not _PERCENT_RE.fullmatch(t[:-1]):  # ASCII digits only: not 1e1, ３０, 1_0, .5
-                    raise InputError("not a plain decimal", "不是普通小数", field="quota")
-                p = parse_decimal(t[:-1], "quota")
-            except InputError:
-                raise ConfigError(
-                    f"invalid percentage {text!r}", f"无效的百分比 {text!r}", field="quota"
-                ) from None
+        if _COUNT_RE.fullmatch(text):
+            return cls("count", Fraction(int(text)))
+        if _PERCENT_RE.fullmatch(text):
+            p = parse_decimal(text[:-1], "quota")
             if p > 100:
                 raise ConfigError(
                     f"percentage above 100: {text!r}", f"百分比超过 100：{text!r}", field="quota"
                 )
             return cls("percent", p)
-        if _COUNT_RE.fullmatch(t):
-            return cls("count", Fraction(int(t)))
         raise ConfigError(
-            f'invalid quota {text!r} (use "30%", a whole number, or "remainder")',
-            f'无效的配额 {text!r}（应为 "30%"、整数或 "remainder"）',
+            f'invalid quota {text!r} (spellings: "30%", "12.5%", "40", "remainder"; no '
+            "leading or trailing zeros, signs, exponents, separators or spaces)",
+            f'无效的配额 {text!r}（写法："30%"、"12.5%"、"40"、"remainder"；'
+            "不得有多余的零、正负号、指数、分隔符或空格）",
             field="quota",
         )
 
@@ -277,13 +272,10 @@ def _config_from_dict(data: Any) -> DrawConfig:
                 f"未知字段 {extra[0]!r}",
                 field=f"rounds[{i}].{extra[0]}",
             )
-        quota = item["quota"]
-        if isinstance(quota, Decimal):
-            quota = f"{quota}%"
         try:
-            rounds.append(RoundSpec(name=item["name"], pool=item["pool"], quota=quota))
+            rounds.append(RoundSpec(name=item["name"], pool=item["pool"], quota=item["quota"]))
         except InputError as exc:
-            raise ConfigError(exc.en, exc.zh, field=f"rounds[{i}].{exc.field or 'name'}") from None
+            raise exc.at(field=f"rounds[{i}].{exc.field or 'name'}") from None
     waitlist = data.get("waitlist_length", 0)
     if isinstance(waitlist, Decimal):
         raise ConfigError(

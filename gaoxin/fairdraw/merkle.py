@@ -5,9 +5,22 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .canonical import SPEC_VERSION
+from .canonical import HEX64_RE, SPEC_VERSION
+from .errors import InputError
 from .roster import RosterEntry, sort_roster
+
+#: The members of a proof document, in the order ``fairdraw prove`` writes them (spec §4.1).
+PROOF_MEMBERS = (
+    "spec",
+    "registration_number",
+    "entry",
+    "leaf_index",
+    "tree_size",
+    "audit_path",
+    "root",
+)
 
 _sha256 = hashlib.sha256
 EMPTY_ROOT = _sha256(b"").digest()
@@ -78,6 +91,76 @@ class InclusionProof:
             "audit_path": list(self.audit_path),
             "root": self.root,
         }
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "proof.json") -> InclusionProof:
+        """Read a proof document (spec §4.1): exactly the members ``to_dict`` writes, each of
+        its type and in its canonical spelling; anything else is refused with the member
+        named, never checked as if it were a proof."""
+        if not isinstance(data, dict):
+            raise InputError("proof must be a JSON object", "证明必须是 JSON 对象", source=source)
+        extra = sorted(set(data) - set(PROOF_MEMBERS))
+        missing = [k for k in PROOF_MEMBERS if k not in data]
+        if extra or missing:
+            name = (extra or missing)[0]
+            raise InputError(
+                f"unknown member {name!r}" if extra else "missing member",
+                f"未知成员 {name!r}" if extra else "缺少成员",
+                source=source,
+                field=name,
+            )
+
+        def bad(name: str, en: str, zh: str) -> InputError:
+            return InputError(en, zh, source=source, field=name)
+
+        for name in ("spec", "registration_number", "entry", "root"):
+            if not isinstance(data[name], str):
+                raise bad(name, "must be a string", "必须是字符串")
+        if data["spec"] != SPEC_VERSION:
+            raise bad("spec", f'must be "{SPEC_VERSION}"', f'必须是 "{SPEC_VERSION}"')
+        for name in ("leaf_index", "tree_size"):
+            value = data[name]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise bad(name, "must be a JSON integer", "必须是 JSON 整数")
+        size, index = data["tree_size"], data["leaf_index"]
+        if size < 1:
+            raise bad("tree_size", "must be at least 1", "至少为 1")
+        if not 0 <= index < size:
+            raise bad(
+                "leaf_index",
+                f"must be at least 0 and below tree_size ({size}), got {index}",
+                f"必须不小于 0 且小于 tree_size（{size}），实际为 {index}",
+            )
+        path = data["audit_path"]
+        if not isinstance(path, list) or not all(
+            isinstance(p, str) and HEX64_RE.fullmatch(p) for p in path
+        ):
+            raise bad(
+                "audit_path",
+                "must be an array of 64 lower-case hex characters each",
+                "必须是数组，每项为 64 位小写十六进制字符",
+            )
+        if not HEX64_RE.fullmatch(data["root"]):
+            raise bad("root", "must be 64 lower-case hex characters", "必须是 64 位小写十六进制")
+        entry = data["entry"]
+        fields = entry.split(",")
+        try:
+            line = RosterEntry.make(*fields).line if len(fields) == 3 else None
+        except InputError:
+            line = None
+        if line != entry:
+            raise bad(
+                "entry",
+                "must be a canonical entry line (spec §3.2)",
+                "必须是规范的名单条目行（规范 §3.2）",
+            )
+        if data["registration_number"] != fields[0]:
+            raise bad(
+                "registration_number",
+                "must be the registration number of the entry",
+                "必须是该条目的登记号",
+            )
+        return cls(fields[0], entry, index, size, tuple(path), data["root"])
 
 
 def audit_path(leaves: list[bytes], index: int) -> list[bytes]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .canonical import (
+    BLANKS,
     SPEC_VERSION,
     canonical_hex64,
     canonical_pool,
@@ -26,6 +26,7 @@ from .canonical import (
 from .errors import InputError
 
 IDENTITY_TAG = f"{SPEC_VERSION}/identity"
+_POOL_SEPARATORS = re.compile(r"[;, \t]+")
 
 _POOLSETS: dict[frozenset[str], frozenset[str]] = {}
 _POOL_TEXT: dict[frozenset[str], str] = {}
@@ -63,8 +64,8 @@ class RosterEntry:
     def __post_init__(self) -> None:
         regno = canonical_registration_number(self.registration_number)
         raw_pools: Any = self.pools
-        if isinstance(raw_pools, str):
-            raw_pools = raw_pools.replace(";", " ").replace(",", " ").split()
+        if isinstance(raw_pools, str):  # spec §3.4: names separated by ; , space or tab
+            raw_pools = [name for name in _POOL_SEPARATORS.split(raw_pools) if name]
         pools = frozenset(canonical_pool(p) for p in raw_pools)
         if not pools:
             raise InputError(
@@ -128,55 +129,69 @@ ROSTER_COLUMNS = ("registration_number", "pools", "identity_commitment")
 def parse_roster_csv(
     text: str, *, source: str = "roster.csv", known_pools: frozenset[str] | None = None
 ) -> list[RosterEntry]:
-    """Parse a roster CSV (header ``registration_number,pools,identity_commitment``).
+    """Parse a roster CSV exactly as spec §3.4 defines it (header
+    ``registration_number,pools,identity_commitment``, columns in any order, others ignored).
 
-    ``pools`` holds pool names separated by ``;`` (spaces also accepted). Errors name the
-    file, the line and the field.
+    One byte-order mark at the start is ignored; lines end in LF or CRLF (any other CR is
+    refused); fields are split at every ``,`` and never quoted (a ``"`` is refused); spaces and
+    tabs around a field are removed; a line of empty fields is skipped. Errors name the file,
+    the line and the field.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("file is empty", "文件为空", source=source, line=1) from None
-    except csv.Error as exc:
-        raise InputError(
-            f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=1
-        ) from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    missing = [c for c in ROSTER_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} in header",
-            f"表头缺少列 {', '.join(missing)}",
-            source=source,
-            line=1,
-            field=missing[0],
-        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the last line end
+    rows: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        if "\r" in line:
+            raise InputError(
+                "a CR that does not end a line (line ends are LF or CRLF)",
+                "行内出现不作为行尾的 CR（行尾只能是 LF 或 CRLF）",
+                source=source,
+                line=number,
+            )
+        if '"' in line:
+            raise InputError(
+                "a double quote: roster fields are never quoted (none can contain a comma)",
+                "出现双引号：名单字段不加引号（任何字段都不含逗号或引号）",
+                source=source,
+                line=number,
+            )
+        rows.append((number, [cell.strip(BLANKS) for cell in line.split(",")]))
+    if not rows:
+        raise InputError("file is empty", "文件为空", source=source, line=1)
+    header = rows[0][1]
+    for column in ROSTER_COLUMNS:
+        count = header.count(column)
+        if count != 1:
+            raise InputError(
+                f"column {column} appears {count} times in the header (once is required)",
+                f"表头中列 {column} 出现 {count} 次（须恰好一次）",
+                source=source,
+                line=1,
+                field=column,
+            )
     idx = [header.index(c) for c in ROSTER_COLUMNS]
     width = len(header)
     entries: list[RosterEntry] = []
-    line = 1
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != width:
-                raise InputError(
-                    f"expected {width} fields, found {len(row)}",
-                    f"应有 {width} 个字段，实际 {len(row)} 个",
-                    source=source,
-                    line=line,
-                )
-            entries.append(
-                _entry_from_fields(
-                    row[idx[0]], row[idx[1]], row[idx[2]], known_pools, source=source, line=line
-                )
+    for number, row in rows[1:]:
+        if not any(row):
+            continue
+        if len(row) != width:
+            raise InputError(
+                f"expected {width} fields, found {len(row)}",
+                f"应有 {width} 个字段，实际 {len(row)} 个",
+                source=source,
+                line=number,
             )
-    except csv.Error as exc:
-        raise InputError(
-            f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", source=source, line=reader.line_num
-        ) from None
+        entries.append(
+            _entry_from_fields(
+                row[idx[0]], row[idx[1]], row[idx[2]], known_pools, source=source, line=number
+            )
+        )
     return entries
 
 
@@ -331,7 +346,7 @@ def load_json_text(text: str, source: str) -> Any:
         return seen
 
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (column {exc.colno})",
@@ -339,13 +354,39 @@ def load_json_text(text: str, source: str) -> Any:
             source=source,
             line=exc.lineno,
         ) from None
+    _refuse_lone_surrogates(data, source)
+    return data
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file; errors are bilingual and name the file."""
+def _refuse_lone_surrogates(value: Any, source: str) -> None:
+    """Spec §2.3: strings are Unicode text. ``"\\ud800"`` parses to a lone surrogate, which
+    has no UTF-8 encoding and so no canonical JSON: unreadable input, not a crash."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(
+                    "a string holds a lone surrogate escape (\\ud800-\\udfff not in a pair)",
+                    "字符串含有不成对的代理项转义（\\ud800-\\udfff）",
+                    source=source,
+                ) from None
+
+
+def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
+    """Read a UTF-8 text file, one byte-order mark at its start ignored (unless ``keep_bom``:
+    for a parser that ignores it itself); errors are bilingual and name the file."""
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8-sig")
+        # bytes decoded as they are: no newline translation (a lone CR must stay visible)
+        return p.read_bytes().decode("utf-8" if keep_bom else "utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", "文件不存在", source=str(path)) from None
     except UnicodeDecodeError as exc:
@@ -364,11 +405,10 @@ def load_roster(
     path: str | Path, *, known_pools: frozenset[str] | None = None
 ) -> list[RosterEntry]:
     """Load a roster file; ``.json`` files as JSON, anything else as CSV."""
-    text = read_text(path)
     name = str(path)
     if name.lower().endswith(".json"):
-        return parse_roster_json(text, source=name, known_pools=known_pools)
-    return parse_roster_csv(text, source=name, known_pools=known_pools)
+        return parse_roster_json(read_text(path), source=name, known_pools=known_pools)
+    return parse_roster_csv(read_text(path, keep_bom=True), source=name, known_pools=known_pools)
 
 
 def roster_csv(entries: Sequence[RosterEntry]) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.accounts import roles
+from gaoxin.accounts.choices import ScopeKind
+from gaoxin.registry.selectors import bound_person
 
-from .choices import Channel
+from .choices import ApplicationStatus, Channel, Relation
 from .models import Application, HousingProject, SaleBatch
 
 
@@ -23,14 +25,14 @@ def can_set_up_sales(user: Any) -> bool:
 
 def can_manage_project(user: Any, project: HousingProject) -> bool:
     """Units and registrations of one project: zone administrators, and that project's own
-    developer sales office (never another developer's)."""
+    developer sales office (never another developer's): the developer role granted within
+    the project's sales office. A developer grant without a scope manages no project."""
     if not _active(user):
         return False
     if roles.has_role(user, roles.ZONE_ADMIN):
         return True
-    if not roles.has_role(user, roles.DEVELOPER):
-        return False
-    return project.sales_office.members.filter(pk=user.pk).exists()
+    offices = roles.scopes(user, roles.DEVELOPER, ScopeKind.SALES_OFFICE)
+    return str(project.sales_office_id) in offices
 
 
 def can_view_batch_admin(user: Any, batch: SaleBatch) -> bool:
@@ -57,14 +59,39 @@ def can_register(user: Any) -> bool:
     return roles.has_role(user, roles.APPLICANT)
 
 
+def is_principal(user: Any, application: Application) -> bool:
+    """The user's account is bound to the person entered as the application's principal
+    applicant (registry.IdentityBinding)."""
+    person = bound_person(user)
+    if person is None:
+        return False
+    return any(
+        m.relation == Relation.APPLICANT and m.id_number == person.id_number
+        for m in application.members.all()
+    )
+
+
 def can_view_application(user: Any, application: Application) -> bool:
-    """An applicant sees only their own household's application; staff who see the batch see
-    its applications."""
+    """An applicant sees only their own household's application, and a sales office's entry
+    that names them as the principal applicant while it waits for their confirmation; staff
+    who see the batch see its applications."""
     if not _active(user):
         return False
     if application.user_id == user.pk:
         return True
+    if application.status == ApplicationStatus.UNCONFIRMED and is_principal(user, application):
+        return True
     return can_view_batch_admin(user, application.batch)
+
+
+def can_confirm_application(user: Any, application: Application) -> bool:
+    """Confirm a sales office's entry: only the applicant, from the account bound to the person
+    entered as the principal applicant (issue #13). Until then it counts for nothing."""
+    if not _active(user):
+        return False
+    if not roles.has_role(user, roles.APPLICANT):
+        return False
+    return is_principal(user, application)
 
 
 def can_view_household_unmasked(user: Any, application: Application) -> bool:
@@ -77,14 +104,17 @@ def can_view_household_unmasked(user: Any, application: Application) -> bool:
 
 def can_withdraw_application(user: Any, application: Application) -> bool:
     """A household withdraws its own registration. The project's staff (its sales office) may
-    withdraw only what they entered themselves (by the sales system's API or the sheet), never
-    a registration the household made online (issue #13)."""
+    withdraw only what they entered themselves (by the sales system's API or the sheet) and the
+    applicant has not confirmed, never a registration the household made online or confirmed
+    (issue #13)."""
     if not _active(user):
         return False
     if application.user_id == user.pk:
         return True
     if application.channel == Channel.WEB:
         return False
+    if application.confirmed_at is not None:
+        return False  # confirmed: the household's own now
     return can_manage_project(user, application.batch.project)
 
 

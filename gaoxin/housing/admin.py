@@ -10,7 +10,6 @@ from .models import HousingProject, SalesOffice
 @admin.register(SalesOffice)
 class SalesOfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "credit_code")
-    filter_horizontal = ("members",)
     search_fields = ("name",)
 
 

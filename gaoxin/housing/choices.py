@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common import jobs
+
 
 class BatchStatus(models.TextChoices):
     """The sale batch's life; transitions are listed in states.py and nowhere else."""
@@ -31,8 +33,13 @@ class Relation(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
+    """A registration entered by a sales office (sheet or API) waits for the applicant's
+    confirmation and counts only once confirmed; one not confirmed by the close lapses."""
+
+    UNCONFIRMED = "unconfirmed", _("Waiting for the applicant's confirmation")
     SUBMITTED = "submitted", _("Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Not confirmed in time")
 
 
 class Channel(models.TextChoices):
@@ -45,18 +52,6 @@ class UnitStatus(models.TextChoices):
     AVAILABLE = "available", _("Available")
     CHOSEN = "chosen", _("Chosen")
     CONTRACTED = "contracted", _("Contracted")
-
-
-class JobStatus(models.TextChoices):
-    """A background job's life (the eligibility review, the draw request): states.JOB."""
-
-    QUEUED = "queued", _("Waiting for the worker")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-ReviewStatus = JobStatus  # the name the review's pages used
 
 
 class OverrideStatus(models.TextChoices):
@@ -82,3 +77,48 @@ class TurnStatus(models.TextChoices):
 class TurnSource(models.TextChoices):
     WINNER = "winner", _("Winner")
     WAITLIST = "waitlist", _("Waitlist (候补)")
+
+
+# The housing jobs' status is the platform's (common/jobs.py).
+JobStatus = jobs.JobStatus
+
+
+class Condition(models.TextChoices):
+    """The conditions the automatic review checks (eligibility.decide): a failed one is a
+    reason {pool, condition, zh, en}. The labels name the failure, as the review queue's
+    filter and the applicant's timeline say it."""
+
+    IN_REGISTRY = "in_registry", _("Not in the zone registry")
+    QUALIFICATION = "qualification", _("No home-purchase qualification")
+    NO_HOME = "no_home", _("The household owns a home")
+    EMPLOYER = "employer", _("Employer not a key-industry enterprise of the zone")
+    INSURANCE = "insurance", _("Too few months of social insurance")
+    DEGREE = "degree", _("Degree below the minimum")
+    NO_ZONE_HOME = "no_zone_home", _("The household owns a home in the zone")
+    ONCE_ONLY = "once_only", _("Key-industry benefit already used")
+
+
+class ReviewOutcome(models.TextChoices):
+    """The review queue's filter by outcome (selectors.review_queue_page)."""
+
+    ATTENTION = "attention", _("Needs a look")
+    OVERRIDDEN = "overridden", _("Changed by two reviewers")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    ELIGIBLE = "eligible", _("Eligible for every pool claimed")
+    ALL = "all", _("All")
+
+
+# The draw's rounds in words of the domain (fairdraw names them by pool; "waitlist" and
+# "choice" are its reserved names for the waitlist and the unit-choice order).
+ROUND_LABELS = {
+    "first_home": _("the first-home round (刚需)"),
+    "key_industry": _("the key-industry round"),
+    "general": _("the general round (everyone eligible)"),
+    "waitlist": _("the waitlist draw (候补)"),
+    "choice": _("the unit-choice order"),
+    "*": _("every round (one key for all)"),
+}
+
+
+def round_label(name: str) -> str:
+    return str(ROUND_LABELS.get(name, name))

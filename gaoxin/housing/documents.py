@@ -24,7 +24,7 @@ from gaoxin.registry.identifiers import mask_name
 
 from . import charts, publication, selectors
 from .models import ClosingReport, Draw, SaleBatch
-from .report import readable
+from .report import readable, shortfalls
 from .templatetags.housing_tags import check_labels
 
 CHUNK = 5000
@@ -33,7 +33,7 @@ OUTCOMES = {"won": "中签", "lost": "未中签"}
 
 
 # Part of every cached file's name: bump it when a document's layout changes.
-DOCUMENTS_VERSION = 1
+DOCUMENTS_VERSION = 2  # 2: fonts for every name character, table cells wrap (issue 13)
 
 
 def published(kind: str, digest: str, build: Callable[[], bytes]) -> bytes:
@@ -194,7 +194,8 @@ def announcement_pdf(batch: SaleBatch, draw: Draw) -> bytes:
     )
     doc.code(
         f"fairdraw prove {code}-roster.csv <登记号> --out proof.json\n"
-        f"fairdraw check-proof proof.json --root {roster.get('root', '<默克尔根>')}"
+        f"fairdraw check-proof proof.json --root {roster.get('root', '<默克尔根>')} "
+        f"--size {roster.get('size', '<名册条目数>')}"
     )
     doc.paragraph("本公告由系统根据摇号数据生成；同样的数据生成的文件逐字节相同。")
     return doc.build()
@@ -283,6 +284,47 @@ def _p(value: float | None) -> str:
     if value is None:
         return "—"
     return "< 0.001" if value < 0.001 else f"{value:.3g}"
+
+
+def shortfall_sentences(data: dict[str, Any]) -> list[str]:
+    """Each shortfall against the policy with its cause (report.shortfalls), in Chinese, as the
+    report page says it."""
+    sentences = []
+    for f in shortfalls(data):
+        if f["kind"] == "share":
+            text = (
+                f"{pool_name(f['pool'])}中签占房源的 {f['achieved']:.1f}%，"
+                f"低于政策最低比例 {f['minimum']:g}%"
+            )
+            if f["cause"] == "too_few_eligible":
+                text += (
+                    f"，原因：保障名额 {f['reserved']} 个，符合条件的家庭只有 {f['eligible']} 户，"
+                    f"余下 {f['carried']} 个名额转入普通轮次摇号"
+                )
+            else:
+                text += (
+                    f"，从数据中找不到原因（保障名额 {f['reserved']} 个，"
+                    f"符合条件的家庭 {f['eligible']} 户），需要核查"
+                )
+        elif f["kind"] == "purchases":
+            text = (
+                f"{pool_name(f['pool'])}购房占房源的 {f['purchased']:.1f}%，"
+                f"低于政策最低比例 {f['minimum']:g}%，原因：部分中签家庭未购房"
+                "（放弃、未到场或未签约），其房源由候补家庭递补"
+            )
+        elif f["cause"] == "closed_early":
+            text = (
+                f"{f['units']} 套房源中有 {f['unsold']} 套未售出，原因：结束销售时，"
+                f"选房队列中还有 {f['not_called']} 个顺序未轮到"
+            )
+        else:
+            text = (
+                f"{f['units']} 套房源中有 {f['unsold']} 套未售出，原因：全部中签和候补家庭均已"
+                f"轮到选房，候补名单已用完（放弃 {f['declined']} 户，未到场 {f['no_show']} 户，"
+                f"未签约 {f['forfeited']} 户）"
+            )
+        sentences.append(text)
+    return sentences or ["各保障类别均达到政策最低比例，房源全部售出"]
 
 
 def _pct(value: float) -> str:
@@ -379,6 +421,7 @@ def report_pdf(batch: SaleBatch, report: ClosingReport) -> bytes:
         "占比统计符合该资格池条件的全部中签（或购房）家庭，不论在哪一轮中签，以房源总数为分母；"
         "预期值为模拟器按本名册和本规则计算的结果。"
     )
+    doc.paragraph("与政策要求对照：" + "；".join(shortfall_sentences(data)) + "。")
     with translation.override("zh-hans"):
         doc.drawing(charts.shares_chart(data, font=pdf.FONT), keep_with="图 1  房源占比（%）")
 

@@ -27,7 +27,7 @@ from gaoxin.registry.choices import DegreeLevel, PropertyUse
 from gaoxin.registry.models import PropertyOwner
 
 from .choices import ApplicationStatus
-from .models import Application, ApplicationMember, BenefitUse, SaleBatch
+from .models import Application, ApplicationMember, BenefitUse, Eligibility, Override, SaleBatch
 
 DEGREE_NAMES = {
     1: ("专科", "associate"),
@@ -300,3 +300,16 @@ def live_entries(batch: SaleBatch) -> list[Entry]:
         Entry(pk, first, key, tuple(sorted(members.get(pk, ()), key=lambda m: m[0] != "applicant")))
         for pk, first, key in applications.iterator(chunk_size=10_000)
     ]
+
+
+def mark_overridden(eligibility: Eligibility, override: Override) -> None:
+    """An approved override's decision, and the failed conditions of its pool marked as
+    overridden (by the override's id) when it makes the household eligible there: the reason
+    stays on record, said to be set aside. Not saved: the caller saves."""
+    setattr(eligibility, override.pool, override.eligible)
+    eligibility.overridden = True
+    if override.eligible:
+        eligibility.reasons = [
+            {**reason, "overridden": override.pk} if reason.get("pool") == override.pool else reason
+            for reason in eligibility.reasons
+        ]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from gaoxin.common.errors import ErrorCode
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as error messages name it: local time to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
 
 BATCH_BAD_TRANSITION = ErrorCode(
     "housing.bad_transition",
@@ -41,7 +51,10 @@ NO_ENTROPY = ErrorCode(
     409,
 )
 CONFIG_INVALID = ErrorCode(
-    "housing.config_invalid", "分配规则无效：{detail}", "Invalid allocation rules: {detail}", 422
+    "housing.config_invalid",
+    "规则无效。{detail}。",
+    "The rules are not valid. {detail_en}.",
+    422,
 )
 REGISTRATION_CLOSED = ErrorCode(
     "housing.registration_closed",
@@ -52,14 +65,66 @@ REGISTRATION_CLOSED = ErrorCode(
 ID_NUMBER_INVALID = ErrorCode(
     "housing.id_number_invalid",
     "{who}的身份证号“{value}”无效（{reason}）。",
-    "The ID number “{value}” of {who_en} is not valid ({reason}).",
+    "The ID number “{value}” of {who_en} is not valid ({reason_en}).",
     422,
 )
 PERSON_ALREADY_REGISTERED = ErrorCode(
     "housing.person_already_registered",
-    "{who}（{masked}）已在本批次的另一份登记中，每人每批次只能登记一次。",
-    "{who_en} ({masked}) is already in another registration of this batch; "
-    "a person may register once per batch.",
+    "本户已有成员在本批次一份已确认的登记中，同一人每批次只能登记一次。",
+    "Someone of this household is already in a confirmed registration of this batch; a person "
+    "may register once per batch.",
+    409,
+)
+OWN_REGISTRATION_EXISTS = ErrorCode(
+    "housing.own_registration_exists",
+    "您在本批次已有一份已确认的登记（{number}）；如要改用这一份，请先撤回那一份。",
+    "You already have a confirmed registration in this batch ({number}); withdraw it first to "
+    "use this one instead.",
+    409,
+)
+IDENTITY_NOT_BOUND = ErrorCode(
+    "housing.identity_not_bound",
+    "您的账号尚未绑定经核验的身份，不能登记。请通过省统一身份认证平台登录，或携带身份证到政务服务窗口办理绑定。",
+    "Your account is not bound to a verified identity yet, so it cannot register. Sign in "
+    "through the provincial identity service, or bring your ID card to the service counter.",
+    403,
+)
+APPLICANT_NOT_SELF = ErrorCode(
+    "housing.applicant_not_self",
+    "主申请人必须是您本人（账号绑定的身份证号 {masked}）。",
+    "The principal applicant must be you (the ID number your account is bound to, {masked}).",
+    422,
+)
+MEMBER_NOT_IN_REGISTRY = ErrorCode(
+    "housing.member_not_in_registry",
+    "{who}（{masked}）不在高新区人口登记簿中。",
+    "{who_en} ({masked}) is not in the zone's population registry.",
+    422,
+)
+MEMBER_NAME_MISMATCH = ErrorCode(
+    "housing.member_name_mismatch",
+    "{who}（{masked}）的姓名“{name}”与登记簿不一致，请按身份证填写。",
+    "The name “{name}” of {who_en} ({masked}) does not match the registry; write it as on the "
+    "ID card.",
+    422,
+)
+MEMBER_NOT_SPOUSE = ErrorCode(
+    "housing.member_not_spouse",
+    "配偶（{masked}）在登记簿中不是主申请人的配偶。",
+    "The spouse ({masked}) is not the principal applicant's spouse in the registry.",
+    422,
+)
+MEMBER_NOT_CHILD = ErrorCode(
+    "housing.member_not_child",
+    "子女（{masked}）在登记簿中不是主申请人或其配偶的未成年子女。",
+    "The child ({masked}) is not a minor child of the principal applicant or their spouse in "
+    "the registry.",
+    422,
+)
+NOT_CONFIRMABLE = ErrorCode(
+    "housing.not_confirmable",
+    "这份登记不在待确认状态，或登记已截止，不能确认。",
+    "This registration is not waiting for confirmation, or registration has closed.",
     409,
 )
 DUPLICATE_MEMBER = ErrorCode(
@@ -175,14 +240,42 @@ ROW_INVALID = ErrorCode(
 )
 REVIEW_NOT_DONE = ErrorCode(
     "housing.review_not_done",
-    "资格审核尚未完成。",
-    "The eligibility review has not finished.",
+    "资格审核尚未完成：请在本批次的“资格审核”页运行自动审核，完成后再开始公示。",
+    "The eligibility review has not finished: run the automatic review on the batch's "
+    "eligibility review page, and start the notice when it has finished.",
     409,
 )
 OVERRIDES_PENDING = ErrorCode(
     "housing.overrides_pending",
     "还有 {n} 项改判待第二名审核员批准或驳回。",
     "{n} overrides still wait for a second reviewer's approval or rejection.",
+    409,
+)
+OVERRIDE_DECISION_REQUIRED = ErrorCode(
+    "housing.override_decision_required",
+    "请选择要改判的资格类别和新的决定（符合或不符合），再提交。",
+    "Choose the pool and the new decision (eligible or not eligible) before you submit.",
+    422,
+)
+OVERRIDE_CLOSED = ErrorCode(
+    "housing.override_closed",
+    "资格审核阶段可以改判；公示期间只能在认定异议成立时改判（在“异议”页办理）；名单冻结后不能再改判。",
+    "Decisions change during the eligibility review; during the "
+    "public notice only by upholding an objection (on the objections page); not after the "
+    "roster is frozen.",
+    409,
+)
+OBJECTION_OUTCOME_REQUIRED = ErrorCode(
+    "housing.objection_outcome_required",
+    "请选择答复结果：异议成立（改判）或不成立（维持原决定）。",
+    "Choose the outcome: the objection is upheld (the decision changes) or dismissed (the "
+    "decision stands).",
+    422,
+)
+OBJECTION_ANSWERED = ErrorCode(
+    "housing.objection_answered",
+    "该异议已经答复，不能再次答复。",
+    "This objection has been answered already.",
     409,
 )
 OVERRIDE_REASON_REQUIRED = ErrorCode(
@@ -201,12 +294,6 @@ OVERRIDE_DECIDED = ErrorCode(
     "housing.override_decided",
     "该改判已处理（当前为“{current}”）。",
     "This override was already decided (it is “{current}”).",
-    409,
-)
-JOB_BAD_TRANSITION = ErrorCode(
-    "housing.job_bad_transition",
-    "后台任务当前为“{current}”，不能转到“{target}”。",
-    "The background job is “{current}”; it cannot move to “{target}”.",
     409,
 )
 POOL_NOT_CLAIMED = ErrorCode(
@@ -280,10 +367,30 @@ ROSTER_NOT_CONFIRMED = ErrorCode(
     "The notary has not confirmed the roster yet: no draw.",
     409,
 )
+VALUES_NOT_ENTERED = ErrorCode(
+    "housing.values_not_entered",
+    "管委会管理员尚未录入公开随机值；公证员须在其录入之后再公开秘密值。",
+    "The zone administrator has not entered the public values yet; the notary reveals the "
+    "secret after them.",
+    409,
+)
+VALUES_FIXED = ErrorCode(
+    "housing.values_fixed",
+    "公证员已公开秘密值，公开随机值已锁定，不能再更改。",
+    "The notary has revealed the secret: the public values are fixed and cannot change.",
+    409,
+)
+VALUES_DIFFER = ErrorCode(
+    "housing.values_differ",
+    "这些不是公证员公开秘密值之前录入的公开随机值；摇号只使用事先录入的值。",
+    "These are not the public values entered before the notary revealed the secret; the draw "
+    "uses only the values entered beforehand.",
+    409,
+)
 VALUES_INVALID = ErrorCode(
     "housing.values_invalid",
-    "公开随机值有误：{detail}",
-    "The public values are not valid: {detail}",
+    "公开随机值有误。{detail}。",
+    "The public values are not valid. {detail_en}.",
     422,
 )
 NOT_YOUR_TURN = ErrorCode(
@@ -348,4 +455,29 @@ DRAW_CRASHED = ErrorCode(
     "摇号时发生内部错误（{detail}），未写入任何结果。请联系管理员。",
     "An internal error ({detail}) stopped the draw; nothing was written. Contact an administrator.",
     500,
+)
+REVIEW_CRASHED = ErrorCode(
+    "housing.review_crashed",
+    "自动审核时发生内部错误（{detail}），未改变任何审核结果。请重新运行或联系管理员。",
+    "An internal error ({detail}) stopped the automatic review; no decision changed. Run it "
+    "again or contact an administrator.",
+    500,
+)
+APPLICATION_BAD_TRANSITION = ErrorCode(
+    "housing.application_bad_transition",
+    "申请当前为“{current}”，不能转到“{target}”。",
+    "The application is “{current}”; it cannot move to “{target}”.",
+    409,
+)
+TURN_BAD_TRANSITION = ErrorCode(
+    "housing.turn_bad_transition",
+    "选房顺序位当前为“{current}”，不能转到“{target}”。",
+    "This place in the unit-choice queue is “{current}”; it cannot move to “{target}”.",
+    409,
+)
+UNIT_BAD_TRANSITION = ErrorCode(
+    "housing.unit_bad_transition",
+    "房源当前为“{current}”，不能转到“{target}”。",
+    "The unit is “{current}”; it cannot move to “{target}”.",
+    409,
 )

@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.jobs import Job
 from gaoxin.common.models import BaseModel
 
 from .choices import (
     ApplicationStatus,
     BatchStatus,
     Channel,
-    JobStatus,
     OverrideStatus,
     Relation,
     TurnSource,
@@ -24,13 +24,12 @@ from .choices import (
 
 
 class SalesOffice(BaseModel):
-    """A developer's sales office (开发企业); its members see only its own projects."""
+    """A developer's sales office (开发企业). Its staff hold the developer role scoped to it (an
+    accounts.RoleGrant with scope "sales_office" and the office's id) and see only its own
+    projects."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="sales_offices", blank=True
-    )
 
     class Meta:
         verbose_name = _("sales office")
@@ -162,6 +161,10 @@ class Application(BaseModel):
     salt = models.CharField(max_length=64)
     identity_commitment = models.CharField(max_length=64)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant confirmed it from the account bound to the principal applicant (a web
+    # registration is confirmed as it is made; a sales office's entry when the applicant
+    # confirms it). Only confirmed registrations count: their members are `live`.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application")
@@ -181,7 +184,9 @@ class Application(BaseModel):
 
 class ApplicationMember(models.Model):
     """A person in an application. The partial unique constraint is what makes "a person may
-    appear in only one (live) application per batch" hold under concurrent submissions."""
+    appear in only one (live) application per batch" hold under concurrent submissions. A
+    member is live while the application is confirmed and not withdrawn: a sales office's
+    unconfirmed entry blocks nobody."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
     batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="+")
@@ -204,45 +209,25 @@ class ApplicationMember(models.Model):
         return f"{self.relation}:{self.name}"
 
 
-class JobStatusFlags:
-    """What the pages ask of a background job (states.JOB), so that no template compares
-    status strings."""
-
-    status: str
-
-    @property
-    def is_active(self) -> bool:
-        """Waiting for a worker or running: the page keeps polling."""
-        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
-
-
-class EligibilityReview(JobStatusFlags, BaseModel):
-    """One run of the automatic review of a batch (a background task); progress for the page."""
+class EligibilityReview(Job):
+    """One run of the automatic review of a batch (a background job); progress for the page."""
 
     batch = models.ForeignKey(SaleBatch, on_delete=models.CASCADE, related_name="reviews")
-    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     stage = models.CharField(max_length=40, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.batch_id}"
+
+    def progress(self) -> tuple[int, int]:
+        return (self.done, self.total)
 
 
 class Eligibility(BaseModel):
@@ -290,6 +275,11 @@ class Override(BaseModel):
         max_length=10, choices=OverrideStatus.choices, default=OverrideStatus.PROPOSED
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The objection this override upholds: during the public notice a decision changes only
+    # that way (services.objection_uphold), still by two reviewers.
+    objection = models.ForeignKey(
+        "Objection", null=True, blank=True, on_delete=models.PROTECT, related_name="overrides"
+    )
 
     def __str__(self) -> str:
         return f"override {self.pk} ({self.status})"
@@ -343,6 +333,21 @@ class BenefitUse(BaseModel):
         return f"benefit used {self.used_on}"
 
 
+class DrawValues(BaseModel):
+    """The administrator's half of the two-person rule: the declared public random values as
+    published, entered before the notary reveals the secret (issue #13, item 6), so that nobody
+    who knows the secret can still choose a value. Fixed once the notary has revealed."""
+
+    batch = models.OneToOneField(SaleBatch, on_delete=models.PROTECT, related_name="draw_values")
+    values = models.JSONField(default=list)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"values for {self.batch_id}"
+
+
 class NotaryReveal(BaseModel):
     """The notary's half of the two-person rule: the secret whose SHA-256 was declared before
     registration opened (or a co-signature when no commitment was declared)."""
@@ -357,9 +362,9 @@ class NotaryReveal(BaseModel):
         return f"reveal for {self.batch_id}"
 
 
-class DrawRequest(JobStatusFlags, BaseModel):
+class DrawRequest(Job):
     """The zone administrator's "run the draw" with the public values they entered, carried out
-    by the background worker (task `housing.tasks.draw` → `services.draw_request_run`); the
+    by the background worker (task `housing.tasks.draw` → `draw_run.draw_request_run`); the
     manage page polls it for progress. A lost worker's task is run again (common/worker.py) and
     `draw_execute` is idempotent, so the draw still happens once."""
 
@@ -368,10 +373,6 @@ class DrawRequest(JobStatusFlags, BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common import navigation
+from gaoxin.common.todos import Todo
 
-from . import access
+from . import access, selectors
 
 
 def links(request: HttpRequest) -> Iterable[navigation.Link]:
@@ -21,3 +22,8 @@ def links(request: HttpRequest) -> Iterable[navigation.Link]:
     if access.can_list_batches_admin(user):
         result.append((20, _("Sale batches"), reverse("housing:manage_list")))
     return result
+
+
+def todos(request: HttpRequest) -> Iterable[Todo]:
+    """The housing sales' items of the user's to-do list on their home page."""
+    return selectors.todos_for(request.user)

@@ -44,7 +44,7 @@ def own_check(application: Application) -> OwnCheck | None:
     code = batch.code
     commands = [
         f"fairdraw prove {code}-roster.csv {application.number} --out proof.json",
-        f"fairdraw check-proof proof.json --root {roster.root}",
+        f"fairdraw check-proof proof.json --root {roster.root} --size {proof.tree_size}",
     ]
     keys: list[tuple[str, str]] = []
     draw: Any = Draw.objects.filter(batch_id=batch.pk).only("pk", "seed").first()

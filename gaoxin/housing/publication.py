@@ -10,7 +10,7 @@ A draw never changes once it has run, so neither does anything built from it. Tw
   (microseconds, no network round trip, no lock), so thousands of lookups a second cost the
   database nothing (docs/benchmarks.md, "public results lookup").
 
-The index is built by the background worker right after the draw (`services.draw_request_run`)
+The index is built by the background worker right after the draw (`draw_run.draw_request_run`)
 and, if it is missing (another host, a cleaned directory), by the first lookup. What it holds is
 what the database held at that moment; the downloads (`fairdraw verify`) read the database
 itself, so a result row changed later is still caught there. If the index cannot be built or
@@ -153,9 +153,17 @@ def result_get(*, draw: selectors.PublicDraw, number: str) -> dict[str, Any] | N
         "FROM result WHERE number = ?",
         (number,),
     ).fetchone()
-    return None if row is None else dict(zip(RESULT_FIELDS, row, strict=True))
+    return None if row is None else _answer(row)
+
+
+def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A lookup's answer: the published fields, and whether the entry won (the results file's
+    "won"), which the page shows."""
+    answer = dict(zip(RESULT_FIELDS, row, strict=True))
+    answer["won"] = answer["outcome"] == "won"
+    return answer
 
 
 def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
     row = selectors.draw_result_named(draw_id, number)
-    return None if row is None else dict(zip(RESULT_FIELDS, _public(row), strict=True))
+    return None if row is None else _answer(_public(row))

@@ -21,10 +21,10 @@ WHO = {
     Relation.CHILD: ("子女", "a child"),
 }
 REASONS = {
-    "length": "应为 18 位 / must have 18 characters",
-    "characters": "只能是数字，最后一位可为 X / digits only, the last may be X",
-    "check": "校验码不符 / the check character does not match",
-    "birth_date": "出生日期无效 / the birth date is not valid",
+    "length": ("应为 18 位", "it must have 18 characters"),
+    "characters": ("应为 17 位数字加最后一位数字或 X", "17 digits and a last digit or X"),
+    "check": ("最后一位校验码与前 17 位不符", "the last character does not match the others"),
+    "birth_date": ("其中的出生日期无效", "the birth date inside it is not a date"),
 }
 
 
@@ -110,7 +110,8 @@ def clean_household(members: list[MemberIn], *, on: date) -> list[CleanMember]:
                 who=who_zh,
                 who_en=who_en,
                 value=printable(member.id_number.strip())[:24],
-                reason=REASONS.get(error.reason, error.reason),
+                reason=REASONS.get(error.reason, (error.reason, error.reason))[0],
+                reason_en=REASONS.get(error.reason, (error.reason, error.reason))[1],
             ) from error
         if number in seen:
             raise GaoxinError(errors.DUPLICATE_MEMBER, masked=identifiers.mask_id_number(number))

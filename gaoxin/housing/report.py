@@ -11,6 +11,7 @@ for more than it is.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -243,3 +244,60 @@ def build_report(batch: SaleBatch) -> dict[str, Any]:
             "units_unsold": units - sold,
         },
     }
+
+
+def shortfalls(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every shortfall of a closed sale against its policy, with its cause, read from the
+    stored report (so an old report shows them too): a reserved pool whose households won less
+    than the policy's minimum share of units (too few eligible households for the reserved
+    seats, which the general round then drew; or, with enough eligible, something to look
+    into), a pool whose winners bought less than the minimum, and units left unsold (the
+    waitlist ran out, or the sale closed before every place was called).
+
+    Each item: `kind` ("share", "purchases", "unsold"), `cause` and the figures that say it."""
+    units = int(data["batch"]["units"])
+    eligible = {row["pool"]: int(row["eligible"]) for row in data.get("pools", [])}
+    found: list[dict[str, Any]] = []
+    for share in data.get("shares", []):
+        minimum = float(share.get("minimum") or 0)
+        if minimum <= 0:
+            continue
+        reserved = math.ceil(minimum * units / 100 - 1e-9)
+        pool = share["pool"]
+        figures = {
+            "pool": pool,
+            "minimum": minimum,
+            "reserved": reserved,
+            "eligible": eligible.get(pool, 0),
+            "achieved": float(share.get("achieved") or 0),
+            "purchased": float(share.get("purchased") or 0),
+        }
+        if figures["achieved"] < minimum:
+            too_few = figures["eligible"] < reserved
+            found.append(
+                {
+                    **figures,
+                    "kind": "share",
+                    "cause": "too_few_eligible" if too_few else "unexplained",
+                    "carried": max(0, reserved - figures["eligible"]),
+                }
+            )
+        elif figures["purchased"] < minimum:
+            found.append({**figures, "kind": "purchases", "cause": "winners_did_not_buy"})
+    choice = data.get("choice", {})
+    unsold = int(choice.get("units_unsold") or 0)
+    if unsold > 0:
+        not_called = int(choice.get("not_called") or 0)
+        found.append(
+            {
+                "kind": "unsold",
+                "cause": "closed_early" if not_called else "waitlist_ran_out",
+                "unsold": unsold,
+                "units": units,
+                "not_called": not_called,
+                "declined": int(choice.get("declined") or 0),
+                "no_show": int(choice.get("no_show") or 0),
+                "forfeited": int(choice.get("forfeited") or 0),
+            }
+        )
+    return found

@@ -12,7 +12,7 @@ from gaoxin import fairdraw
 from gaoxin.fairdraw.simulate import GROUPS, OrderResult, simulate
 
 from .models import SaleBatch
-from .services import Rules, rules_config
+from .rules import Rules, rules_config
 
 # Shares of applicants per group at "plausible demand" (Hefei 2021 lotteries: 1.5–5× units).
 DEFAULT_SHARES = {"first_home_only": 0.35, "key_industry_only": 0.15, "both": 0.10, "neither": 0.40}

@@ -9,7 +9,8 @@ from typing import Any
 
 from django_tasks import TaskContext, task
 
-from .review import run_review
+from .draw_run import draw_request_run
+from .review_run import run_review
 
 
 @task(takes_context=True)
@@ -19,7 +20,5 @@ def eligibility_review(context: TaskContext, review_id: int) -> None:
 
 @task(takes_context=True)
 def draw(context: TaskContext, request_id: int) -> Any:
-    from .services import draw_request_run  # services enqueue this task
-
     found = draw_request_run(request_id, attempt=context.attempt)
     return found.protocol_digest if found is not None else None

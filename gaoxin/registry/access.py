@@ -2,11 +2,18 @@
 
 Zone administrators run imports and keep the catalogue; reviewers read (and see unmasked
 personal data, since they match applicants to records); auditors read with personal data
-masked. Every unmasked view is audited (services.person_reveal)."""
+masked. Every unmasked view is audited (services.person_reveal). Roles are read as every app
+reads them (accounts.roles); a role held in any scope counts here, the registry being the
+zone's."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from gaoxin.accounts import roles
+
+READERS = (roles.ZONE_ADMIN, roles.REVIEWER, roles.AUDITOR)
+PERSONAL_DATA = (roles.ZONE_ADMIN, roles.REVIEWER)
 
 
 def _active(user: Any) -> bool:
@@ -16,20 +23,20 @@ def _active(user: Any) -> bool:
 def can_view_registry(user: Any) -> bool:
     if not _active(user):
         return False
-    return bool(user.has_perm("registry.view_registry"))
+    return any(roles.has_role(user, code) for code in READERS)
 
 
 def can_view_personal_data(user: Any) -> bool:
     """Unmasked ID numbers, names and phone numbers."""
     if not can_view_registry(user):
         return False
-    return bool(user.has_perm("registry.view_personal_data"))
+    return any(roles.has_role(user, code) for code in PERSONAL_DATA)
 
 
 def can_run_import(user: Any) -> bool:
     if not _active(user):
         return False
-    return bool(user.has_perm("registry.run_import"))
+    return roles.has_role(user, roles.ZONE_ADMIN)
 
 
 def can_view_imports(user: Any) -> bool:
@@ -50,4 +57,12 @@ def can_manage_catalogue(user: Any) -> bool:
     """Edit the key-industry catalogue and enterprises' classifications."""
     if not _active(user):
         return False
-    return bool(user.has_perm("registry.manage_catalogue"))
+    return roles.has_role(user, roles.ZONE_ADMIN)
+
+
+def can_bind_identity(user: Any) -> bool:
+    """Bind (or unbind) an applicant's account to a registry person at the service counter,
+    after checking the ID card in person: counter officers only (issue #13)."""
+    if not _active(user):
+        return False
+    return roles.has_role(user, roles.COUNTER_OFFICER)

@@ -18,6 +18,10 @@ class RegistryConfig(AppConfig):
 
         demo.register(20, "registry", _load_demo_zone)
 
+        from .auditwords import register as register_audit_words
+
+        register_audit_words()
+
         from gaoxin.common import scheduler
 
         from . import tasks

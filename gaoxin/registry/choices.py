@@ -79,3 +79,10 @@ class MakeupPolicy(models.TextChoices):
 
     COUNT = "count", _("Make-up months count")
     EXCLUDE = "exclude", _("Make-up months break the run")
+
+
+class BindingMethod(models.TextChoices):
+    """How an account was bound to the registry person it registers as (IdentityBinding)."""
+
+    OIDC = "oidc", _("Provincial identity service (OpenID Connect)")
+    COUNTER = "counter", _("At the service counter, ID card checked")

@@ -141,6 +141,11 @@ ROW_MONTH = ErrorCode(
     "A month must be YYYY-MM or YYYYMM (years 1990–2100).",
 )
 ROW_CHOICE = ErrorCode("row.choice", "取值应为：{allowed}。", "Allowed values: {allowed}.")
+ROW_PHONE = ErrorCode(
+    "row.phone",
+    "电话号码应为 5 到 19 位数字，可以 + 开头（空格和短横线可省略）。",
+    "A phone number is 5 to 19 digits, optionally after a + (spaces and dashes are dropped).",
+)
 ROW_TOO_LONG = ErrorCode(
     "row.too_long", "内容过长（最多 {limit} 个字符）。", "Too long (at most {limit} characters)."
 )
@@ -185,6 +190,14 @@ ROW_CONTROL_CHARACTERS = ErrorCode(
     "含有不可见的控制字符（如 NUL），请删除后重新导出。",
     "Contains invisible control characters (such as NUL); remove them and export again.",
 )
+ROW_NAME_UNPRINTABLE = ErrorCode(  # a warning: the row is imported
+    "row.name_unprintable",
+    "姓名中的“{char}”（{code}）没有可用字体，在本系统生成的 PDF 文件中将显示为〔{code}〕；"
+    "该行已照常导入，请核对此字是否正确。",
+    "The name's character “{char}” ({code}) is in none of the system's fonts and will print as "
+    "〔{code}〕 in its PDF documents; the row was imported as it is: check that the character "
+    "is right.",
+)
 ROW_FORMULA = ErrorCode(
     "row.formula",
     "不能以 = + - @ 开头（会被电子表格当作公式）。",
@@ -206,3 +219,71 @@ def by_code(code: str) -> ErrorCode | None:
         if isinstance(value, ErrorCode) and value.code == code:
             return value
     return None
+
+
+# -- identity bindings (an account bound to the registry person it acts as) -------------------
+IDENTITY_ACCOUNT_UNKNOWN = ErrorCode(
+    "registry.identity_account_unknown",
+    "没有用户名为“{username}”的账号。",
+    "There is no account with the user name “{username}”.",
+    422,
+)
+IDENTITY_NOT_APPLICANT = ErrorCode(
+    "registry.identity_not_applicant",
+    "账号“{username}”不是申请人账号，不能绑定身份。",
+    "The account “{username}” is not an applicant account; only applicant accounts are bound.",
+    422,
+)
+IDENTITY_ACCOUNT_BOUND = ErrorCode(
+    "registry.identity_account_bound",
+    "账号“{username}”已绑定身份（{masked}），一个账号只能绑定一个人。",
+    "The account “{username}” is already bound ({masked}); an account is bound to one person.",
+)
+IDENTITY_PERSON_UNKNOWN = ErrorCode(
+    "registry.identity_person_unknown",
+    "登记簿中没有身份证号为 {masked} 的人员，不能绑定。",
+    "The registry has no person with the ID number {masked}; nothing was bound.",
+    422,
+)
+IDENTITY_PERSON_BOUND = ErrorCode(
+    "registry.identity_person_bound",
+    "身份证号为 {masked} 的人员已绑定另一个账号；一人只能绑定一个账号。"
+    "如需更换账号，请先解除原绑定。",
+    "The person with the ID number {masked} is already bound to another account; a person has "
+    "one account. Unbind the other account first to change it.",
+)
+IDENTITY_NAME_MISMATCH = ErrorCode(
+    "registry.identity_name_mismatch",
+    "身份证上的姓名“{name}”与登记簿中身份证号 {masked} 的姓名不一致，不能绑定。",
+    "The name “{name}” on the ID card does not match the registry's name for the ID number "
+    "{masked}; nothing was bound.",
+    422,
+)
+IDENTITY_CARD_NOT_CHECKED = ErrorCode(
+    "registry.identity_card_not_checked",
+    "请先当面核验身份证原件，再勾选“已当面核验身份证原件”。",
+    "Check the ID card in person first, then tick “ID card checked in person”.",
+    422,
+)
+IDENTITY_NOT_BOUND = ErrorCode(
+    "registry.identity_not_bound",
+    "该账号未绑定身份，没有可解除的绑定。",
+    "This account is not bound to anyone; there is nothing to unbind.",
+)
+IDENTITY_CLAIM_MISSING = ErrorCode(
+    "registry.identity_claim_missing",
+    "省统一身份认证平台没有提供经核验的身份证号（{claim}），未能绑定身份。",
+    "The provincial identity service gave no verified ID number ({claim}); nothing was bound.",
+)
+IDENTITY_SIGN_IN_FAILED = ErrorCode(
+    "registry.identity_sign_in_failed",
+    "通过省统一身份认证平台登录未成功（{reason}），请重试，或携带身份证到政务服务窗口办理绑定。",
+    "Signing in through the provincial identity service did not succeed ({reason}); try again, "
+    "or bring your ID card to the service counter to be bound there.",
+)
+IDENTITY_NOT_IN_REGISTRY = ErrorCode(
+    "registry.identity_not_in_registry",
+    "您的身份已通过省统一身份认证平台核验，但高新区登记簿中没有您的记录；请携带身份证到政务服务窗口办理。",
+    "The provincial identity service verified you, but the zone registry has no record of you; "
+    "bring your ID card to the service counter.",
+)

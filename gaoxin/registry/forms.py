@@ -89,3 +89,23 @@ class EndClassificationForm(forms.Form):
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("Why you need the unmasked data"), max_length=200)
+
+
+class CounterBindForm(forms.Form):
+    """The service counter: the applicant's account and what the officer read off the ID card."""
+
+    username = forms.CharField(label=_("Applicant's user name"), max_length=150)
+    id_number = forms.CharField(label=_("ID number on the card"), max_length=24)
+    name = forms.CharField(label=_("Name on the card"), max_length=50)
+    card_checked = forms.BooleanField(
+        label=_("ID card checked in person (original, photo matches the applicant)"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note (optional, e.g. the counter number)"), max_length=200, required=False
+    )
+
+
+class CounterUnbindForm(forms.Form):
+    username = forms.CharField(label=_("Applicant's user name"), max_length=150)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -200,6 +200,20 @@ def personal_name_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
+_DOTS = str.maketrans({c: "·" for c in "・•‧.．"})
+
+
+def same_name(given: str, registered: str) -> bool:
+    """`given` is the registry's name as a person would type it from their ID card: the same
+    after Unicode compatibility normalisation (full-width letters), with the middle dot's
+    look-alikes taken for the middle dot and Latin letters compared without case."""
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFKC", name.strip()).translate(_DOTS).casefold()
+
+    return key(given) == key(registered)
+
+
 def mask_name(name: str) -> str:
     """`张*明`, `李*`, `欧阳**`… : the first character kept, and the last when the name has three
     or more characters; a one-character name is masked whole (`*`)."""

@@ -9,12 +9,14 @@ day a property stopped being owned (the owner no longer owns it on that day). A 
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.jobs import Job
 from gaoxin.common.models import BaseModel
 
 from . import choices, identifiers
@@ -338,9 +340,18 @@ class PurchaseQualification(BaseModel):
         return f"{self.person_id}:{self.status}@{self.valid_from}"
 
 
-class ImportRun(BaseModel):
-    """One uploaded agency file and what became of it. Its status changes only through
-    `imports.runner.transition` (the one list of allowed transitions)."""
+class ImportRun(Job):
+    """One uploaded agency file and what became of it: a background job (common/jobs.py) with
+    its own lifecycle, which changes only through `imports.runner.transition` (the one list of
+    allowed transitions)."""
+
+    ACTIVE: ClassVar[frozenset[str]] = frozenset(
+        {choices.ImportStatus.PENDING, choices.ImportStatus.READING, choices.ImportStatus.WRITING}
+    )
+    SUCCEEDED: ClassVar[frozenset[str]] = frozenset({choices.ImportStatus.SUCCEEDED})
+    FAILED: ClassVar[frozenset[str]] = frozenset(
+        {choices.ImportStatus.REJECTED, choices.ImportStatus.FAILED}
+    )
 
     kind = models.CharField(_("kind"), max_length=16, choices=choices.ImportKind.choices)
     mode = models.CharField(
@@ -375,8 +386,6 @@ class ImportRun(BaseModel):
         related_name="+",
     )
     source = models.CharField(_("source"), max_length=16, default="web")
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     total_rows = models.PositiveBigIntegerField(_("rows (estimate)"), default=0)
     processed_rows = models.PositiveBigIntegerField(_("rows read"), default=0)
     valid_rows = models.PositiveBigIntegerField(_("valid rows"), default=0)
@@ -384,9 +393,10 @@ class ImportRun(BaseModel):
     inserted = models.PositiveBigIntegerField(_("inserted"), default=0)
     updated = models.PositiveBigIntegerField(_("updated"), default=0)
     unchanged = models.PositiveBigIntegerField(_("unchanged"), default=0)
-    error_code = models.CharField(_("error code"), max_length=64, blank=True)
-    error_params = models.JSONField(_("error details"), default=dict, blank=True)
     errors_preview = models.JSONField(_("first errors"), default=list, blank=True)
+    # Warnings do not stop a row (a name character no bundled PDF font can draw).
+    warning_count = models.PositiveBigIntegerField(_("warnings"), default=0)
+    warnings_preview = models.JSONField(_("first warnings"), default=list, blank=True)
     error_report = models.FileField(
         _("error report"), upload_to="registry/reports/%Y/%m/", max_length=300, blank=True
     )
@@ -401,31 +411,72 @@ class ImportRun(BaseModel):
         return f"#{self.pk} {self.kind} {self.original_name}"
 
     @property
-    def finished(self) -> bool:
-        return self.status in {
-            choices.ImportStatus.SUCCEEDED,
-            choices.ImportStatus.REJECTED,
-            choices.ImportStatus.FAILED,
-        }
+    def is_rejected(self) -> bool:
+        """Read to the end and refused: rows with errors, nothing written."""
+        return self.status == choices.ImportStatus.REJECTED
 
     @property
-    def error_message(self) -> str:
-        from django.utils.translation import get_language
+    def stage_text(self) -> str:
+        """What the worker is doing now, for the progress display."""
+        from django.utils.translation import gettext as _t
 
-        return self.error_message_in(get_language() or "zh-hans")
+        if self.status == choices.ImportStatus.PENDING:
+            return _t("Waiting for the background worker to pick the file up…")
+        if self.status == choices.ImportStatus.WRITING:
+            return _t("All rows read; writing to the registry in one transaction…")
+        return _t("%(n)s of about %(total)s rows read") % {
+            "n": self.processed_rows,
+            "total": self.total_rows,
+        }
 
     def error_message_in(self, language: str) -> str:
         from .errors import by_code
 
         error = by_code(self.error_code)
         if error is None:
-            return self.error_code
+            return self.error or self.error_code
         return error.render(language, **self.error_params)
 
+    def progress(self) -> tuple[int, int]:
+        return (self.processed_rows, self.total_rows)
+
+
+class IdentityBinding(BaseModel):
+    """An account bound to the one registry person it acts as (an applicant registers only as
+    this person). One person, one account: both sides are unique. Made by the provincial
+    identity service's verified ID-number claim (OpenID Connect) or by a counter officer who
+    checked the ID card (services.identity); `bound_by` is that officer, or the account itself
+    for the identity service. Audited as registry.identity.bound."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="identity_binding",
+    )
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="binding"
+    )
+    method = models.CharField(_("how"), max_length=8, choices=choices.BindingMethod.choices)
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bound by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    bound_at = models.DateTimeField(_("bound at"))
+    # What was checked: the identity service's issuer and subject, or the counter's note.
+    evidence = models.CharField(_("evidence"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("identity binding")
+        verbose_name_plural = _("identity bindings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} = {self.person.masked_id_number}"
+
     @property
-    def progress_percent(self) -> int:
-        if self.finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(100 * self.processed_rows / self.total_rows))
+    def by_identity_service(self) -> bool:
+        return self.method == choices.BindingMethod.OIDC

@@ -14,6 +14,9 @@ from . import access
 
 
 def links(request: HttpRequest) -> Iterable[navigation.Link]:
+    shown: list[navigation.Link] = []
     if access.can_view_registry(request.user):
-        return [(30, _("Registry"), reverse("registry:index"))]
-    return []
+        shown.append((30, _("Registry"), reverse("registry:index")))
+    if access.can_bind_identity(request.user):
+        shown.append((31, _("Identity counter"), reverse("registry:identity_counter")))
+    return shown

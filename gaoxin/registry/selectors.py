@@ -27,6 +27,7 @@ from .models import (
     Employment,
     Enterprise,
     EnterpriseClassification,
+    IdentityBinding,
     ImportRun,
     InsuranceContribution,
     KeyIndustry,
@@ -290,6 +291,68 @@ def person_ids_by_id_number(id_numbers: Iterable[str]) -> dict[str, int]:
         chunk = numbers[start : start + 5000]
         found.update(Person.objects.filter(id_number__in=chunk).values_list("id_number", "id"))
     return found
+
+
+# -- identity bindings ---------------------------------------------------------------------
+
+
+def bound_person(user: Any) -> Person | None:
+    """The registry person the account is bound to (registry.IdentityBinding), or None; read
+    once per user object, like its roles."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_gaoxin_bound_person"):
+        binding = IdentityBinding.objects.select_related("person").filter(user_id=user.pk).first()
+        user._gaoxin_bound_person = binding.person if binding is not None else None
+    person: Person | None = user._gaoxin_bound_person
+    return person
+
+
+def binding_of(user: Any) -> IdentityBinding | None:
+    return (
+        IdentityBinding.objects.select_related("person", "bound_by").filter(user_id=user.pk).first()
+    )
+
+
+def recent_bindings(*, limit: int = 10) -> list[IdentityBinding]:
+    """The latest bindings, for the counter page (names and numbers masked there)."""
+    return list(
+        IdentityBinding.objects.select_related("person", "user", "bound_by").order_by(
+            "-bound_at", "-pk"
+        )[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class RegistryHousehold:
+    """A person's household in the registry on a day: the spouse (if married on that day) and
+    the minor children of either spouse (under 18 on that day)."""
+
+    person: Person
+    spouse_ids: frozenset[int]
+    minor_child_ids: frozenset[int]
+
+
+def registry_household(*, person: Person, on: date) -> RegistryHousehold:
+    married = Q(married_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    spouses = {
+        b if a == person.pk else a
+        for a, b in Marriage.objects.filter(married)
+        .filter(Q(person_a=person) | Q(person_b=person))
+        .values_list("person_a_id", "person_b_id")
+    }
+    parents = {person.pk, *spouses}
+    cutoff = identifiers.adult_cutoff(on)
+    children = set(
+        ParentChild.objects.filter(parent_id__in=parents, child__birth_date__gt=cutoff).values_list(
+            "child_id", flat=True
+        )
+    )
+    return RegistryHousehold(person, frozenset(spouses), frozenset(children))
+
+
+def people_by_id_number(id_numbers: Iterable[str]) -> dict[str, Person]:
+    return {p.id_number: p for p in Person.objects.filter(id_number__in=list(id_numbers))}
 
 
 # -- pages ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django_tasks import TaskContext, task
 
+from gaoxin.common.actors import SCHEDULER
+
 
 @task(takes_context=True)
 def run_import(context: TaskContext, run_id: int) -> None:
@@ -14,7 +16,7 @@ def run_import(context: TaskContext, run_id: int) -> None:
 
     if context.attempt > 1 and not restart_lost(run_id, attempt=context.attempt):
         return
-    execute(run_id)
+    execute(run_id, attempt=context.attempt)
 
 
 @task()
@@ -23,7 +25,7 @@ def purge_uploads() -> int:
     `manage.py registry_purge_uploads`)."""
     from django.conf import settings
 
-    from .services import import_files_purge
+    from .services.retention import import_files_purge
 
     days = settings.GAOXIN_REGISTRY_UPLOAD_RETENTION_DAYS
-    return len(import_files_purge(actor=None, days=days, dry_run=False).files)
+    return len(import_files_purge(actor=SCHEDULER, days=days, dry_run=False).files)

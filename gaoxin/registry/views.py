@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
+from authlib.integrations.base_client.errors import OAuthError
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from joserfc.errors import JoseError
 
 from gaoxin.common.errors import GaoxinError
 from gaoxin.common.logfilters import mask_text
 from gaoxin.common.viewguards import require_rule
 
-from . import access, selectors, services
+from . import access, oidc, selectors, services
+from . import errors as registry_errors
 from .choices import ImportKind
 from .forms import (
     ClassificationForm,
+    CounterBindForm,
+    CounterUnbindForm,
     EndClassificationForm,
     EnterpriseFilterForm,
     ImportForm,
@@ -33,6 +42,7 @@ from .imports import reports
 from .models import EnterpriseClassification, KeyIndustry
 
 REVEAL_SESSION_KEY = "registry_revealed"
+logger = logging.getLogger(__name__)
 
 
 def _today() -> date:
@@ -293,6 +303,7 @@ def _run_context(request: HttpRequest, run_id: int) -> dict[str, Any]:
         "run": run,
         "show_errors": show,
         "preview": [_masked(e) for e in run.errors_preview] if show else [],
+        "warnings": [_masked(w) for w in run.warnings_preview] if show else [],
     }
 
 
@@ -348,3 +359,135 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="gaoxin-{kind}-template.{fmt}"'
     return response
+
+
+# -- the service counter: binding an applicant's account to the person on the ID card ----------
+
+
+def _counter_page(
+    request: HttpRequest, bind: CounterBindForm, unbind: CounterUnbindForm
+) -> HttpResponse:
+    """The counter page, with a refused form's errors shown beside its fields."""
+    return render(
+        request,
+        "registry/identity_counter.html",
+        {"form": bind, "unbind_form": unbind, "bindings": selectors.recent_bindings()},
+    )
+
+
+@require_GET
+@require_rule(access.can_bind_identity)
+def identity_counter(request: HttpRequest) -> HttpResponse:
+    return _counter_page(request, CounterBindForm(), CounterUnbindForm())
+
+
+@require_POST
+@require_rule(access.can_bind_identity)
+def identity_bind(request: HttpRequest) -> HttpResponse:
+    form = CounterBindForm(request.POST)
+    if not form.is_valid():
+        return _counter_page(request, form, CounterUnbindForm())
+    try:
+        binding = services.identity_bind_at_counter(actor=request.user, **form.cleaned_data)
+    except GaoxinError as error:
+        form.add_error(None, error.message())
+        return _counter_page(request, form, CounterUnbindForm())
+    messages.success(
+        request,
+        _("The account %(user)s is bound to %(name)s (%(number)s).")
+        % {
+            "user": binding.user.username,
+            "name": mask_name(binding.person.name),
+            "number": binding.person.masked_id_number,
+        },
+    )
+    return redirect("registry:identity_counter")
+
+
+@require_POST
+@require_rule(access.can_bind_identity)
+def identity_unbind(request: HttpRequest) -> HttpResponse:
+    form = CounterUnbindForm(request.POST)
+    if not form.is_valid():
+        return _counter_page(request, CounterBindForm(), form)
+    try:
+        services.identity_unbind(actor=request.user, **form.cleaned_data)
+    except GaoxinError as error:
+        form.add_error(None, error.message())
+        return _counter_page(request, CounterBindForm(), form)
+    messages.success(
+        request,
+        _("The account %(user)s is no longer bound.") % {"user": form.cleaned_data["username"]},
+    )
+    return redirect("registry:identity_counter")
+
+
+# -- sign-in through the provincial identity service (OpenID Connect) -----------------------
+
+OIDC_NEXT_KEY = "oidc_next"
+
+
+def _safe_next(request: HttpRequest, value: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return reverse("housing:my_applications")
+
+
+@require_GET
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    """Off to the provincial identity service (authorization code flow, state, nonce, PKCE)."""
+    if not oidc.enabled():
+        raise Http404
+    request.session[OIDC_NEXT_KEY] = _safe_next(request, request.GET.get("next", ""))
+    callback = settings.GAOXIN_PUBLIC_URL.rstrip("/") + reverse("registry:oidc_callback")
+    try:
+        response: HttpResponse = oidc.client().authorize_redirect(request, callback)
+    except (OSError, ValueError, RuntimeError, OAuthError) as error:
+        logger.warning("identity service unreachable: %s", error)
+        return _oidc_failed(request, type(error).__name__)
+    return response
+
+
+@require_GET
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the identity service: the code is exchanged for tokens at its token endpoint,
+    the ID token checked (signature, issuer, audience, expiry, nonce), and its verified
+    ID-number claim decides which registry person, and so which account, this is."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        token = oidc.client().authorize_access_token(request)
+    except (OSError, ValueError, RuntimeError, OAuthError, JoseError) as error:
+        logger.warning("identity service sign-in refused: %s", error)
+        return _oidc_failed(request, type(error).__name__)
+    verified = oidc.verified_claims(token)
+    if not verified.id_number:
+        missing = GaoxinError(
+            registry_errors.IDENTITY_CLAIM_MISSING, claim=settings.GAOXIN_OIDC_ID_NUMBER_CLAIM
+        )
+        return _oidc_failed(request, error=missing)
+    try:
+        user = services.identity_sign_in_verified(
+            signed_in=request.user,
+            id_number=verified.id_number,
+            issuer=verified.issuer,
+            subject=verified.subject,
+        )
+    except GaoxinError as error:
+        return _oidc_failed(request, error=error)
+    next_url = request.session.pop(OIDC_NEXT_KEY, "")
+    if request.user.pk != user.pk:
+        login(request, user, backend="gaoxin.accounts.backends.RoleBackend")
+    messages.success(request, _("Signed in through the provincial identity service."))
+    return redirect(_safe_next(request, next_url))
+
+
+def _oidc_failed(
+    request: HttpRequest, reason: str = "", *, error: GaoxinError | None = None
+) -> HttpResponse:
+    shown = error or GaoxinError(registry_errors.IDENTITY_SIGN_IN_FAILED, reason=reason[:60])
+    return render(
+        request, "registry/oidc_failed.html", {"message": shown.message()}, status=shown.status
+    )

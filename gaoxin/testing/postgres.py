@@ -71,7 +71,6 @@ def start_cluster(
             ) from error
         os.chown(root, account.pw_uid, account.pw_gid)
     data, log = root / "data", root / "server.log"
-    port = _free_port()
     subprocess.run(
         _as_cluster_user(
             [
@@ -90,31 +89,40 @@ def start_cluster(
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
-    )
+    settings = f"-k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
     if not durable:
-        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(
-        _as_cluster_user(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(log),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    return {"root": root, "data": data, "bindir": bindir, "port": port}
+        settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # The port is free when chosen, but another process may bind it before PostgreSQL does
+    # (the machine's outgoing connections take ports from the same range): then another one.
+    for attempt in range(1, 6):
+        port = _free_port()
+        started = subprocess.run(
+            _as_cluster_user(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-o",
+                    f"-p {port} {settings}",
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            ),
+            check=False,
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            return {"root": root, "data": data, "bindir": bindir, "port": port}
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if attempt == 5 or "could not bind" not in text:
+            raise subprocess.CalledProcessError(
+                started.returncode, started.args, started.stdout, started.stderr + text.encode()
+            )
+    raise AssertionError("unreachable")
 
 
 def restart_cluster(cluster: dict[str, Any], *, mode: str = "fast") -> None:

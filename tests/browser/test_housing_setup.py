@@ -32,7 +32,7 @@ def test_set_up_publish_and_register(browser, demo_server):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     login(page, demo_server, "admin", "demo-admin-2026")
-    page.get_by_role("link", name="销售批次").click()
+    page.get_by_role("link", name="销售批次", exact=True).click()
     page.get_by_role("link", name="新建销售批次").click()
     page.get_by_label("楼盘").select_option(index=1)
     page.get_by_label("批次名称").fill("第四批次（浏览器测试）")
@@ -61,20 +61,27 @@ def test_set_up_publish_and_register(browser, demo_server):
     login(page, demo_server, "applicant", "demo-applicant-2026")
     page.goto(demo_server + "/housing/PW26/")
     page.get_by_role("link", name="登记家庭").click()
-    page.get_by_label("申请人姓名").fill("张晓明")
-    page.get_by_label("申请人身份证号").fill(make_id_number("340104", date(1992, 8, 8), 17))
+    # The demo applicant's account is bound to 张晓明: the form shows them, nobody types them.
+    assert page.get_by_label("申请人姓名").input_value() == "张晓明"
+    expected = make_id_number("340104", date(1992, 8, 8), 17)
+    assert page.get_by_label("申请人身份证号").input_value() == expected
     page.get_by_label("手机号码").fill("13912345678")
     page.get_by_label("刚需").check()
+    page.get_by_label("我同意").check()
+    # A bad ID number is named, and nothing is written.
+    page.get_by_label("配偶姓名").fill("李四")
+    page.get_by_label("配偶身份证号").fill("340104199208080171")
+    page.get_by_role("button", name="提交登记").click()
+    assert "校验码与前 17 位不符" in page.locator(".errorlist").first.inner_text()
+    assert page.get_by_test_id("regno").count() == 0
+    page.get_by_label("配偶姓名").fill("")
+    page.get_by_label("配偶身份证号").fill("")
     page.get_by_label("我同意").check()
     page.get_by_role("button", name="提交登记").click()
     assert page.get_by_test_id("regno").inner_text() == "PW26-000001"
     assert len(page.get_by_test_id("salt").inner_text()) == 32
-    # A bad ID number is named, and nothing is written.
+    # One registration per account and sale: the page sends the applicant to it, with no form.
     page.goto(demo_server + "/housing/PW26/register/")
-    page.get_by_label("申请人姓名").fill("李四")
-    page.get_by_label("申请人身份证号").fill("340104199208080171")
-    page.get_by_label("手机号码").fill("13912345678")
-    page.get_by_label("我同意").check()
-    page.get_by_role("button", name="提交登记").click()
-    assert "校验码不符" in page.locator(".errorlist").first.inner_text()
+    assert "PW26-000001" in page.get_by_test_id("already-registered").inner_text()
+    assert page.get_by_role("button", name="提交登记").count() == 0
     applicant.close()

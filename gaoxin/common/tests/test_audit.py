@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from gaoxin.common import audit
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_event_is_rolled_back_with_the_change(make_user):
 
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        audit.record(actor=None, action="doomed")
+        audit.record(actor=OPERATOR, action="doomed")
         raise RuntimeError("service failed")
     assert AuditEvent.objects.count() == before
     assert verify().ok
@@ -180,7 +181,7 @@ def test_before_after_are_stored_as_hashed(chain):
     import decimal
 
     event = audit.record(
-        actor=None,
+        actor=OPERATOR,
         action="demo.types",
         after={"when": datetime.date(2026, 11, 26), "price": decimal.Decimal("1.10")},
     )

@@ -14,13 +14,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from gaoxin.common import audit, checkpoints
-from gaoxin.common.errors import GaoxinError
 from gaoxin.common.models import (
     AuditChainHead,
     AuditCheckpoint,
     AuditCountersignature,
     AuditEvent,
 )
+from gaoxin.testing.errors import raises_code
 
 pytestmark = pytest.mark.django_db
 
@@ -149,5 +149,5 @@ def test_the_public_page_and_countersigning(signed, make_user):
     admin = Client()
     admin.force_login(make_user("zone_admin"))
     assert admin.post(f"/audit/checkpoints/{checkpoint.pk}/countersign/").status_code == 403
-    with pytest.raises(GaoxinError):
+    with raises_code("not_allowed"):
         checkpoints.checkpoint_countersign(actor=make_user("zone_admin"), checkpoint=checkpoint)

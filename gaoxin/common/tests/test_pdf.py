@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pypdfium2
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.units import mm
 
 from gaoxin.common import pdf
 
@@ -46,14 +47,52 @@ def test_the_same_content_gives_the_same_bytes():
     assert long_document().build() != long_document(name="李*").build()
 
 
-def test_characters_the_font_lacks_are_shown_not_dropped():
-    assert ord("堃") not in pdf.charset() and ord("王") in pdf.charset()
-    assert pdf.visible("王小堃") == "王小〔U+5803〕"
+def test_characters_no_font_has_are_shown_not_dropped():
+    # U+E000: private use (no bundled font has it); 堃 is in the fonts.
+    assert ord("\ue000") not in pdf.charset() and ord("堃") in pdf.charset()
+    assert pdf.visible("王小\ue000") == "王小〔U+E000〕"
     assert pdf.visible("a\tb\nc") == "a b c"
     assert pdf.visible(None) == "" and pdf.visible(12) == "12"
     doc = pdf.Document(title="t")
-    doc.paragraph("申请人：王小堃")
-    assert "申请人：王小〔U+5803〕" in pages_text(doc.build())[0]
+    doc.paragraph("申请人：王小\ue000")
+    doc.table(["姓名"], [["李\ue000"]])
+    text = pages_text(doc.build())[0]
+    assert "申请人：王小〔U+E000〕" in text and "李〔U+E000〕" in text
+
+
+def cell_boxes(data: bytes, needle: str) -> list[tuple[float, float, float, float]]:
+    """The boxes (left, bottom, right, top) of each character of `needle` on the first page."""
+    textpage = pypdfium2.PdfDocument(data)[0].get_textpage()
+    text = textpage.get_text_range()
+    indexes = [i for i, c in enumerate(text) if c not in "\r\n"]
+    flat = "".join(text[i] for i in indexes)
+    start = flat.index(needle)
+    return [textpage.get_charbox(indexes[i]) for i in range(start, start + len(needle))]
+
+
+def test_a_long_cell_wraps_in_its_column_and_its_row_grows():
+    """Names above about 20 characters overprinted the next column (issue 13, item 9)."""
+    long_name = "阿卜杜热合曼·买买提明·艾合买提江·库尔班尼亚孜·吐尔逊"  # 28 characters
+    doc = pdf.Document(title="t")
+    rows = [["GX-000001", long_name, "刚需家庭"], ["GX-000002", "李四", "普通"]]
+    doc.table(["登记号", "申请人", "资格池"], rows, widths=[40, 30, 40])
+    data = doc.build()
+    text = pages_text(data)[0].replace("\r\n", "")
+    assert long_name in text and "刚需家庭" in text and "GX-000002" in text
+    # every character of the name inside its column (x from 40 mm to 70 mm of the table)
+    left, right = pdf.MARGIN + 40 * mm, pdf.MARGIN + 70 * mm
+    boxes = cell_boxes(data, long_name)
+    assert all(left < box[0] and box[2] < right for box in boxes)
+    lines = {round(box[3]) for box in boxes}
+    assert len(lines) >= 3  # wrapped over several lines
+    assert "\n·" not in pages_text(data)[0]  # no line starts with the middle dot
+    # the next row starts below the last line of the long name
+    below = cell_boxes(data, "GX-000002")[0]
+    assert below[3] < min(box[1] for box in boxes)
+    # the header's and Latin words stay whole where they can
+    doc = pdf.Document(title="t")
+    doc.table(["a"], [["alpha beta gamma delta epsilon"]], widths=[25])
+    assert "alpha beta gamma delta" in pages_text(doc.build())[0].replace("\r\n", " ")
 
 
 def test_text_is_never_read_as_markup():

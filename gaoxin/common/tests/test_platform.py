@@ -48,6 +48,7 @@ def test_production_refuses_to_start_with_debug_on():
     assert "DEBUG" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean():
     result = run_manage(
         "check",

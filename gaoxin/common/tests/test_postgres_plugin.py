@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -41,6 +43,7 @@ def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_missing_postgres_is_skipped_with_a_message(tmp_path):
     result = run_pytest(tmp_path, GAOXIN_PG_BINDIR=str(tmp_path / "nowhere"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,6 +51,7 @@ def test_missing_postgres_is_skipped_with_a_message(tmp_path):
     assert "1 skipped" in result.stdout
 
 
+@pytest.mark.slow
 def test_missing_postgres_fails_when_required(tmp_path):
     result = run_pytest(
         tmp_path, GAOXIN_PG_BINDIR=str(tmp_path / "nowhere"), GAOXIN_REQUIRE_POSTGRES="1"

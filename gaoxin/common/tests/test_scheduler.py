@@ -13,6 +13,7 @@ from django.db import connection
 from django_tasks import task
 
 from gaoxin.common import audit, scheduler
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.models import AuditEvent, ScheduledRun
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -20,7 +21,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 
 @task()
 def counted() -> None:
-    audit.record(actor=None, action="test.scheduled_ran")
+    audit.record(actor=OPERATOR, action="test.scheduled_ran")
 
 
 SCHEDULE = scheduler.Schedule("test.counted", "0 1 * * *", counted)

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from django.db import IntegrityError, OperationalError
 
-from gaoxin.common.errors import STORAGE_FULL, STORAGE_READ_ONLY, GaoxinError
 from gaoxin.common.storagefaults import reports_storage_faults, storage_fault
+from gaoxin.testing.errors import raises_code
 
 
 def sqlite_error(code: int) -> sqlite3.OperationalError:
@@ -80,17 +80,15 @@ def test_the_decorator_turns_faults_into_clear_errors_and_lets_bugs_through():
     def bug() -> None:
         raise KeyError("x")
 
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("storage_full") as caught:
         full()
-    assert caught.value.error is STORAGE_FULL
     assert (
         caught.value.message("zh")
         == "服务器存储空间已满（数据库），本次操作未保存任何内容。请联系管理员释放空间后重试。"
     )
     assert "No space is left for the database" in caught.value.message("en")
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("storage_read_only") as caught:
         read_only()
-    assert caught.value.error is STORAGE_READ_ONLY
     assert caught.value.message("zh").startswith("文件存储当前为只读")
     with pytest.raises(KeyError):
         bug()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from gaoxin.common import worker
 from gaoxin.common.models import WorkerBeat
 from gaoxin.housing.models import DrawRequest
-from gaoxin.housing.tests.factories import make_batch
+from gaoxin.housing.tests.builders import published_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ TAG = Template("{% load jobs %}{% job_wait job %}")
 
 
 def _queued(seconds_ago: int) -> DrawRequest:
-    request = DrawRequest.objects.create(batch=make_batch(code="WK2026"), values=["1"])
+    request = DrawRequest.objects.create(batch=published_batch(code="WK2026"), values=["1"])
     DrawRequest.objects.filter(pk=request.pk).update(
         created_at=timezone.now() - timedelta(seconds=seconds_ago)
     )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gaoxin.accounts",
     "gaoxin.registry",
     "gaoxin.housing",
+    "gaoxin.servicedesk",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "gaoxin.accounts.backends.RoleBackend",  # permissions from role grants (roles.py)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,6 +164,8 @@ LANGUAGE_COOKIE_NAME = "gaoxin_language"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One date style per language (gaoxin/config/formats): 2026年12月2日 / 2 Dec 2026.
+FORMAT_MODULE_PATH = ["gaoxin.config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -295,6 +298,15 @@ GAOXIN_API_TOKEN_PREFIX = "gx_"  # noqa: S105  (a prefix, not a secret)
 # Behind a proxy, the request header that carries the client address (e.g. HTTP_X_FORWARDED_FOR,
 # set by nginx); empty means REMOTE_ADDR. Only set it when the proxy overwrites the header.
 GAOXIN_TRUSTED_PROXY_HEADER = os.environ.get("GAOXIN_TRUSTED_PROXY_HEADER", "")
+# Sign-in through the province's unified government identity service (OpenID Connect,
+# registry/oidc.py): on when the discovery URL is set. The verified ID-number claim of the
+# signed ID token (its name below) binds the account to that registry person (docs/deploy.md).
+GAOXIN_OIDC_DISCOVERY_URL = os.environ.get("GAOXIN_OIDC_DISCOVERY_URL", "")
+GAOXIN_OIDC_CLIENT_ID = os.environ.get("GAOXIN_OIDC_CLIENT_ID", "")
+GAOXIN_OIDC_CLIENT_SECRET = os.environ.get("GAOXIN_OIDC_CLIENT_SECRET", "")
+GAOXIN_OIDC_SCOPES = os.environ.get("GAOXIN_OIDC_SCOPES", "openid")
+GAOXIN_OIDC_ID_NUMBER_CLAIM = os.environ.get("GAOXIN_OIDC_ID_NUMBER_CLAIM", "id_number")
+GAOXIN_OIDC_TIMEOUT_SECONDS = float(os.environ.get("GAOXIN_OIDC_TIMEOUT_SECONDS", 10))
 GAOXIN_REGISTRY_MAX_UPLOAD_MB = int(os.environ.get("GAOXIN_REGISTRY_MAX_UPLOAD_MB", 1024))
 # An agency workbook's parts may unpack to this much; its first sheet is read by a child process
 # with this much memory (docs/reliability.md, "Hostile input").

@@ -96,6 +96,7 @@ def test_prove_and_check_proof(files: Path, capsys: pytest.CaptureFixture[str]) 
     assert "VERIFIED" in capsys.readouterr().out
     data = json.loads(proof.read_text())
     data["entry"] = data["entry"].replace("H2026-000017", "H2026-000018")
+    data["registration_number"] = "H2026-000018"
     proof.write_text(json.dumps(data))
     assert (
         main(["check-proof", str(proof), "--protocol", str(files / "out" / "protocol.json")]) == 1

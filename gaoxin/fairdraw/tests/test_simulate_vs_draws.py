@@ -118,6 +118,7 @@ def _seed(config: DrawConfig, sizes: Sequence[int]) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from gaoxin.fairdraw.worked_example import render
+from gaoxin.fairdraw.worked_example import parse_inputs, render
 
 SPEC = Path(__file__).resolve().parents[3] / "docs" / "fairdraw-spec.md"
 
@@ -32,7 +32,14 @@ def values() -> dict[str, str]:
 
 
 def test_spec_example_matches_the_implementation_line_by_line() -> None:
-    assert example_block() == render().split("\n")
+    """Every value of the example is recomputed by the reference implementation from the
+    inputs the spec's own text gives (not from the module's constants), so neither the inputs
+    nor any value can drift (issue 13 item 8)."""
+    block = example_block()
+    inputs = parse_inputs(block)
+    assert len(inputs.people) == 8 and len(inputs.sources) == 2
+    assert render(inputs).split("\n") == block
+    assert render().split("\n") == block  # and `python -m gaoxin.fairdraw.worked_example` too
 
 
 def lp(b: bytes) -> bytes:
@@ -81,13 +88,55 @@ def test_independent_reimplementation_from_the_spec_text() -> None:
         keys = [sha(prefix + regno.encode()).hex() for regno, _ in ranked]
         assert keys == [k for _, k in ranked]
         assert keys == sorted(keys)
-    # §3.3 identity commitment of the first applicant
-    salt = b"00112233445566778899aabbccddeeffH2026-000001"
-    commitment = sha(lp(b"fairdraw/1/identity") + lp(salt) + lp(b"110101199001011234")).hex()
-    assert lines[0].endswith(commitment)
+    # §3.3 every identity commitment, from the applicants' inputs; §3.2 their entry lines
+    salt = v["identity salt (applicant i uses salt || registration number)"]
+    applicants = [v[f"applicant {i}"] for i in range(1, 9)]
+    expected_lines = []
+    for text in applicants:
+        m = re.fullmatch(r"(\S+), identity (\S+), pools (\S+)", text)
+        assert m
+        regno, identity, pools = m.groups()
+        tag, salted = lp(b"fairdraw/1/identity"), lp((salt + regno).encode())
+        commitment = sha(tag + salted + lp(identity.encode())).hex()
+        assert v[f'identity_commitment("{identity}", "{salt}{regno}")'] == commitment
+        expected_lines.append(f"{regno},{';'.join(sorted(pools.split(';')))},{commitment}")
+    assert sorted(expected_lines) == lines
+    # §6.2 the key string from the sources' values
+    revealed = [v[f"entropy source {i} value"] for i in (1, 2)]
+    key_string = "".join(
+        "".join(f"{n}." for n in sorted(int(x) for x in value.replace(",", " ").split())) + "/"
+        for value in revealed
+    )
+    assert key_string == v["key string"]
     # §9 results digest over the printed results file
     block = example_block()
     start = block.index("# results file") + 1
     end = block.index("", start)
     results = "\n".join(block[start:end]) + "\n"
     assert sha(results.encode()).hex() == v["results digest"]
+    # §10.2 the protocol digest over the printed protocol, which holds the listed values
+    body_text = v["protocol without protocol_digest, canonical JSON"]
+    assert sha(body_text.encode()).hex() == v["protocol digest"]
+    body = json.loads(body_text)
+    assert json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False) == body_text
+    assert body["config"] == json.loads(v["configuration"])
+    assert body["publisher"] == json.loads(v["publisher"])
+    assert body["entropy"] == {
+        "sources": [
+            {
+                "name": v[f"entropy source {i} name"],
+                "declared": v[f"entropy source {i} declared"],
+                "value": v[f"entropy source {i} value"],
+            }
+            for i in (1, 2)
+        ],
+        "notary_commitment": v["notary commitment"],
+        "notary_secret": v["notary secret"],
+    }
+    assert (body["config_digest"], body["key_string"], body["seed"]) == (
+        v["config digest"],
+        v["key string"],
+        v["seed"],
+    )
+    assert body["roster"] == {"root": v["roster root"], "size": 8}
+    assert body["results"] == {"digest": v["results digest"], "rows": 8}

@@ -21,6 +21,7 @@ def test_modest_selftest_passes_with_fixed_seeds() -> None:
     assert all(o.passed for o in outcomes), [o.text() for o in outcomes]
 
 
+@pytest.mark.slow
 def test_simulator_exact_agrees_with_monte_carlo_and_order_matters() -> None:
     config = default_config(10)
     sizes = {"first_home_only": 8, "key_industry_only": 6, "both": 4, "neither": 12}

@@ -174,7 +174,6 @@ def _delete(path: str) -> Any:
         (_set("summary.rounds.0.extra", 1), "summary.rounds[0].extra"),
         (_set("entropy.sources.0.extra", 1), "entropy.sources[0].extra"),
         (_set("results.rows", "60"), "results.rows"),
-        (_set("config.rounds.0.quota", "30.0%"), "config.rounds[0].quota"),
         (_delete("config.key_mode"), "config.key_mode"),
     ],
 )
@@ -187,6 +186,16 @@ def test_only_the_canonical_document_verifies(
     report = verify_protocol(_edit(protocol, change), roster, results)
     assert not report.ok
     assert any(p.subject == where for p in report.problems), report.text()
+
+
+def test_a_quota_in_another_spelling_is_unreadable(published: Published) -> None:
+    """Spec §5.1 has one quota grammar: "30.0%" is no quota at all (not a changed one)."""
+    from gaoxin.fairdraw.errors import InputError
+
+    roster, protocol, results = published
+    with pytest.raises(InputError) as error:
+        verify_protocol(_edit(protocol, _set("config.rounds.0.quota", "30.0%")), roster, results)
+    assert error.value.field == "rounds[0].quota"
 
 
 def test_publisher_must_be_an_object(published: Published) -> None:
@@ -232,3 +241,18 @@ def test_quota_spellings_other_than_plain_decimals_are_refused(quota: str) -> No
 
     with pytest.raises(ConfigError):
         Quota.parse(quota)
+
+
+def test_a_lone_surrogate_is_unreadable_input_not_a_crash(
+    tmp_path: Any, published: Published
+) -> None:
+    """Spec §2.3: "\\ud800" has no UTF-8 form, hence no canonical JSON; verify crashed."""
+    from gaoxin.fairdraw.__main__ import main
+    from gaoxin.fairdraw.roster import roster_csv
+
+    roster, protocol, _results = published
+    (tmp_path / "roster.csv").write_text(roster_csv(roster), encoding="utf-8")
+    text = json.dumps({**protocol, "publisher": {"note": "PLACEHOLDER"}}, indent=2)
+    (tmp_path / "protocol.json").write_text(text.replace("PLACEHOLDER", "\\ud800"))
+    args = ["verify", str(tmp_path / "protocol.json"), str(tmp_path / "roster.csv"), "--quiet"]
+    assert main(args) == 2

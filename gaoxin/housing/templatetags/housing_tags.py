@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.registry.identifiers import mask_name
 
-from ..choices import Pool, ReviewStatus, TurnSource, TurnStatus
+from ..choices import Pool, TurnSource, TurnStatus, round_label
 
 register = template.Library()
 
@@ -54,14 +54,6 @@ def pool_label(code: str) -> str:
 @register.filter
 def pools_label(codes: Iterable[str]) -> str:
     return "、".join(pool_label(code) for code in codes) or "—"
-
-
-@register.filter
-def review_status(code: str) -> str:
-    try:
-        return str(ReviewStatus(code).label)
-    except ValueError:
-        return code
 
 
 @register.filter
@@ -136,3 +128,55 @@ def method_label(method: str) -> str:
         trials = "".join(c for c in method if c.isdigit())
         return str(_("simulated (%(n)s draws)") % {"n": trials})
     return method
+
+
+@register.filter
+def mask(name: str | None) -> str:
+    """A person's name masked as the back office shows it (张*三)."""
+    return mask_name(name) if name else "—"
+
+
+@register.filter(name="round_label")
+def round_label_filter(name: str) -> str:
+    """A draw round's name in words (first_home → 刚需家庭摇号)."""
+    return round_label(name)
+
+
+@register.filter
+def reason_group(pool: str) -> str:
+    """The heading a failed condition stands under: its pool, or the conditions every household
+    must meet (the "general" pool of a reason)."""
+    if pool == "general":
+        return str(_("Basic conditions"))
+    return pool_label(pool)
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label in the reader's language: "：" in Chinese, ": " in English."""
+    return "：" if _chinese() else ": "
+
+
+@register.filter
+def parens(value: Any) -> str:
+    """A value in brackets in the reader's language: （3） in Chinese, (3) in English."""
+    return f"（{value}）" if _chinese() else f" ({value})"
+
+
+@register.filter
+def wanyuan(value: Any) -> str:
+    """A total as officials write it: 万元 with two decimals in Chinese (1,794.24 万元),
+    millions of yuan in English (17.94 million yuan)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if get_language().startswith("zh"):
+        return f"{amount / 10_000:,.2f} 万元"
+    return f"{amount / 1_000_000:,.2f} million yuan"

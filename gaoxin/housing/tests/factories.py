@@ -1,14 +1,15 @@
-"""Test data for housing: a sales office, project, and a batch at a chosen stage."""
+"""Test data for housing: a units sheet, ID numbers, the zone administrator who imports units.
+Batches at each stage: builders.py."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
-from gaoxin.housing import services
-from gaoxin.housing.models import SaleBatch
+from gaoxin.accounts import roles
+from gaoxin.accounts.choices import ScopeKind
+from gaoxin.accounts.services import role_grant
+from gaoxin.common.actors import OPERATOR
 from gaoxin.registry.identifiers import make_id_number
 
 
@@ -29,49 +30,24 @@ def child_id(n: int, born: date) -> str:
     return make_id_number("340104", born, n % 1000)
 
 
-def make_batch(
-    *, developer: Any = None, status: str = "registration", code: str = "T2026", units: int = 40
-) -> SaleBatch:
-    office = services.sales_office_create(
-        actor=None, name=f"合肥某置业有限公司 {code}", members=[developer] if developer else []
-    )
-    project = services.project_create(
-        actor=None,
-        name=f"高新雅苑 {code}",
-        address="合肥市高新区创新大道 1 号",
-        sales_office=office,
-    )
-    now = timezone.now()
-    batch = services.batch_create(
-        actor=None,
-        project=project,
-        name="第一批次",
-        code=code,
-        registration_opens_at=now - timedelta(days=1),
-        registration_closes_at=now + timedelta(days=6),
-    )
-    if units:
-        services.units_import(actor=_admin(), batch=batch, data=units_csv(units), filename="u.csv")
-    services.batch_declare_entropy(
-        actor=None,
-        batch=batch,
-        sources=[("上证综指收盘点位×100", "上海证券交易所 2026-12-08 收盘")],
-    )
-    if status != "draft":
-        services.batch_publish(actor=None, batch=batch)
-    batch.refresh_from_db()
-    return batch
-
-
 def _admin() -> Any:
-    from gaoxin.accounts import roles
     from gaoxin.accounts.models import User
     from gaoxin.accounts.services import user_create
 
     existing = User.objects.filter(username="factory-admin").first()
     if existing:
         return existing
-    roles.sync_roles()
     return user_create(
-        actor=None, username="factory-admin", password=None, role_codes=[roles.ZONE_ADMIN]
+        actor=OPERATOR, username="factory-admin", password=None, role_codes=[roles.ZONE_ADMIN]
+    )
+
+
+def staff_of(office: Any, user: Any) -> Any:
+    """Make `user` staff of the sales office: the developer role granted within it."""
+    return role_grant(
+        actor=OPERATOR,
+        user=user,
+        role=roles.DEVELOPER,
+        scope_kind=ScopeKind.SALES_OFFICE,
+        scope_key=str(office.pk),
     )

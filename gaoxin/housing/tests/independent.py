@@ -48,7 +48,14 @@ def independent_draw(
         "notary_secret": secret,
     }
     (work / "entropy.json").write_text(json.dumps(entropy, ensure_ascii=False), encoding="utf-8")
-    publisher = {"batch": batch.code, "roster_audit_head": roster.audit_head}
+    # The checkpoint signed just before the draw, as the public checkpoint list gives it.
+    listing = Client().get("/audit/checkpoints.json").json()["checkpoints"]
+    (checkpoint,) = [c for c in listing if c["reason"] == f"before-draw:{batch.code}"]
+    publisher = {
+        "batch": batch.code,
+        "roster_audit_head": roster.audit_head,
+        "audit_checkpoint": checkpoint,
+    }
     (work / "publisher.json").write_text(json.dumps(publisher), encoding="utf-8")
     out = work / "fairdraw"
     done = fairdraw(

@@ -6,11 +6,23 @@ from __future__ import annotations
 import pytest
 
 from conftest import ALL_ROLES
+from gaoxin.common.actors import OPERATOR
 from gaoxin.housing import access, services
 from gaoxin.housing.choices import Relation
 from gaoxin.housing.registration import MemberIn
+from gaoxin.housing.tests.factories import staff_of
+from gaoxin.testing.errors import raises_code
 
-from .factories import make_batch, person_id
+from .builders import (
+    bind,
+    confirm_entry,
+    end_notice,
+    freeze,
+    published_batch,
+    review,
+    start_notice,
+)
+from .factories import person_id
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +53,34 @@ FROZEN_PUBLIC = {
 }
 POST_ONLY = {
     "housing:application_withdraw",
+    "housing:application_confirm",  # only the bound principal: test_identity.py
     "housing:application_object",
-    "housing:batch_stage",
-    "housing:draw_action",  # notary reveals, zone administrator runs: test_draw.py
+    # every transition of the back office; who may take each, at its stage:
+    # test_object_access.WRITES
+    "housing:batch_rules",
+    "housing:batch_entropy",
+    "housing:units_import",
+    "housing:batch_publish",
+    "housing:applications_import",
+    "housing:registration_close",
+    "housing:notice_start",
+    "housing:roster_freeze",
+    "housing:roster_confirm",
+    "housing:review_start",
+    "housing:override_propose",
+    "housing:override_approve",
+    "housing:override_reject",
+    "housing:objection_answer",
+    "housing:draw_values",
+    "housing:draw_reveal",
+    "housing:draw_run",
+    "housing:choice_start",
+    "housing:turn_chosen",
+    "housing:turn_declined",
+    "housing:turn_no_show",
+    "housing:contract_record",
+    "housing:contract_forfeit",
+    "housing:sale_close",
 }
 # Public once drawn (404 before): test_draw.test_public_pages_serve_files_that_verify.
 DRAWN_PUBLIC = {
@@ -59,8 +96,8 @@ CLOSED_PUBLIC = {"housing:report", "housing:report_pdf"}
 
 @pytest.fixture
 def sale(make_user):
-    owner = make_user("applicant", username="owner")
-    batch = make_batch(code="M2026")
+    owner = bind(make_user("applicant", username="owner"), person_id(41), "陈一")
+    batch = published_batch(code="M2026")
     result = services.application_register(
         actor=owner,
         batch=batch,
@@ -86,21 +123,10 @@ def test_page(client_for, sale, name, role):
 
 @pytest.mark.parametrize("role", ["anonymous", *ALL_ROLES])
 def test_frozen_public_pages(client_for, role):
-    from datetime import timedelta
-
-    from django.test import TestCase
-    from django.utils import timezone
-
-    batch = make_batch(code="Z2026")
-    services.batch_close_registration(actor=None, batch=batch)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.review_start(actor=None, batch=batch)
+    batch = review(published_batch(code="Z2026"))
     for path in FROZEN_PUBLIC.values():
         assert client_for(role).get(path.format(code=batch.code)).status_code == 404
-    services.notice_start(actor=None, batch=batch, ends_at=timezone.now() + timedelta(days=1))
-    batch.notice_ends_at = timezone.now() - timedelta(seconds=1)
-    batch.save(update_fields=["notice_ends_at"])
-    services.roster_freeze(actor=None, batch=batch)
+    freeze(end_notice(start_notice(batch)))
     for path in FROZEN_PUBLIC.values():
         assert client_for(role).get(path.format(code=batch.code)).status_code == 200
 
@@ -108,9 +134,7 @@ def test_frozen_public_pages(client_for, role):
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_stage_actions_only_for_their_roles(client_for, sale, role):
     batch, _application, _owner = sale
-    response = client_for(role).post(
-        f"/housing/manage/{batch.code}/stage/", {"action": "freeze"}, follow=True
-    )
+    response = client_for(role).post(f"/housing/manage/{batch.code}/roster/freeze/", follow=True)
     if role in BATCH_STAFF:
         assert response.status_code == 200  # refused by the service with a message
         batch.refresh_from_db()
@@ -138,7 +162,7 @@ def test_staff_see_masked_names_and_no_salt(client_for, sale):
 def test_own_developer_manages_its_batch_other_developers_do_not(make_user, client, sale):
     batch, _application, _owner = sale
     own = make_user("developer")
-    batch.project.sales_office.members.add(own)
+    staff_of(batch.project.sales_office, own)
     client.force_login(own)
     assert client.get(f"/housing/manage/{batch.code}/").status_code == 200
     listing = client.get("/housing/manage/").content.decode()
@@ -168,7 +192,8 @@ def test_rules_for_every_role(make_user, sale, role):
     assert access.can_register(user) is (role == "applicant")
     assert access.can_manage_project(user, batch.project) is (role == "zone_admin")
     assert access.can_view_batch_admin(user, batch) is (role in BATCH_STAFF)
-    assert access.can_list_batches_admin(user) is (role != "applicant")
+    housing_staff = {"zone_admin", "developer", "reviewer", "notary", "auditor"}
+    assert access.can_list_batches_admin(user) is (role in housing_staff)
     assert access.can_view_application(user, application) is (role in BATCH_STAFF)
     # the household registered online: only the household itself withdraws it
     assert access.can_withdraw_application(user, application) is False
@@ -181,8 +206,8 @@ def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
 
     batch, _application, _owner = sale
     system = make_user("developer")
-    batch.project.sales_office.members.add(system)
-    _token, raw = api_token_issue(actor=None, user=system, name="销售系统")
+    staff_of(batch.project.sales_office, system)
+    _token, raw = api_token_issue(actor=OPERATOR, user=system, name="销售系统")
     body = {
         "members": [{"relation": "applicant", "name": "周八", "id_number": person_id(77)}],
         "pools": ["first_home"],
@@ -201,9 +226,10 @@ def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
             {"relation": "spouse", "name": "吴九", "id_number": person_id(78)},
         ]
     }
-    taken = client.post(path, household, content_type="application/json")
-    assert taken.status_code == 409
-    assert taken.json()["code"] == "housing.person_already_registered"
+    # A household sharing a person is entered too, unconfirmed: the sales system is told
+    # nothing about anyone's registration; the applicant's confirmation decides (issue #13).
+    shared = client.post(path, household, content_type="application/json")
+    assert shared.status_code == 201 and shared.json()["number"] == "M2026-000003"
     bad = client.post(
         path,
         {"members": [{"relation": "applicant", "name": "周八", "id_number": "123"}]},
@@ -211,7 +237,7 @@ def test_api_registration_by_the_projects_own_sales_system(make_user, sale):
     )
     assert bad.status_code == 422 and "身份证号" in bad.json()["message_zh"]
     other = make_user("developer")
-    _token, other_raw = api_token_issue(actor=None, user=other, name="别家")
+    _token, other_raw = api_token_issue(actor=OPERATOR, user=other, name="别家")
     response = Client(headers={"Authorization": f"Bearer {other_raw}"}).post(
         path, body, content_type="application/json"
     )
@@ -227,20 +253,28 @@ def test_public_batch_api(client, sale):
 
 def test_the_sales_office_withdraws_only_what_it_entered(make_user, sale):
     """Issue #13 item 2: the sales office withdrew a household's own online registration."""
-    from gaoxin.common.errors import GaoxinError
     from gaoxin.housing import services
     from gaoxin.housing.choices import Channel
     from gaoxin.housing.models import Application
 
     batch, application, _owner = sale
     office = make_user("developer")
-    batch.project.sales_office.members.add(office)
+    staff_of(batch.project.sales_office, office)
     assert application.channel == Channel.WEB
-    with pytest.raises(GaoxinError) as refused:
+    with raises_code("not_allowed"):
         services.application_withdraw(actor=office, application=application)
-    assert refused.value.code == "not_allowed"
-    Application.objects.filter(pk=application.pk).update(channel=Channel.IMPORT)
-    application.refresh_from_db()
-    services.application_withdraw(actor=office, application=application)
-    application.refresh_from_db()
-    assert application.status == "withdrawn"
+    entered = [
+        services.application_register(
+            actor=office,
+            batch=batch,
+            pools=[],
+            channel=Channel.IMPORT,
+            members=[MemberIn(Relation.APPLICANT, "林二", person_id(n))],
+        ).application
+        for n in (51, 52)
+    ]
+    services.application_withdraw(actor=office, application=entered[0])  # not confirmed yet
+    assert Application.objects.get(pk=entered[0].pk).status == "withdrawn"
+    confirm_entry(entered[1])  # the applicant confirms: the household's own from now on
+    with raises_code("not_allowed"):
+        services.application_withdraw(actor=office, application=entered[1])

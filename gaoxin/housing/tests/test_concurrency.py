@@ -9,15 +9,17 @@ from django.db import connection
 
 from gaoxin.common.errors import GaoxinError
 from gaoxin.housing import services
+from gaoxin.housing.choices import Relation
 from gaoxin.housing.models import Application, ApplicationMember
+from gaoxin.housing.registration import MemberIn
 
-from .factories import make_batch
-from .test_registration import household
+from .builders import bound_applicant, published_batch
+from .test_registration import household, in_registry, own
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-def _storm(batch, actors):
+def _storm(batch, actors, members=None):
     barrier = threading.Barrier(len(actors))
     outcomes: list[object] = []
     lock = threading.Lock()
@@ -26,7 +28,10 @@ def _storm(batch, actors):
         try:
             barrier.wait()
             result = services.application_register(
-                actor=actor, batch=batch, members=household(7), pools=["key_industry"]
+                actor=actor,
+                batch=batch,
+                members=(members or {}).get(actor.pk, household(7)),
+                pools=["key_industry"],
             )
             outcome: object = result
         except GaoxinError as error:
@@ -44,25 +49,36 @@ def _storm(batch, actors):
     return outcomes
 
 
-def test_twenty_different_submitters_one_application(make_user):
-    batch = make_batch(code="C2026")
-    actors = [make_user("applicant") for _ in range(20)]
-    outcomes = _storm(batch, actors)
+def test_both_spouses_clicking_together_give_one_application(make_user):
+    """The applicant and the spouse, each from their own bound account, register the couple
+    at once, ten times each: one application; the other spouse is refused, the clicks of the
+    one who won get it back."""
+    batch = published_batch(code="C2026")
+    members = in_registry(7)
+    applicant = bound_applicant(id_number=members[0].id_number)
+    spouse = bound_applicant(id_number=members[1].id_number)
+    swapped = [
+        MemberIn(Relation.APPLICANT, members[1].name, members[1].id_number),
+        MemberIn(Relation.SPOUSE, members[0].name, members[0].id_number),
+    ]
+    outcomes = _storm(
+        batch, [applicant, spouse] * 10, members={applicant.pk: members, spouse.pk: swapped}
+    )
     assert len(outcomes) == 20
     created = [o for o in outcomes if not isinstance(o, str) and o.created]
     assert len(created) == 1
     assert (
         sorted(o for o in outcomes if isinstance(o, str))
-        == ["housing.person_already_registered"] * 19
+        == ["housing.person_already_registered"] * 10
     )
     assert Application.objects.filter(batch=batch).count() == 1
     assert ApplicationMember.objects.filter(batch=batch).count() == 2
 
 
 def test_twenty_clicks_of_one_user_one_application(make_user):
-    batch = make_batch(code="K2026")
-    applicant = make_user("applicant")
-    outcomes = _storm(batch, [applicant] * 20)
+    batch = published_batch(code="K2026")
+    applicant, members = own(7)
+    outcomes = _storm(batch, [applicant] * 20, members={applicant.pk: members})
     numbers = {o.application.number for o in outcomes if not isinstance(o, str)}
     assert numbers == {"K2026-000001"}
     assert Application.objects.filter(batch=batch).count() == 1
@@ -73,10 +89,9 @@ def test_two_simultaneous_draw_requests_produce_one_draw(make_user):
 
     from gaoxin.housing.models import Draw
 
-    from .test_draw import SECRET, VALUES, frozen_batch
+    from .builders import VALUES, revealed_batch
 
-    batch = frozen_batch(make_user)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    batch = revealed_batch(make_user)
     admins = [make_user("zone_admin"), make_user("zone_admin")]
     barrier = threading.Barrier(2)
     drawn: list[int] = []

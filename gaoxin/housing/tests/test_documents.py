@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
+from reportlab.lib.units import mm
 
 from gaoxin.common import pdf
 from gaoxin.housing import documents, services
@@ -23,23 +24,32 @@ from gaoxin.housing.models import ApplicationMember, ChoiceTurn, DrawResult, Sal
 from gaoxin.registry.identifiers import mask_name
 from gaoxin.testing.ocr import ocr
 
-from .test_draw import SECRET, VALUES, frozen_batch
-from .test_unit_choice import free_unit, take
+from .builders import (
+    SECRET,
+    close,
+    draw,
+    drawn_batch,
+    free_unit,
+    frozen_batch,
+    reveal,
+    start_unit_choice,
+    take,
+)
 
 pytestmark = pytest.mark.django_db
 
-RARE = "堃"  # U+5803: a name character outside GB 2312, so outside the shipped font
+RARE = "堃"  # U+5803: a name character outside GB 2312 (the font of old lacked it)
+# Name characters the announcement printed as 〔U+XXXX〕 before issue 13 (𠮷 is Ext B, 䶮 Ext A)
+ISSUE_NAMES = "堃喆昇珺镕赟玥彧𠮷䶮龘"
+LONG_NAME = "阿卜杜热合曼·买买提明·艾合买提江·库尔班尼亚孜·吐尔逊"  # 28 characters
 NAMES = ["张三丰", "李四", "欧阳明月", "司马相如"]
 
 
-def drawn_batch(make_user) -> SaleBatch:
+def named_batch(make_user) -> SaleBatch:
     """A drawn batch whose applicants have varied names (set after the draw, as the draw does
     not depend on them): the first winner's has a character outside the font, the next two
     winners' and one unlisted household's look like formulas."""
-    batch = frozen_batch(make_user)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=None, batch=batch, values=VALUES)
-    batch.refresh_from_db()
+    batch = drawn_batch(make_user)
     results = DrawResult.objects.filter(draw=batch.draw)
     winners = list(results.filter(outcome="won").order_by("number"))
     unlisted = results.filter(outcome="lost", waitlist__isnull=True).order_by("number")[0]
@@ -65,6 +75,22 @@ def pdf_text(data: bytes) -> list[str]:
     return [document[i].get_textpage().get_text_range() for i in range(len(document))]
 
 
+def page_chars(textpage: pypdfium2.PdfTextPage) -> list[tuple[str, tuple[float, ...]]]:
+    """Each character pdfium reads on a page with its box (left, bottom, right, top), line
+    breaks left out; a character outside the BMP (two UTF-16 units for pdfium) counts once."""
+    chars = []
+    count = pdfium_c.FPDFText_CountChars(textpage.raw)
+    for index in range(count):
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
+        if 0xDC00 <= code <= 0xDFFF or code in (0x0D, 0x0A):
+            continue
+        if 0xD800 <= code <= 0xDBFF and index + 1 < count:
+            low = pdfium_c.FPDFText_GetUnicode(textpage.raw, index + 1)
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        chars.append((chr(code), textpage.get_charbox(index)))
+    return chars
+
+
 def embedded_fonts(data: bytes) -> set[tuple[str, bool]]:
     """(base font name, embedded?) of every text object's font, as pdfium sees them."""
     document = pypdfium2.PdfDocument(data)
@@ -82,8 +108,7 @@ def test_documents_are_public_only_once_drawn(make_user, client):
     batch = frozen_batch(make_user)
     for name in ("announcement.pdf", "results.xlsx"):
         assert client.get(f"/housing/{batch.code}/{name}").status_code == 404
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    draw(reveal(batch, make_user("notary")), make_user("zone_admin"))
     for name in ("announcement.pdf", "results.xlsx"):
         response = client.get(f"/housing/{batch.code}/{name}")
         assert response.status_code == 200
@@ -93,8 +118,9 @@ def test_documents_are_public_only_once_drawn(make_user, client):
     assert f"/housing/{batch.code}/results.xlsx" in page
 
 
+@pytest.mark.slow
 def test_the_announcement_reads_as_chinese_on_a_rendered_page(make_user, client, tmp_path):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     response = client.get(f"/housing/{batch.code}/announcement.pdf")
     assert response["Content-Type"] == "application/pdf"
     page = pypdfium2.PdfDocument(response.content)[0]
@@ -108,7 +134,7 @@ def test_the_announcement_reads_as_chinese_on_a_rendered_page(make_user, client,
 
 
 def test_the_announcement_lists_winners_and_waitlist_with_masked_names(make_user, client):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     data = client.get(f"/housing/{batch.code}/announcement.pdf").content
     pages = pdf_text(data)
     text = "\n".join(pages)
@@ -135,11 +161,10 @@ def test_the_announcement_lists_winners_and_waitlist_with_masked_names(make_user
     assert f"fairdraw verify {batch.code}-protocol.json" in text
 
 
-def test_the_announcement_embeds_a_font_subset_and_shows_missing_characters(make_user, client):
-    assert ord(RARE) not in pdf.charset()  # the premise: the shipped font lacks it
-    batch = drawn_batch(make_user)
+def test_the_announcement_embeds_font_subsets_and_prints_rare_characters(make_user, client):
+    batch = named_batch(make_user)
     data = client.get(f"/housing/{batch.code}/announcement.pdf").content
-    # Every piece of text is in the embedded CJK font, or ASCII in Courier (no stand-in font
+    # Every piece of text is in the embedded CJK fonts, or ASCII in Courier (no stand-in font
     # such as ZapfDingbats drawing boxes for characters Courier lacks).
     fonts = embedded_fonts(data)
     assert fonts == {
@@ -150,13 +175,55 @@ def test_the_announcement_embeds_a_font_subset_and_shows_missing_characters(make
     subsets = set(re.findall(rb"/BaseFont /[A-Z]{6}\+(NotoSansCJKsc-\w+)", data))
     assert subsets == {b"NotoSansCJKsc-Regular", b"NotoSansCJKsc-Bold"}  # embedded as subsets
     assert data.count(b"/FontFile2") >= 2
-    # The winner whose name has the missing character: shown as its code point, not dropped.
     text = "\n".join(pdf_text(data))
-    assert text.count("王*〔U+5803〕") == 1
+    assert text.count("王*" + RARE) == 1 and "〔U+" not in text
+
+
+def test_the_announcement_prints_every_name_and_wraps_long_ones(make_user, client):
+    """Issue 13, item 9: 堃 喆 昇 珺 镕 赟 玥 彧 𠮷 䶮 龘 printed as 〔U+XXXX〕, and names above
+    about 20 characters overprinted the next column."""
+    batch = drawn_batch(make_user)
+    listed = DrawResult.objects.filter(draw=batch.draw, outcome="won").order_by("number")
+    names = {}
+    for result, char in zip(listed, ISSUE_NAMES[:-1], strict=False):  # kept last when masked
+        names[result.application_id] = "林小" + char
+    waitlisted = DrawResult.objects.filter(draw=batch.draw, waitlist__isnull=False)
+    waitlisted = waitlisted.order_by("waitlist")
+    names[waitlisted[0].application_id] = ISSUE_NAMES[-1] + "小林"  # kept first when masked
+    names[waitlisted[1].application_id] = LONG_NAME
+    for application, name in names.items():
+        ApplicationMember.objects.filter(application_id=application, relation="applicant").update(
+            name=name
+        )
+    data = client.get(f"/housing/{batch.code}/announcement.pdf").content
+    pages = pdf_text(data)
+    text = "\n".join(pages)
+    assert "〔U+" not in text
+    for char in ISSUE_NAMES[:-1]:
+        assert text.count("林*" + char) == 1, char
+    assert text.count(ISSUE_NAMES[-1] + "*林") == 1
+    # the long name, masked, wraps in its column (the waitlist's third, 25 + 45 mm in, 30 mm)
+    masked = mask_name(LONG_NAME)
+    flat = text.replace("\r\n", "").replace("\n", "")
+    assert masked in flat
+    document = pypdfium2.PdfDocument(data)
+    left, right = pdf.MARGIN + 70 * mm, pdf.MARGIN + 100 * mm
+    for number in range(len(document)):
+        chars = page_chars(document[number].get_textpage())
+        joined = "".join(c for c, _box in chars)
+        if masked not in joined:
+            continue
+        start = joined.index(masked)
+        boxes = [box for _c, box in chars[start : start + len(masked)]]
+        assert all(left < box[0] and box[2] < right for box in boxes), (left, right, boxes)
+        assert len({round(box[3]) for box in boxes}) >= 2  # on two lines or more
+        break
+    else:
+        raise AssertionError("the long name is not on any page")
 
 
 def test_the_same_draw_gives_the_same_pdf_bytes(make_user, client):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     first = documents.announcement_pdf(batch, batch.draw)
     second = documents.announcement_pdf(batch, batch.draw)
     assert first == second
@@ -164,7 +231,7 @@ def test_the_same_draw_gives_the_same_pdf_bytes(make_user, client):
 
 
 def test_published_documents_are_built_once_then_served(make_user, client, monkeypatch):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     built: list[str] = []
     real = documents.results_xlsx
 
@@ -177,10 +244,11 @@ def test_published_documents_are_built_once_then_served(make_user, client, monke
     assert built == ["xlsx"] and len(bodies) == 1
 
 
-def closed_batch(make_user) -> SaleBatch:
-    batch = drawn_batch(make_user)
+def named_closed_batch(make_user) -> SaleBatch:
+    """`named_batch`, closed: the first household chose a unit and signed, the second declined."""
+    batch = named_batch(make_user)
     admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
+    start_unit_choice(batch, admin)
     take(batch, admin, "chosen", free_unit(batch))
     take(batch, admin, "declined")
     turn = ChoiceTurn.objects.get(batch=batch, status="chosen")
@@ -191,13 +259,12 @@ def closed_batch(make_user) -> SaleBatch:
         contract_number="HT-PDF-1",
         signed_on=date(2026, 12, 3),
     )
-    services.batch_close(actor=admin, batch=batch)
-    batch.refresh_from_db()
-    return batch
+    return close(batch, admin)
 
 
+@pytest.mark.slow
 def test_the_closing_report_pdf_reads_as_chinese_with_its_figures(make_user, client, tmp_path):
-    batch = closed_batch(make_user)
+    batch = named_closed_batch(make_user)
     response = client.get(f"/housing/{batch.code}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     data = response.content
@@ -222,7 +289,7 @@ def test_the_closing_report_pdf_reads_as_chinese_with_its_figures(make_user, cli
 
 
 def test_the_xlsx_has_every_entry_and_nothing_evaluates(make_user, client):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     response = client.get(f"/housing/{batch.code}/results.xlsx")
     assert response.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
@@ -248,7 +315,7 @@ def test_the_xlsx_has_every_entry_and_nothing_evaluates(make_user, client):
 
 
 def test_documents_read_in_a_few_queries_whatever_the_rows(make_user, client):
-    batch = drawn_batch(make_user)
+    batch = named_batch(make_user)
     for name, rows in (("announcement.pdf", 20), ("results.xlsx", 30)):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/housing/{batch.code}/{name}").status_code == 200

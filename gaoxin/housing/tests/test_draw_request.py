@@ -8,13 +8,14 @@ import pytest
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.audit import verify_chain
-from gaoxin.common.errors import GaoxinError
 from gaoxin.common.models import AuditEvent
-from gaoxin.housing import services
+from gaoxin.housing import draw_run, services
 from gaoxin.housing.models import Draw, DrawRequest, NotaryReveal
+from gaoxin.testing.errors import raises_code
 
-from .test_draw import SECRET, VALUES, frozen_batch
+from .builders import VALUES, revealed_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +26,16 @@ database_tasks = override_settings(
 
 @pytest.fixture
 def revealed(make_user):
-    batch = frozen_batch(make_user)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    return batch
+    return revealed_batch(make_user)
 
 
 def test_the_manage_page_queues_the_draw_and_shows_its_progress(revealed, client_for):
     admin = client_for("zone_admin")
     page = f"/housing/manage/{revealed.code}/"
-    assert 'name="action" value="draw"' in admin.get(page).content.decode()
+    assert f'action="/housing/manage/{revealed.code}/draw/run/"' in admin.get(page).content.decode()
     response = admin.post(
-        f"/housing/manage/{revealed.code}/draw/",
-        {"action": "draw", "value_0": VALUES[0], "value_1": VALUES[1]},
+        f"/housing/manage/{revealed.code}/draw/run/",
+        {"value_0": VALUES[0], "value_1": VALUES[1]},
         follow=True,
     )
     assert response.status_code == 200
@@ -48,12 +47,12 @@ def test_the_manage_page_queues_the_draw_and_shows_its_progress(revealed, client
     assert f"/housing/{revealed.code}/results/" in progress
 
 
-def test_bad_values_are_refused_at_once_and_nothing_is_queued(revealed, make_user):
-    with database_tasks, pytest.raises(GaoxinError) as error:
+def test_other_values_are_refused_at_once_and_nothing_is_queued(revealed, make_user):
+    """Only the values entered before the notary's reveal are drawn with (issue #13)."""
+    with database_tasks, raises_code("housing.values_differ"):
         services.draw_request(actor=make_user("zone_admin"), batch=revealed, values=["x", "y"])
-    assert error.value.code == "housing.values_invalid"
     assert not DrawRequest.objects.exists() and not DBTaskResult.objects.exists()
-    with database_tasks, pytest.raises(GaoxinError):
+    with database_tasks, raises_code("not_allowed"):
         services.draw_request(actor=make_user("reviewer"), batch=revealed, values=VALUES)
 
 
@@ -70,7 +69,7 @@ def test_a_queued_request_is_shown_polling_and_a_second_click_gets_it(revealed, 
     client.force_login(admin)
     page = client.get(f"/housing/manage/{revealed.code}/").content.decode()
     assert 'data-status="queued"' in page and "hx-get" in page
-    assert 'name="action" value="draw"' not in page  # no second form while it runs
+    assert "/draw/run/" not in page  # no second form while it runs
     assert AuditEvent.objects.filter(action="housing.draw.requested").count() == 1
 
 
@@ -80,10 +79,10 @@ def test_the_worker_runs_the_request_once_even_when_run_again(revealed, make_use
             actor=make_user("zone_admin"), batch=revealed, values=VALUES
         )
     assert request is not None
-    draw = services.draw_request_run(request.pk, attempt=1)
+    draw = draw_run.draw_request_run(request.pk, attempt=1)
     assert draw is not None and DrawRequest.objects.get(pk=request.pk).status == "done"
     # A worker lost after the commit: the requeued task finds the request done.
-    assert services.draw_request_run(request.pk, attempt=2) is None
+    assert draw_run.draw_request_run(request.pk, attempt=2) is None
     assert Draw.objects.count() == 1
     assert AuditEvent.objects.filter(action="housing.batch.draw").count() == 1
 
@@ -97,7 +96,7 @@ def test_a_request_whose_worker_was_lost_too_often_fails_with_a_message(
             actor=make_user("zone_admin"), batch=revealed, values=VALUES
         )
     assert request is not None
-    assert services.draw_request_run(request.pk, attempt=4) is None
+    assert draw_run.draw_request_run(request.pk, attempt=4) is None
     failed = DrawRequest.objects.get(pk=request.pk)
     assert failed.status == "failed" and "3" in failed.error and "worker" in failed.error
     assert not Draw.objects.exists()
@@ -117,13 +116,15 @@ def test_a_rule_broken_by_the_time_the_worker_runs_fails_the_request(revealed, m
         request = services.draw_request(actor=admin, batch=revealed, values=VALUES)
     assert request is not None
     NotaryReveal.objects.filter(batch=revealed).delete()  # as if withdrawn meanwhile
-    assert services.draw_request_run(request.pk) is None
+    assert draw_run.draw_request_run(request.pk) is None
     failed = DrawRequest.objects.get(pk=request.pk)
-    assert failed.status == "failed" and "公证员尚未公开秘密值" in failed.error
+    assert failed.status == "failed" and failed.error_code == "housing.not_revealed"
     client.force_login(admin)
     progress = client.get(f"/housing/manage/{revealed.code}/draw/progress/").content.decode()
     assert 'data-status="failed"' in progress and "hx-get" not in progress
-    assert "The notary has not revealed the secret" in progress
+    assert "公证员尚未公开秘密值" in progress  # in the reader's language, from the stored code
+    english = client.get(f"/housing/manage/{revealed.code}/draw/progress/?lang=en")
+    assert "The notary has not revealed the secret" in english.content.decode()
 
 
 @pytest.mark.parametrize("edit", ["pool", "unknown_pool", "header"])
@@ -139,9 +140,8 @@ def test_a_roster_changed_in_the_database_is_refused_and_nothing_is_drawn(reveal
     }[edit]
     assert changed != text
     Roster.objects.filter(pk=roster.pk).update(csv=changed.encode("utf-8"))
-    with pytest.raises(GaoxinError) as error:
-        services.draw_execute(actor=None, batch=revealed, values=VALUES)
-    assert error.value.code == "housing.roster_changed"
+    with raises_code("housing.roster_changed") as error:
+        services.draw_execute(actor=OPERATOR, batch=revealed, values=VALUES)
     assert roster.root in error.value.message("en")
     assert not Draw.objects.exists() and not DrawResult.objects.exists()
 
@@ -151,7 +151,7 @@ def test_an_application_with_a_result_cannot_be_deleted(revealed):
 
     from gaoxin.housing.models import DrawResult
 
-    services.draw_execute(actor=None, batch=revealed, values=VALUES)
+    services.draw_execute(actor=OPERATOR, batch=revealed, values=VALUES)
     result = DrawResult.objects.select_related("application").first()
     assert result is not None
     with pytest.raises(ProtectedError):  # enforced by Django: the table has no FK constraint

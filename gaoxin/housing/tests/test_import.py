@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from gaoxin.common.errors import GaoxinError
 from gaoxin.housing import services
 from gaoxin.housing.models import Application
 from gaoxin.housing.registration import SHEET_COLUMNS
+from gaoxin.testing.errors import raises_code
 
-from .factories import make_batch, person_id
+from .builders import published_batch
+from .factories import person_id, staff_of
 from .test_setup import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ HEADER = list(SHEET_COLUMNS)
 @pytest.fixture
 def office(make_user):
     user = make_user("developer")
-    batch = make_batch(code="I2026")
-    batch.project.sales_office.members.add(user)
+    batch = published_batch(code="I2026")
+    staff_of(batch.project.sales_office, user)
     return batch, user
 
 
@@ -61,20 +62,32 @@ def test_a_valid_sheet_registers_every_household(office):
 
 
 @pytest.mark.parametrize(
-    ("bad_row", "zh", "en"),
+    ("bad_row", "zh", "en", "code"),
     [
-        (["钱四", "340104199001011234", "", "", "", "", "", "否", "否"], "第 4 行", "row 4"),
+        (
+            ["钱四", "340104199001011234", "", "", "", "", "", "否", "否"],
+            "第 4 行",
+            "row 4",
+            "housing.rows_invalid",
+        ),
         (
             ["钱四", person_id(204), "", "", "", "", "", "可能", "否"],
             "“申请刚需”列",
             "column “申请刚需”",
+            "housing.row_invalid",
         ),
         (
             ['=HYPERLINK("x")', person_id(204), "", "", "", "", "", "否", "否"],
             "申请人",
             "applicant",
+            "housing.rows_invalid",
         ),
-        (["钱四", person_id(203), "", "", "", "", "", "否", "否"], "第 3 行", "row 3"),
+        (
+            ["钱四", person_id(203), "", "", "", "", "", "否", "否"],
+            "第 3 行",
+            "row 3",
+            "housing.rows_invalid",
+        ),
         (
             [
                 "钱四",
@@ -89,12 +102,13 @@ def test_a_valid_sheet_registers_every_household(office):
             ],
             "个数不一致",
             "does not match",
+            "housing.row_invalid",
         ),
     ],
 )
-def test_one_bad_row_imports_nothing_and_is_named(office, bad_row, zh, en):
+def test_one_bad_row_imports_nothing_and_is_named(office, bad_row, zh, en, code):
     batch, user = office
-    with pytest.raises(GaoxinError) as error:
+    with raises_code(code) as error:
         services.applications_import(
             actor=user, batch=batch, data=xlsx(rows(bad_row)), filename="登记.xlsx"
         )
@@ -111,52 +125,60 @@ def test_formula_text_in_a_csv_is_refused(office):
         )
         + "\n"
     ).encode()
-    with pytest.raises(GaoxinError) as error:
+    with raises_code("housing.row_invalid") as error:
         services.applications_import(actor=user, batch=batch, data=data, filename="a.csv")
     assert "不能以 = + - @ 开头" in error.value.message("zh")
 
 
-def test_people_already_registered_are_named_and_nothing_is_written(office, make_user):
+def test_a_sheet_is_told_nothing_about_anyones_registration(office, make_user):
+    """Issue #13: a sheet naming someone already registered is entered all the same, waiting
+    for the applicant's confirmation; the sales office learns nothing about the registration,
+    and the entry counts for nothing unless that applicant confirms it."""
     batch, user = office
     services.applications_import(actor=user, batch=batch, data=xlsx(rows()), filename="a.xlsx")
-    with pytest.raises(GaoxinError) as error:
-        services.applications_import(
-            actor=user,
-            batch=batch,
-            filename="b.xlsx",
-            data=xlsx(
-                [
-                    HEADER,
-                    ["孙五", person_id(205), "", "", "", "", "", "否", "否"],
-                    ["赵三", person_id(203), "", "", "", "", "", "否", "否"],
-                ]
-            ),
-        )
-    assert "第 3 行" in error.value.message("zh")
-    assert Application.objects.filter(batch=batch).count() == 2
+    count = services.applications_import(
+        actor=user,
+        batch=batch,
+        filename="b.xlsx",
+        data=xlsx(
+            [
+                HEADER,
+                ["孙五", person_id(205), "", "", "", "", "", "否", "否"],
+                ["赵三", person_id(203), "", "", "", "", "", "否", "否"],
+            ]
+        ),
+    )
+    assert count == 2
+    statuses = set(Application.objects.filter(batch=batch).values_list("status", flat=True))
+    assert statuses == {"unconfirmed"}
 
 
 @pytest.mark.parametrize(
-    ("data", "zh"),
+    ("data", "zh", "code"),
     [
-        (b"", "文件为空"),
-        ("姓名,身份证\n张三,1\n".encode(), "缺少列"),
-        ("申请人姓名,申请人身份证号\n张三,1\n".encode("gbk"), "第 2 行"),  # read as GBK
-        ("申请人姓名,申请人身份证号\n".encode() + b"\x80\xff\x80\n", "编码"),
-        (b"PK\x03\x04" + b"\x00" * 200, "无法打开 Excel 文件"),
-        (bytes(range(256)) * 40_000, "超过上限 5 MB"),
+        (b"", "文件为空", "housing.sheet_unreadable"),
+        ("姓名,身份证\n张三,1\n".encode(), "缺少列", "housing.sheet_headers"),
+        # read as GBK
+        ("申请人姓名,申请人身份证号\n张三,1\n".encode("gbk"), "第 2 行", "housing.rows_invalid"),
+        (
+            "申请人姓名,申请人身份证号\n".encode() + b"\x80\xff\x80\n",
+            "编码",
+            "housing.sheet_encoding",
+        ),
+        (b"PK\x03\x04" + b"\x00" * 200, "无法打开 Excel 文件", "workbook_invalid"),
+        (bytes(range(256)) * 40_000, "超过上限 5 MB", "housing.file_too_large"),
     ],
 )
-def test_unreadable_files(office, data, zh):
+def test_unreadable_files(office, data, zh, code):
     batch, user = office
-    with pytest.raises(GaoxinError) as error:
+    with raises_code(code) as error:
         services.applications_import(actor=user, batch=batch, data=data, filename="x.csv")
     assert zh in error.value.message("zh")
 
 
 def test_other_developers_cannot_import(office, make_user):
     batch, _user = office
-    with pytest.raises(GaoxinError):
+    with raises_code("not_allowed"):
         services.applications_import(
             actor=make_user("developer"), batch=batch, data=xlsx(rows()), filename="a.xlsx"
         )
@@ -169,12 +191,12 @@ def test_sales_office_uploads_on_the_batch_page(client, office):
     client.force_login(user)
     upload = SimpleUploadedFile("登记.xlsx", xlsx(rows()))
     response = client.post(
-        f"/housing/manage/{batch.code}/", {"action": "applications", "file": upload}, follow=True
+        f"/housing/manage/{batch.code}/registrations/", {"file": upload}, follow=True
     )
     assert "2 户" in response.content.decode() or "2 households" in response.content.decode()
     bad = SimpleUploadedFile("坏.csv", "申请人姓名\n张三\n".encode())
     response = client.post(
-        f"/housing/manage/{batch.code}/", {"action": "applications", "file": bad}, follow=True
+        f"/housing/manage/{batch.code}/registrations/", {"file": bad}, follow=True
     )
     assert "缺少列" in response.content.decode()
     assert Application.objects.filter(batch=batch).count() == 2

@@ -14,10 +14,14 @@ from gaoxin.housing import services
 from gaoxin.housing.models import Draw, DrawResult, SaleBatch
 from gaoxin.testing.processes import python, start_paused
 
+from .builders import SECRET, VALUES, revealed_batch
 from .independent import independent_draw, published_files, verify
-from .test_draw import SECRET, VALUES, frozen_batch
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 DRAW = """
 import sys, django
@@ -44,8 +48,7 @@ def _rows_being_written_by_another_backend() -> bool:
 
 
 def test_a_draw_killed_halfway_leaves_nothing_and_the_rerun_is_identical(make_user, tmp_path):
-    batch = frozen_batch(make_user, households=300)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    batch = revealed_batch(make_user, households=300)
     admin = make_user("zone_admin")
     events = AuditEvent.objects.count()
 

@@ -11,12 +11,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gaoxin.housing import review, services
+from gaoxin.housing import review_run, services
 from gaoxin.housing.choices import Relation
 from gaoxin.housing.models import Eligibility
 from gaoxin.housing.registration import MemberIn
 
-from .factories import make_batch, person_id
+from . import builders
+from .factories import person_id
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -24,17 +25,14 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def reviewed(make_user):
     """A batch in review with one household the registry does not know (not eligible)."""
-    batch = make_batch(code="R2026")
+    batch = builders.published_batch(code="R2026")
     services.application_register(
-        actor=make_user("applicant"),
+        actor=builders.bind(make_user("applicant"), person_id(901), "路人"),
         batch=batch,
         pools=[],
         members=[MemberIn(Relation.APPLICANT, "路人", person_id(901))],
     )
-    services.batch_close_registration(actor=None, batch=batch)
-    first = services.review_start(actor=make_user("reviewer"), batch=batch, enqueue=False)
-    review.run_review(first.pk)
-    batch.refresh_from_db()
+    builders.review(batch, actor=make_user("reviewer"))
     return batch, None, None
 
 
@@ -84,7 +82,7 @@ def test_an_override_approved_during_a_review_rerun_is_not_lost(
             finished.set()
             connection.close()
 
-    original = review._insert
+    original = review_run._insert
     started: list[threading.Thread] = []
 
     def insert_while_approving(decisions):
@@ -96,9 +94,9 @@ def test_an_override_approved_during_a_review_rerun_is_not_lost(
         finished.wait(timeout=2)
         original(decisions)
 
-    monkeypatch.setattr(review, "_insert", insert_while_approving)
+    monkeypatch.setattr(review_run, "_insert", insert_while_approving)
     rerun = services.review_start(actor=second, batch=batch, enqueue=False)
-    review.run_review(rerun.pk)
+    review_run.run_review(rerun.pk)
     started[0].join(timeout=30)
     assert not errors, errors
     eligibility = Eligibility.objects.get(application=app)

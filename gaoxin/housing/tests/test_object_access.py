@@ -21,19 +21,19 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, TestCase
+from django.test import Client
 from django.utils import timezone
 
 from gaoxin.accounts.services import api_token_issue
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.models import AuditEvent
-from gaoxin.fairdraw import notary_commitment
-from gaoxin.housing import access, services
+from gaoxin.housing import access, selectors, services
 from gaoxin.housing.choices import Channel, Relation
 from gaoxin.housing.models import (
     Application,
     ChoiceTurn,
     Draw,
-    Eligibility,
+    DrawValues,
     EligibilityReview,
     NotaryReveal,
     Objection,
@@ -44,7 +44,8 @@ from gaoxin.housing.models import (
 )
 from gaoxin.housing.registration import SHEET_COLUMNS, MemberIn
 
-from .factories import make_batch, person_id
+from . import builders
+from .factories import person_id
 
 pytestmark = pytest.mark.django_db
 SECRET = "公证处-对象访问-2026"
@@ -67,6 +68,7 @@ STAGES = [
     "notice_over",
     "frozen",
     "confirmed",
+    "values",
     "revealed",
     "drawn",
     "unit_choice",
@@ -94,38 +96,41 @@ def principals(make_user: Callable[..., Any]) -> dict[str, Any]:
         for role in ("zone_admin", "reviewer", "notary", "auditor", "developer")
     }
     users["other_developer"] = make_user("developer")
-    users["owner"] = make_user("applicant")
+    users["owner"] = builders.bind(make_user("applicant"), OWNER_ID, "陈一")
     users["other_applicant"] = make_user("applicant")
     return users
 
 
+OWNER_ID = person_id(7001)
+
+
 def sale_at(stage: str, users: dict[str, Any]) -> Sale:
     """A sale with the owner's household and two others, taken to `stage` by services."""
-    batch = make_batch(code=next(_codes), status="draft", units=6, developer=users["developer"])
-    make_batch(code=next(_codes), developer=users["other_developer"])  # the other's own sale
-    services.batch_declare_entropy(
-        actor=None,
-        batch=batch,
-        sources=[("上证综指收盘点位×100", "登记截止后首个交易日"), ("福彩3D", "登记截止后首期")],
-        notary_commitment=notary_commitment(SECRET),
+    batch = builders.draft_batch(
+        code=next(_codes),
+        units=6,
+        developer=users["developer"],
+        entropy=builders.DRAW_ENTROPY,
+        secret=SECRET,
     )
-    services.batch_publish(actor=None, batch=batch)
-    batch.refresh_from_db()
+    builders.published_batch(code=next(_codes), developer=users["other_developer"])  # theirs
+    builders.publish(batch)
     n = int(batch.code[2:]) * 10
     application = services.application_register(
         actor=users["owner"],
         batch=batch,
         pools=["first_home"],
-        members=[MemberIn(Relation.APPLICANT, "陈一", person_id(n))],
+        members=[MemberIn(Relation.APPLICANT, "陈一", OWNER_ID)],
     ).application
     for k in (1, 2):
-        services.application_register(
+        entered = services.application_register(
             actor=users["developer"],
             batch=batch,
             pools=[],
             channel=Channel.API,
             members=[MemberIn(Relation.APPLICANT, "林二", person_id(n + k))],
-        )
+        ).application
+        builders.confirm_entry(entered)  # the applicant confirms the sales office's entry
     sale = Sale(batch, application, users)
     steps = STAGES[1 : STAGES.index(stage) + 1]
     for step in steps:
@@ -137,13 +142,9 @@ def sale_at(stage: str, users: dict[str, Any]) -> Sale:
 def _advance(sale: Sale, step: str) -> None:
     batch, users = sale.batch, sale.users
     if step == "review":
-        services.batch_close_registration(actor=None, batch=batch)
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            services.review_start(actor=None, batch=batch)
-        # Nobody is in the registry: make everyone eligible, as two reviewers would.
-        Eligibility.objects.filter(application__batch=batch).update(general=True, first_home=True)
+        builders.everyone_eligible(builders.review(batch))  # nobody is in the registry
     elif step == "notice":
-        services.notice_start(actor=None, batch=batch, ends_at=timezone.now() + timedelta(days=1))
+        builders.start_notice(batch)
         services.objection_file(
             actor=users["owner"], application=sale.application, text="请复核我的社保缴纳记录。"
         )
@@ -152,20 +153,19 @@ def _advance(sale: Sale, step: str) -> None:
             services.objection_answer(
                 actor=users["reviewer"], objection=objection, answer="已复核，维持原结果。"
             )
-        SaleBatch.objects.filter(pk=batch.pk).update(notice_ends_at=timezone.now())
+        builders.end_notice(batch)
     elif step == "frozen":
-        services.roster_freeze(actor=None, batch=batch)
+        builders.freeze(batch)
     elif step == "confirmed":
-        roster = Roster.objects.get(batch=batch)
-        services.roster_confirm(
-            actor=users["notary"], batch=batch, size=roster.size, root=roster.root
-        )
+        builders.confirm(batch, users["notary"])
+    elif step == "values":
+        builders.enter_values(batch, users["zone_admin"])
     elif step == "revealed":
-        services.draw_reveal(actor=users["notary"], batch=batch, secret=SECRET)
+        builders.reveal(batch, users["notary"], secret=SECRET)
     elif step == "drawn":
-        services.draw_execute(actor=users["zone_admin"], batch=batch, values=["338712", "4 0 7"])
+        builders.draw(batch, users["zone_admin"])
     elif step == "unit_choice":
-        services.unit_choice_start(actor=users["zone_admin"], batch=batch)
+        builders.start_unit_choice(batch, users["zone_admin"])
 
 
 def fingerprint(batch: SaleBatch) -> tuple[Any, ...]:
@@ -177,6 +177,7 @@ def fingerprint(batch: SaleBatch) -> tuple[Any, ...]:
         list(Override.objects.filter(application__batch=batch).values()),
         list(EligibilityReview.objects.filter(batch=batch).values()),
         list(Roster.objects.filter(batch=batch).values("confirmed_by", "confirmed_at")),
+        list(DrawValues.objects.filter(batch=batch).values("values", "entered_by")),
         NotaryReveal.objects.filter(batch=batch).count(),
         Draw.objects.filter(batch=batch).count(),
         list(ChoiceTurn.objects.filter(batch=batch).order_by("pk").values()),
@@ -198,7 +199,7 @@ MANAGERS = {"zone_admin", "developer"}  # the project's own sales office and the
 
 
 def _current(sale: Sale) -> str:
-    turn = services.current_turn(sale.batch)
+    turn = selectors.current_turn(sale.batch)
     assert turn is not None
     return turn.application.number
 
@@ -214,27 +215,26 @@ WRITES: dict[str, tuple[str, Request, set[str]]] = {
     "register from a sheet": (
         "registration",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/",
-            {"action": "applications", "file": _sheet()},
+            f"/housing/manage/{s.batch.code}/registrations/",
+            {"file": _sheet()},
         ),
         MANAGERS,
     ),
     "close registration": (
         "registration",
-        lambda s: (f"/housing/manage/{s.batch.code}/", {"action": "close_registration"}),
+        lambda s: (f"/housing/manage/{s.batch.code}/close-registration/", {}),
         {"zone_admin"},
     ),
     "start the review": (
         "review",
-        lambda s: (f"/housing/manage/{s.batch.code}/review/", {"action": "start"}),
+        lambda s: (f"/housing/manage/{s.batch.code}/review/start/", {}),
         {"zone_admin", "reviewer"},
     ),
     "propose an override": (
         "review",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/review/",
+            f"/housing/manage/{s.batch.code}/review/overrides/",
             {
-                "action": "propose",
                 "number": s.application.number,
                 "pool": "general",
                 "eligible": "no",
@@ -246,9 +246,8 @@ WRITES: dict[str, tuple[str, Request, set[str]]] = {
     "start the notice": (
         "review",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/stage/",
+            f"/housing/manage/{s.batch.code}/notice/start/",
             {
-                "action": "notice",
                 "ends_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
             },
         ),
@@ -265,9 +264,10 @@ WRITES: dict[str, tuple[str, Request, set[str]]] = {
     "answer an objection": (
         "notice",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/objections/",
+            f"/housing/manage/{s.batch.code}/objections/"
+            f"{Objection.objects.get(application=s.application).pk}/answer/",
             {
-                "objection": Objection.objects.get(application=s.application).pk,
+                "outcome": "dismiss",
                 "answer": "已收到，正在核实。",
             },
         ),
@@ -275,46 +275,54 @@ WRITES: dict[str, tuple[str, Request, set[str]]] = {
     ),
     "freeze the roster": (
         "notice_over",
-        lambda s: (f"/housing/manage/{s.batch.code}/stage/", {"action": "freeze"}),
+        lambda s: (f"/housing/manage/{s.batch.code}/roster/freeze/", {}),
         {"zone_admin"},
     ),
     "confirm the roster": (
         "frozen",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/stage/",
-            {"action": "confirm", "size": s.batch.roster.size, "root": s.batch.roster.root},
+            f"/housing/manage/{s.batch.code}/roster/confirm/",
+            {"size": s.batch.roster.size, "root": s.batch.roster.root},
         ),
         {"notary"},
     ),
-    "reveal the secret": (
+    "enter the public values": (
         "confirmed",
-        lambda s: (f"/housing/manage/{s.batch.code}/draw/", {"action": "reveal", "secret": SECRET}),
+        lambda s: (
+            f"/housing/manage/{s.batch.code}/draw/values/",
+            {"value_0": "338712", "value_1": "4 0 7"},
+        ),
+        {"zone_admin"},
+    ),
+    "reveal the secret": (
+        "values",
+        lambda s: (f"/housing/manage/{s.batch.code}/draw/reveal/", {"secret": SECRET}),
         {"notary"},
     ),
     "run the draw": (
         "revealed",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/draw/",
-            {"action": "draw", "value_0": "338712", "value_1": "4 0 7"},
+            f"/housing/manage/{s.batch.code}/draw/run/",
+            {},
         ),
         {"zone_admin"},
     ),
     "open unit choice": (
         "drawn",
-        lambda s: (f"/housing/manage/{s.batch.code}/choice/", {"action": "start"}),
+        lambda s: (f"/housing/manage/{s.batch.code}/choice/start/", {}),
         {"zone_admin"},
     ),
     "record a turn at the desk": (
         "unit_choice",
         lambda s: (
-            f"/housing/manage/{s.batch.code}/choice/",
-            {"action": "declined", "number": _current(s)},
+            f"/housing/manage/{s.batch.code}/choice/declined/",
+            {"number": _current(s)},
         ),
         MANAGERS,
     ),
     "close the sale": (
         "unit_choice",
-        lambda s: (f"/housing/manage/{s.batch.code}/choice/", {"action": "close"}),
+        lambda s: (f"/housing/manage/{s.batch.code}/choice/close/", {}),
         {"zone_admin"},
     ),
 }
@@ -402,13 +410,15 @@ def test_a_sales_office_cannot_see_or_act_on_another_developers_batch(principals
     assert sale.batch.code not in other.get("/housing/manage/").content.decode()
     before = fingerprint(sale.batch)
     desk = f"/housing/manage/{sale.batch.code}/choice/"
-    for action in ("declined", "no_show", "chosen", "contract", "forfeit", "close"):
-        response = other.post(desk, {"action": action, "number": _current(sale)})
+    for action in ("declined", "no-show", "chosen", "contract", "forfeit", "close"):
+        response = other.post(f"{desk}{action}/", {"number": _current(sale)})
         assert response.status_code == 403, action
     assert fingerprint(sale.batch) == before
     # The registration API with the other developer's own token, on a batch in registration.
     open_sale = sale_at("registration", principals)
-    _token, raw = api_token_issue(actor=None, user=principals["other_developer"], name="别家系统")
+    _token, raw = api_token_issue(
+        actor=OPERATOR, user=principals["other_developer"], name="别家系统"
+    )
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     body = {"members": [{"relation": "applicant", "name": "周八", "id_number": person_id(991)}]}
     before = fingerprint(open_sale.batch)  # (a token's use is not audited, only its issue)

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 
-from gaoxin.housing import services
 from gaoxin.housing.models import Application
 from gaoxin.housing.proofs import roster_tree
 
-from .test_draw import SECRET, VALUES, frozen_batch
+from .builders import drawn_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +22,22 @@ SIZES = [3, 12]
 # session, the user, the user's roles and the session's save).
 LIMITS = {
     "announcements": 1,
-    "announcement": 2,
-    "results": 3,  # cold: the batch and draw, the winners per round (both then cached), the entry
+    "announcement": 3,  # the batch, its units, their count and total price (万元)
+    "results": 4,  # cold: the batch and draw, the winners per round and the rules' round order
+    # (all then cached), the entry
     # cold: includes reading the roster for the proof (then cached), the audited view of the
     # household's own data (housing.application.viewed: lock the chain head, write the event)
-    # and the unit-choice turn; + the unread messages in the navigation (every signed-in page)
-    "application": 23,
+    # and the unit-choice turn; + the unread messages in the navigation (every signed-in page);
+    # + the draw's time on the timeline
+    "application": 24,
     "manage_batch": 19,  # + the latest draw request (the draw runs in the worker)
-    "review_queue": 14,
+    "review_queue": 17,  # + counts by outcome and by failed condition, and the page's count
 }
 
 
 @pytest.fixture
 def drawn(make_user: Any, request: pytest.FixtureRequest) -> Any:
-    batch = frozen_batch(make_user, households=request.param)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    batch = drawn_batch(make_user, households=request.param)
     caches["default"].clear()  # the per-draw caches start cold: their query is counted too
     roster_tree.cache_clear()
     return batch

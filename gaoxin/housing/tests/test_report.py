@@ -125,6 +125,7 @@ def test_holm_adjustment():
     assert holm([]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key_mode", ["per_round", "shared"])
 def test_fair_draws_are_flagged_at_about_the_stated_rate(key_mode):
     """Real draws of the engine, first-home applicants registering early: each check's rate
@@ -161,11 +162,10 @@ def test_fair_draws_are_flagged_at_about_the_stated_rate(key_mode):
 def test_the_stored_report_matches_its_digest_and_the_charts_are_csp_safe(make_user):
     from gaoxin.housing import services
 
-    from .test_unit_choice import drawn, frozen_batch, take
+    from .builders import take, unit_choice_batch
 
-    batch = drawn(frozen_batch(make_user, households=40), make_user)
+    batch = unit_choice_batch(make_user, households=40)
     admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
     for _ in range(3):
         take(batch, admin, "declined")
     closing = services.batch_close(actor=admin, batch=batch)
@@ -182,6 +182,10 @@ def test_the_stored_report_matches_its_digest_and_the_charts_are_csp_safe(make_u
     for svg in svgs.values():
         assert svg.startswith("<svg ") and 'style="' not in svg and "<script" not in svg
         assert 'font-family="Gaoxin Sans SC"' in svg
+    # Both charts stand on one page: each clips by its own path (ids unique on the page).
+    assert (
+        'id="shares-clip"' in svgs["shares"] and "url(#registration-clip)" in svgs["registration"]
+    )
 
 
 @pytest.mark.django_db
@@ -203,19 +207,16 @@ def test_a_batch_of_2000_closes_with_every_check_computed(key_mode):
 
 @pytest.mark.django_db
 def test_a_check_that_cannot_be_computed_is_shown_and_never_stops_the_close(make_user, monkeypatch):
-    from gaoxin.housing import services
     from gaoxin.housing.models import ClosingReport
 
-    from .test_unit_choice import drawn, frozen_batch
+    from .builders import closed_batch
 
     def broken(*args, **kwargs):
         raise FloatingPointError("overflow in the simulated statistic")
 
     monkeypatch.setattr(report, "bin_check", broken)
-    batch = drawn(frozen_batch(make_user, households=40), make_user)
-    admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
-    closing = services.batch_close(actor=admin, batch=batch)
+    batch = closed_batch(make_user, households=40)
+    closing = batch.report
     bins = closing.data["tests"]["registration_bins"]
     assert bins == {
         "status": "not_computed",

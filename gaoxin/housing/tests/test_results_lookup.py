@@ -13,16 +13,14 @@ from gaoxin.housing import publication, selectors, services
 from gaoxin.housing.models import DrawResult
 from gaoxin.registry.identifiers import mask_name
 
-from .test_draw import SECRET, VALUES, frozen_batch
+from .builders import VALUES, drawn_batch, revealed_batch
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def drawn(make_user: Any) -> Any:
-    batch = frozen_batch(make_user, households=6)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=None, batch=batch, values=VALUES)
+    batch = drawn_batch(make_user, households=6)
     caches["ratelimit"].clear()
     return batch
 
@@ -118,13 +116,13 @@ def _public(result: DrawResult) -> dict[str, Any]:
         "waitlist": result.waitlist,
         "choice": result.choice,
         "masked_name": mask_name(name),
+        "won": result.outcome == "won",
     }
 
 
 def test_the_worker_builds_the_index_when_it_draws(make_user: Any, settings: Any, tmp_path: Any):
     settings.PUBLISHED_DIR = tmp_path
-    batch = frozen_batch(make_user, households=4)
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
+    batch = revealed_batch(make_user, households=4)
     request = services.draw_request(actor=make_user("zone_admin"), batch=batch, values=VALUES)
     assert request is not None and request.status == "done"  # the tests' tasks run at once
     draw = batch.draw

@@ -22,7 +22,8 @@ from gaoxin.housing.registration import SHEET_COLUMNS
 from gaoxin.registry.identifiers import make_id_number
 from gaoxin.testing.storage import postgres_disk_full, read_only, sqlite_full
 
-from .factories import make_batch, units_csv
+from .builders import draft_batch, published_batch
+from .factories import staff_of, units_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOUSEHOLDS = 300  # some 80 pages of applications, members and audit events
@@ -40,8 +41,8 @@ def registrations_csv(count: int = HOUSEHOLDS) -> bytes:
 def desk(make_user: Any) -> tuple[SaleBatch, Client]:
     """A batch in registration and its own sales office, logged in."""
     user = make_user("developer")
-    batch = make_batch(code="F2026", units=10)
-    batch.project.sales_office.members.add(user)
+    batch = published_batch(code="F2026", units=10)
+    staff_of(batch.project.sales_office, user)
     client = Client()
     client.force_login(user)
     return batch, client
@@ -50,16 +51,26 @@ def desk(make_user: Any) -> tuple[SaleBatch, Client]:
 @pytest.fixture
 def draft(make_user: Any) -> tuple[SaleBatch, Client]:
     user = make_user("zone_admin")
-    batch = make_batch(code="U2026", status="draft", units=10)
+    batch = draft_batch(code="U2026", units=10)
     client = Client()
     client.force_login(user)
     return batch, client
 
 
-def post_file(client: Client, batch: SaleBatch, action: str, content: bytes, lang: str = "zh"):
+ROUTES = {"units": "units", "applications": "registrations"}
+
+
+def post_file(
+    client: Client,
+    batch: SaleBatch,
+    action: str,
+    content: bytes,
+    lang: str = "zh",
+    follow: bool = True,
+):
     file = SimpleUploadedFile(f"{action}.csv", content, "text/csv")
     return client.post(
-        f"/housing/manage/{batch.code}/?lang={lang}", {"action": action, "file": file}
+        f"/housing/manage/{batch.code}/{ROUTES[action]}/?lang={lang}", {"file": file}, follow=follow
     )
 
 
@@ -89,6 +100,7 @@ def sqlite_only() -> None:
         pytest.skip("PRAGMA max_page_count is SQLite's")
 
 
+@pytest.mark.slow
 def test_sqlite_full_mid_registrations_import(desk):
     sqlite_only()
     batch, client = desk
@@ -99,7 +111,7 @@ def test_sqlite_full_mid_registrations_import(desk):
         english = post_file(client, batch, "applications", registrations_csv(), lang="en")
         refused(english, STORAGE_FULL, "数据库", "the database", lang="en")
     unchanged(batch, units)
-    response = post_file(client, batch, "applications", registrations_csv())
+    response = post_file(client, batch, "applications", registrations_csv(), follow=False)
     assert response.status_code == 302
     assert Application.objects.filter(batch=batch).count() == HOUSEHOLDS
 
@@ -116,10 +128,11 @@ def test_sqlite_full_while_replacing_units_keeps_the_old_units(draft):
             "the database",
         )
     unchanged(batch, units)
-    assert post_file(client, batch, "units", units_csv(2000)).status_code == 302
+    assert post_file(client, batch, "units", units_csv(2000), follow=False).status_code == 302
     assert Unit.objects.filter(batch=batch).count() == 2000
 
 
+@pytest.mark.slow
 @pytest.mark.postgres_only
 def test_postgres_disk_full_mid_registrations_import(desk):
     batch, client = desk
@@ -128,7 +141,10 @@ def test_postgres_disk_full_mid_registrations_import(desk):
         response = post_file(client, batch, "applications", registrations_csv())
     refused(response, STORAGE_FULL, "数据库", "the database")
     unchanged(batch, units)
-    assert post_file(client, batch, "applications", registrations_csv()).status_code == 302
+    assert (
+        post_file(client, batch, "applications", registrations_csv(), follow=False).status_code
+        == 302
+    )
     assert Application.objects.filter(batch=batch).count() == HOUSEHOLDS
 
 
@@ -143,4 +159,4 @@ def test_read_only_database_refuses_imports_clearly(desk, draft, action):
         )
         assert client.get(f"/housing/manage/{batch.code}/").status_code == 200  # reading works
     unchanged(batch, units)
-    assert post_file(client, batch, action, content).status_code == 302
+    assert post_file(client, batch, action, content, follow=False).status_code == 302

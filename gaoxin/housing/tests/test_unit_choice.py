@@ -3,66 +3,45 @@ and closing the sale with its report."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import ALL_ROLES
-from gaoxin.common.errors import GaoxinError
-from gaoxin.housing import services
+from gaoxin.housing import selectors, services
 from gaoxin.housing.choices import BatchStatus, TurnSource, TurnStatus, UnitStatus
 from gaoxin.housing.models import BenefitUse, ChoiceTurn, ClosingReport, SaleBatch, Unit
+from gaoxin.housing.tests.factories import staff_of
+from gaoxin.testing.errors import raises_code
 
+from .builders import (
+    Household,
+    closed_batch,
+    draw,
+    drawn_batch,
+    free_unit,
+    frozen_batch,
+    household_reviewed,
+    reveal,
+    take,
+    to_frozen,
+    unit_choice_batch,
+)
 from .test_access import CLOSED_PUBLIC
-from .test_draw import SECRET, VALUES, frozen_batch
-from .test_eligibility import Household, review
 
 pytestmark = pytest.mark.django_db
-
-
-def drawn(batch: SaleBatch, make_user) -> SaleBatch:
-    services.draw_reveal(actor=make_user("notary"), batch=batch, secret=SECRET)
-    services.draw_execute(actor=make_user("zone_admin"), batch=batch, values=VALUES)
-    batch.refresh_from_db()
-    return batch
-
-
-def to_frozen(batch: SaleBatch, make_user) -> SaleBatch:
-    """From review to a confirmed roster (the review already ran)."""
-    services.notice_start(actor=None, batch=batch, ends_at=timezone.now() + timedelta(days=1))
-    SaleBatch.objects.filter(pk=batch.pk).update(notice_ends_at=timezone.now())
-    batch.refresh_from_db()
-    roster = services.roster_freeze(actor=None, batch=batch)
-    services.roster_confirm(
-        actor=make_user("notary"), batch=batch, size=roster.size, root=roster.root
-    )
-    batch.refresh_from_db()
-    return batch
 
 
 def queue(batch: SaleBatch) -> list[ChoiceTurn]:
     return list(ChoiceTurn.objects.filter(batch=batch).select_related("application"))
 
 
-def take(batch, actor, outcome, unit=None):
-    turn = services.current_turn(batch)
-    assert turn is not None
-    return services.turn_record(
-        actor=actor, batch=batch, number=turn.application.number, outcome=outcome, unit=unit
-    )
-
-
-def free_unit(batch) -> Unit:
-    return batch.units.filter(status=UnitStatus.AVAILABLE).order_by("building", "room").first()
-
-
 def test_the_queue_is_winners_in_choice_order_then_the_waitlist(make_user):
-    batch = drawn(frozen_batch(make_user), make_user)
-    with pytest.raises(GaoxinError):
+    batch = drawn_batch(make_user)
+    with raises_code("not_allowed"):
         services.unit_choice_start(actor=make_user("developer"), batch=batch)
     count = services.unit_choice_start(actor=make_user("zone_admin"), batch=batch)
     batch.refresh_from_db()
@@ -79,40 +58,36 @@ def test_the_queue_is_winners_in_choice_order_then_the_waitlist(make_user):
 
 
 def test_declines_and_no_shows_are_filled_from_the_waitlist_in_order(make_user):
-    batch = drawn(frozen_batch(make_user), make_user)
+    batch = unit_choice_batch(make_user)
     admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
     turns = queue(batch)
 
     # Not in order: refused, naming whose turn it is.
-    with pytest.raises(GaoxinError) as error:
+    with raises_code("housing.not_your_turn") as error:
         services.turn_record(
             actor=admin, batch=batch, number=turns[1].application.number, outcome="declined"
         )
-    assert error.value.code == "housing.not_your_turn"
     assert turns[0].application.number in error.value.message("zh")
 
     take(batch, admin, "chosen", free_unit(batch))
     taken = Unit.objects.get(turns__position=1)
-    with pytest.raises(GaoxinError) as error:  # a taken unit cannot be chosen again
+    with raises_code("housing.unit_not_available"):  # a taken unit cannot be chosen again
         take(batch, admin, "chosen", taken)
-    assert error.value.code == "housing.unit_not_available"
     take(batch, admin, "declined")
     take(batch, admin, "no_show")
     for _ in range(7):  # winners 4..10 choose
         take(batch, admin, "chosen", free_unit(batch))
     # Two units are left by the decline and the no-show: waitlist 1 and 2 are called.
-    first_waiting = services.current_turn(batch)
+    first_waiting = selectors.current_turn(batch)
     assert first_waiting is not None and first_waiting.position == 11
     take(batch, admin, "chosen", free_unit(batch))
     take(batch, admin, "chosen", free_unit(batch))
-    assert services.current_turn(batch) is None  # every unit is taken
-    with pytest.raises(GaoxinError) as error:
+    assert selectors.current_turn(batch) is None  # every unit is taken
+    with raises_code("housing.no_turn_left"):
         take_any = queue(batch)[12]
         services.turn_record(
             actor=admin, batch=batch, number=take_any.application.number, outcome="declined"
         )
-    assert error.value.code == "housing.no_turn_left"
 
     # Contracts: all but one sign; the one who does not sign frees the unit for waitlist 3.
     chosen = [t for t in queue(batch) if t.status == TurnStatus.CHOSEN]
@@ -125,7 +100,7 @@ def test_declines_and_no_shows_are_filled_from_the_waitlist_in_order(make_user):
             contract_number=f"HT-{n:03d}",
             signed_on=date(2026, 12, 20),
         )
-    with pytest.raises(GaoxinError) as error:  # contract numbers are unique in a batch
+    with raises_code("housing.contract_number_taken"):  # contract numbers are unique in a batch
         services.contract_record(
             actor=admin,
             batch=batch,
@@ -133,13 +108,11 @@ def test_declines_and_no_shows_are_filled_from_the_waitlist_in_order(make_user):
             contract_number="HT-001",
             signed_on=date(2026, 12, 20),
         )
-    assert error.value.code == "housing.contract_number_taken"
-    with pytest.raises(GaoxinError) as error:  # pending contract: cannot close yet
+    with raises_code("housing.contracts_pending"):  # pending contract: cannot close yet
         services.batch_close(actor=admin, batch=batch)
-    assert error.value.code == "housing.contracts_pending"
     services.contract_forfeit(actor=admin, batch=batch, number=chosen[0].application.number)
     assert Unit.objects.filter(turns=chosen[0], status=UnitStatus.AVAILABLE).exists()
-    nxt = services.current_turn(batch)
+    nxt = selectors.current_turn(batch)
     assert nxt is not None and nxt.position == 13
     turn = take(batch, admin, "chosen", free_unit(batch))
     services.contract_record(
@@ -168,18 +141,16 @@ def test_declines_and_no_shows_are_filled_from_the_waitlist_in_order(make_user):
 
 
 def test_only_the_projects_sales_office_records_turns(make_user):
-    batch = drawn(frozen_batch(make_user), make_user)
-    services.unit_choice_start(actor=make_user("zone_admin"), batch=batch)
-    turn = services.current_turn(batch)
+    batch = unit_choice_batch(make_user)
+    turn = selectors.current_turn(batch)
     assert turn is not None
     for outsider in (make_user("developer"), make_user("applicant"), make_user("notary")):
-        with pytest.raises(GaoxinError) as error:
+        with raises_code("not_allowed"):
             services.turn_record(
                 actor=outsider, batch=batch, number=turn.application.number, outcome="declined"
             )
-        assert error.value.code == "not_allowed"
     own = make_user("developer")
-    batch.project.sales_office.members.add(own)
+    staff_of(batch.project.sales_office, own)
     services.turn_record(actor=own, batch=batch, number=turn.application.number, outcome="no_show")
 
 
@@ -187,11 +158,12 @@ def test_a_key_industry_buyer_enters_the_ledger_and_the_next_review_excludes_the
     make_user, client
 ):
     household = Household()
-    eligibility = review(make_user, household, pools=("key_industry",))
+    eligibility = household_reviewed(make_user, household, pools=("key_industry",))
     assert eligibility.key_industry is True
     batch = eligibility.application.batch
     batch = to_frozen(batch, make_user)
     notary, admin = make_user("notary"), make_user("zone_admin")
+    services.draw_enter_values(actor=admin, batch=batch, values=["338712"])
     services.draw_reveal(actor=notary, batch=batch, secret="")
     services.draw_execute(actor=admin, batch=batch, values=["338712"])
     batch.refresh_from_db()
@@ -215,7 +187,7 @@ def test_a_key_industry_buyer_enters_the_ledger_and_the_next_review_excludes_the
     assert (key_row["eligible"], key_row["winners"], key_row["purchases"]) == (1, 1, 1)
 
     # The next batch: the same employee applies for the key-industry pool again.
-    again = review(make_user, household, pools=("key_industry", "first_home"))
+    again = household_reviewed(make_user, household, pools=("key_industry", "first_home"))
     assert again.key_industry is False and again.first_home is True
     reason = next(r for r in again.reasons if r["pool"] == "key_industry")
     assert "已享受过重点产业职工购房优惠" in reason["zh"]
@@ -228,29 +200,26 @@ def test_a_key_industry_buyer_enters_the_ledger_and_the_next_review_excludes_the
 def test_unit_choice_needs_a_draw_and_a_closed_batch_is_final(make_user):
     batch = frozen_batch(make_user)
     admin = make_user("zone_admin")
-    with pytest.raises(GaoxinError) as error:
+    with raises_code("housing.bad_transition"):
         services.unit_choice_start(actor=admin, batch=batch)
-    assert error.value.code == "housing.bad_transition"
-    batch = drawn(batch, make_user)
+    batch = draw(reveal(batch, make_user("notary")), make_user("zone_admin"))
     services.unit_choice_start(actor=admin, batch=batch)
     services.batch_close(actor=admin, batch=batch)  # nobody chose: allowed, all not called
     first = queue(batch)[0]
     assert first.status == TurnStatus.NOT_CALLED
-    with pytest.raises(GaoxinError) as error:
+    with raises_code("housing.bad_transition"):
         services.turn_record(
             actor=admin, batch=batch, number=first.application.number, outcome="declined"
         )
-    assert error.value.code == "housing.bad_transition"
-    with pytest.raises(GaoxinError):
+    with raises_code("housing.bad_transition"):
         services.batch_close(actor=admin, batch=batch)
     assert ClosingReport.objects.filter(batch=batch).count() == 1
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ALL_ROLES])
 def test_closed_public_pages(client_for, make_user, role):
-    batch = drawn(frozen_batch(make_user), make_user)
+    batch = unit_choice_batch(make_user)
     admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
     for name in CLOSED_PUBLIC:
         assert client_for(role).get(reverse(name, args=[batch.code])).status_code == 404
     take(batch, admin, "chosen", free_unit(batch))
@@ -270,32 +239,31 @@ def test_closed_public_pages(client_for, make_user, role):
 
 def test_the_unit_choice_desk_in_the_browserless_client(client_for, make_user):
     """The desk's forms drive the services: start, choose, decline, contract, close."""
-    batch = drawn(frozen_batch(make_user), make_user)
+    batch = drawn_batch(make_user)
     developer = make_user("developer")
-    batch.project.sales_office.members.add(developer)
+    staff_of(batch.project.sales_office, developer)
     admin_client, desk = client_for("zone_admin"), Client()
     desk.force_login(developer)
     url = reverse("housing:unit_choice", args=[batch.code])
-    assert desk.post(url, {"action": "start"}, follow=True).status_code == 200
+    assert desk.post(url + "start/", follow=True).status_code == 200
     assert SaleBatch.objects.get(pk=batch.pk).status == BatchStatus.DRAWN  # not the developer's
-    admin_client.post(url, {"action": "start"})
+    admin_client.post(url + "start/")
     batch.refresh_from_db()
     assert batch.status == BatchStatus.UNIT_CHOICE
-    first = services.current_turn(batch)
+    first = selectors.current_turn(batch)
     assert first is not None
     page = desk.get(url).content.decode()
     assert first.application.number in page
     unit = free_unit(batch)
     response = desk.post(
-        url,
-        {"action": "chosen", "number": first.application.number, "unit": unit.pk},
+        url + "chosen/",
+        {"number": first.application.number, "unit": unit.pk},
         follow=True,
     )
     assert Unit.objects.get(pk=unit.pk).status == UnitStatus.CHOSEN
     response = desk.post(
-        url,
+        url + "contract/",
         {
-            "action": "contract",
             "number": first.application.number,
             "contract_number": "HT-9",
             "signed_on": "not-a-date",
@@ -304,16 +272,15 @@ def test_the_unit_choice_desk_in_the_browserless_client(client_for, make_user):
     )
     assert "signed_on" in response.content.decode()  # the bad field is named
     desk.post(
-        url,
+        url + "contract/",
         {
-            "action": "contract",
             "number": first.application.number,
             "contract_number": "HT-9",
             "signed_on": "2026-12-02",
         },
     )
     assert ChoiceTurn.objects.get(pk=first.pk).status == TurnStatus.CONTRACTED
-    admin_client.post(url, {"action": "close"})
+    admin_client.post(url + "close/")
     report_page = client_for("anonymous").get(reverse("housing:report", args=[batch.code]))
     html = report_page.content.decode()
     assert report_page.status_code == 200 and "<svg" in html and 'style="' not in html
@@ -326,10 +293,7 @@ def test_a_visitor_finds_every_public_page_of_a_finished_sale_from_the_home_page
 
     from django.test import Client
 
-    batch = drawn(frozen_batch(make_user), make_user)
-    admin = make_user("zone_admin")
-    services.unit_choice_start(actor=admin, batch=batch)
-    services.batch_close(actor=admin, batch=batch)
+    batch = closed_batch(make_user)
     visitor = Client()
     home = visitor.get("/").content.decode()
     assert 'href="/housing/"' in home

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from gaoxin.common import audit
+from gaoxin.common.actors import OPERATOR, Actor
 from gaoxin.common.errors import ErrorCode
 
 from .. import errors, identifiers
@@ -82,7 +83,7 @@ class Loader:
     kind: str
     key_column = 0
 
-    def __init__(self, refs: References, *, actor: Any = None) -> None:
+    def __init__(self, refs: References, *, actor: Actor = OPERATOR) -> None:
         self.refs = refs
         self.actor = actor
         self.rows: dict[Any, tuple[int, Any]] = {}  # natural key -> (row number, values)
@@ -190,7 +191,7 @@ class ClassificationLoader(Loader):
 
     kind = ImportKind.CLASSIFICATION
 
-    def __init__(self, refs: References, *, actor: Any = None) -> None:
+    def __init__(self, refs: References, *, actor: Actor = OPERATOR) -> None:
         super().__init__(refs, actor=actor)
         self.industries: dict[str, KeyIndustry] = {}
         for industry in KeyIndustry.objects.all():

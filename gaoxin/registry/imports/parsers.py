@@ -370,7 +370,7 @@ def _phone(value: str) -> str:
     cleaned = value.strip().replace(" ", "").replace("-", "")
     # ASCII digits only (\d would take any script's), and no longer than the column (20).
     if cleaned and not re.fullmatch(r"\+?[0-9]{5,19}", cleaned):
-        raise Problem(errors.ROW_CHOICE, allowed="数字 digits")
+        raise Problem(errors.ROW_PHONE)
     return cleaned
 
 

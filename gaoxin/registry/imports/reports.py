@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
 
@@ -94,7 +95,15 @@ def template_csv(kind: str, *, example: bool = True) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def error_report_xlsx(spec: Spec, problems: Iterable[RowError], *, total: int) -> bytes:
+def error_report_xlsx(
+    spec: Spec,
+    problems: Iterable[RowError],
+    *,
+    total: int,
+    warnings: Iterable[RowError] = (),
+    warning_total: int = 0,
+) -> bytes:
+    """Errors (first sheet) and warnings (rows imported all the same: second sheet)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
@@ -127,8 +136,36 @@ def error_report_xlsx(spec: Spec, problems: Iterable[RowError], *, total: int) -
     sheet.set_column(4, 5, 48)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(written, 1), 5)
+    if warning_total:
+        _lines_sheet(book, "提示 Warnings", warnings, warning_total, head)
     info = book.add_worksheet("文件 File")
     info.write_row(0, 0, ["类型 Kind", spec.title_zh, spec.kind])
     info.write_row(1, 0, ["错误数 Errors", total])
+    info.write_row(2, 0, ["提示数 Warnings", warning_total])
     book.close()
     return buffer.getvalue()
+
+
+def _lines_sheet(
+    book: xlsxwriter.Workbook, title: str, lines: Iterable[RowError], total: int, head: Any
+) -> None:
+    sheet = book.add_worksheet(title)
+    sheet.write_row(0, 0, ["行 Row", "列 Column", "值 Value", "代码 Code", "说明", "Note"], head)
+    written = 0
+    for written, line in enumerate(lines, start=1):
+        sheet.write_number(written, 0, line.row)
+        for col, value in enumerate(
+            (line.column, line.value, line.code, line.reason_zh, line.reason_en), start=1
+        ):
+            sheet.write_string(written, col, neutralise(value))
+    if total > written:
+        sheet.write_string(
+            written + 2,
+            0,
+            f"仅列出前 {written} 条，共 {total} 条。 "
+            f"Only the first {written} of {total} are listed.",
+        )
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 3, 24)
+    sheet.set_column(4, 5, 48)
+    sheet.freeze_panes(1, 0)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.common import audit, worker
+from gaoxin.common.actors import WORKER
 from gaoxin.common.errors import ErrorCode, GaoxinError
 from gaoxin.common.exports import printable
 from gaoxin.common.faults import pause_point
@@ -38,6 +39,7 @@ from .insurance import InsuranceLoad, new_spool_dir
 from .loaders import LOADERS, Counts, References
 from .parsers import PARSERS
 from .reports import REPORT_LIMIT, RowError, error_report_xlsx
+from .warnings import row_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -62,38 +64,49 @@ def transition(run: ImportRun, target: str, **fields: Any) -> None:
 
 
 class Collector:
-    """Row problems, as report lines; keeps the first REPORT_LIMIT and counts them all."""
+    """Row problems, as report lines; keeps the first REPORT_LIMIT and counts them all. Warnings
+    (rows imported all the same) are kept apart."""
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.items: list[RowError] = []
         self.total = 0
         self.rows: set[int] = set()
+        self.warnings: list[RowError] = []
+        self.warning_total = 0
 
     def add(self, row: int, cells: list[str], problems: list[tuple[int, ErrorCode, Any]]) -> None:
         self.rows.add(row)
         for column, error, params in problems:
             self.total += 1
-            if len(self.items) >= REPORT_LIMIT:
-                continue
-            header = self.spec.columns[column].zh if column < len(self.spec.columns) else "-"
-            value = printable(cells[column] if column < len(cells) else "")
-            self.items.append(
-                RowError(
-                    row=row,
-                    column=header,
-                    value=value[:200],
-                    code=error.code,
-                    reason_zh=error.render("zh", value=value, **params),
-                    reason_en=error.render("en", value=value, **params),
-                )
-            )
+            if len(self.items) < REPORT_LIMIT:
+                self.items.append(self._line(row, cells, column, error, params))
+
+    def warn(self, row: int, cells: list[str], found: list[tuple[int, ErrorCode, Any]]) -> None:
+        for column, error, params in found:
+            self.warning_total += 1
+            if len(self.warnings) < REPORT_LIMIT:
+                self.warnings.append(self._line(row, cells, column, error, params))
+
+    def _line(
+        self, row: int, cells: list[str], column: int, error: ErrorCode, params: Any
+    ) -> RowError:
+        header = self.spec.columns[column].zh if column < len(self.spec.columns) else "-"
+        value = printable(cells[column] if column < len(cells) else "")
+        return RowError(
+            row=row,
+            column=header,
+            value=value[:200],
+            code=error.code,
+            reason_zh=error.render("zh", value=value, **params),
+            reason_en=error.render("en", value=value, **params),
+        )
 
 
 ProgressHook = Callable[[ImportRun], None]
 
 
-def execute(run_id: int, *, on_progress: ProgressHook | None = None) -> ImportRun:
+def execute(run_id: int, *, on_progress: ProgressHook | None = None, attempt: int = 1) -> ImportRun:
     """Run a pending import to its end. Never raises for bad input: the run records why.
     `on_progress` (the command's progress bar) is called with the run as rows are read."""
     run = ImportRun.objects.select_related("started_by").get(pk=run_id)
@@ -101,7 +114,7 @@ def execute(run_id: int, *, on_progress: ProgressHook | None = None) -> ImportRu
         return run
     try:
         with _local_path(run) as path, tempfile.TemporaryDirectory(prefix="gaoxin-read-") as tmp:
-            _execute(run, path, Path(tmp), on_progress)
+            _execute(run, path, Path(tmp), on_progress, attempt)
     except GaoxinError as error:
         _discard_report(run)
         _fail(run, error)
@@ -132,9 +145,11 @@ def restart_lost(run_id: int, *, attempt: int) -> bool:
         return False
     with transaction.atomic():
         before = run.status
-        ImportRun.objects.filter(pk=run.pk).update(status=S.PENDING, processed_rows=0)
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=S.PENDING, processed_rows=0, attempts=attempt
+        )
         audit.record(
-            actor=run.started_by,
+            actor=run.started_by or WORKER,
             action="registry.import.restarted",
             obj=run,
             before={"status": before},
@@ -170,7 +185,7 @@ def _fail(run: ImportRun, error: GaoxinError) -> None:
         with transaction.atomic():
             transition(run, S.FAILED, error_code=error.code, error_params=_params(error))
             audit.record(
-                actor=run.started_by,
+                actor=run.started_by or WORKER,
                 action="registry.import.failed",
                 obj=run,
                 after={"kind": run.kind, "file_sha256": run.file_sha256, "error": error.code},
@@ -203,7 +218,9 @@ def _params(error: GaoxinError) -> dict[str, str]:
     return {key: printable(str(value)) for key, value in error.params.items()}
 
 
-def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | None) -> None:
+def _execute(
+    run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | None, attempt: int
+) -> None:
     def progress(row: int) -> None:
         run.processed_rows = row
         ImportRun.objects.filter(pk=run.pk).update(processed_rows=row)
@@ -216,6 +233,7 @@ def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | Non
         run,
         S.READING,
         started_at=timezone.now(),
+        attempts=attempt,
         file_format=source.format,
         encoding=source.encoding,
         total_rows=source.total_rows,
@@ -230,7 +248,7 @@ def _execute(run: ImportRun, path: Path, scratch: Path, hook: ProgressHook | Non
             valid = load.valid
             write = load.write
         else:
-            loader = LOADERS[run.kind](refs, actor=run.started_by)
+            loader = LOADERS[run.kind](refs, actor=run.started_by or WORKER)
             valid = _read_rows(run, source, spec, loader, collector, progress)
 
             def write(mode: str) -> Counts:
@@ -299,15 +317,24 @@ def _read_rows(
             collector.add(row, cells, found)
             continue
         valid += 1
+        warnings = row_warnings(spec, record)
+        if warnings:
+            collector.warn(row, cells, warnings)
         if valid % 20_000 == 0:
             progress(row)
     return valid
 
 
 def _save_report(run: ImportRun, collector: Collector) -> None:
-    if not collector.total:
+    if not collector.total and not collector.warning_total:
         return
-    content = error_report_xlsx(collector.spec, collector.items, total=collector.total)
+    content = error_report_xlsx(
+        collector.spec,
+        collector.items,
+        total=collector.total,
+        warnings=collector.warnings,
+        warning_total=collector.warning_total,
+    )
     save_file(run.error_report, f"import-{run.pk}-errors.xlsx", ContentFile(content))
 
 
@@ -320,6 +347,7 @@ def _summary(run: ImportRun) -> dict[str, Any]:
         "rows": run.processed_rows,
         "valid_rows": run.valid_rows,
         "error_rows": run.error_rows,
+        "warnings": run.warning_count,
         "inserted": run.inserted,
         "updated": run.updated,
         "unchanged": run.unchanged,
@@ -334,10 +362,15 @@ def _reject(run: ImportRun, collector: Collector, **fields: Any) -> None:
             S.REJECTED,
             error_rows=len(collector.rows),
             errors_preview=[e.as_json() for e in collector.items[:PREVIEW]],
+            warning_count=collector.warning_total,
+            warnings_preview=[w.as_json() for w in collector.warnings[:PREVIEW]],
             **fields,
         )
         audit.record(
-            actor=run.started_by, action="registry.import.rejected", obj=run, after=_summary(run)
+            actor=run.started_by or WORKER,
+            action="registry.import.rejected",
+            obj=run,
+            after=_summary(run),
         )
 
 
@@ -349,10 +382,15 @@ def _succeed(run: ImportRun, collector: Collector, counts: Counts, valid: int) -
         valid_rows=valid,
         error_rows=len(collector.rows),
         errors_preview=[e.as_json() for e in collector.items[:PREVIEW]],
+        warning_count=collector.warning_total,
+        warnings_preview=[w.as_json() for w in collector.warnings[:PREVIEW]],
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
     )
     audit.record(
-        actor=run.started_by, action="registry.import.succeeded", obj=run, after=_summary(run)
+        actor=run.started_by or WORKER,
+        action="registry.import.succeeded",
+        obj=run,
+        after=_summary(run),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.registry import services, synth
 from gaoxin.registry.choices import ImportKind, ImportMode
 from gaoxin.registry.imports import runner
@@ -38,7 +39,7 @@ def write_csv(
 
 @pytest.fixture
 def run_import(db: Any) -> Callable[..., ImportRun]:
-    def run(kind: str, path: Path, mode: str = ImportMode.ALL_OR_NOTHING, actor: Any = None):
+    def run(kind: str, path: Path, mode: str = ImportMode.ALL_OR_NOTHING, actor: Any = OPERATOR):
         started = services.import_start_from_path(actor=actor, kind=kind, path=path, mode=mode)
         return runner.execute(started.pk)
 

@@ -43,7 +43,7 @@ def test_upload_progress_error_report_and_success(page, live_server, make_user, 
     run = upload(page, tmp_path, "people-bad.csv", BAD)
     status = page.get_by_test_id("import-status")
     assert status.get_attribute("data-status") == "pending"
-    assert page.locator("progress.import").is_visible()
+    assert page.locator("progress.job").is_visible()
 
     runner.execute(run.pk)  # what `manage.py db_worker` does with the queued task
     page.wait_for_selector('[data-testid="import-status"][data-status="rejected"]')

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
-from gaoxin.common.errors import GaoxinError
-from gaoxin.registry import errors, identifiers, synth
+from gaoxin.registry import identifiers, synth
 from gaoxin.registry.imports import runner
 from gaoxin.registry.models import ImportRun, InsuranceContribution, Person
+from gaoxin.testing.errors import raises_code
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,11 @@ def test_registry_import_command(tmp_path: Path, make_user):
         )
     assert exit_status.value.code == 1
     assert "第 2 行" in err.getvalue() and "row 2" in err.getvalue()
+    rare = tmp_path / "rare.csv"  # a private-use character no bundled PDF font draws
+    rare.write_text("身份证号,姓名\n440524188001010014,李\ue000明\n", encoding="utf-8")
+    err = io.StringIO()
+    call_command("registry_import", "person", str(rare), "--no-progress", stderr=err)
+    assert "提示 warning · 第 2 行 row 2 · 姓名" in err.getvalue() and "U+E000" in err.getvalue()
 
 
 def test_registry_import_writes_templates(tmp_path: Path):
@@ -69,13 +74,12 @@ def test_synth_is_deterministic_and_loads(tmp_path: Path):
 
 def test_import_run_transitions_are_listed_in_one_place():
     run = ImportRun.objects.create(kind="person", original_name="x.csv", file_sha256="0" * 64)
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.import_bad_transition"):
         runner.transition(run, "succeeded")
-    assert caught.value.error is errors.IMPORT_BAD_TRANSITION
     runner.transition(run, "reading")
     runner.transition(run, "rejected")
     assert run.finished_at is not None and run.finished
-    with pytest.raises(GaoxinError):
+    with raises_code("registry.import_bad_transition"):
         runner.transition(run, "writing")
     assert runner.execute(run.pk).status == "rejected"  # a finished run is left alone
 

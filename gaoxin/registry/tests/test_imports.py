@@ -211,6 +211,7 @@ def test_text_garbage_and_undecodable_text(run_import, tmp_path):
     assert run_import("person", fake).error_code == WORKBOOK_INVALID.code
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_xlsx_files_import_like_csv(small_zone, tmp_path, run_import):
     files = dict(write_files(small_zone, tmp_path / "x", "xlsx"))

@@ -173,3 +173,11 @@ def test_insurance_fast_loop_agrees_with_the_parser(tmp_path: Path, rows):
         person, employer, month, in_zone, makeup, _paid = line.split("\t")
         assert person == "1" and employer in {"7", "8"}
         assert 199001 <= int(month) <= 210012 and in_zone in "tf" and makeup in "tf"
+
+
+def test_a_bad_phone_number_is_named_as_such_in_each_language():
+    record, problems = parsers.parse_person(["11010519491231002X", "张三", "0551-abc"])
+    assert record is None
+    assert [(p.column, p.error) for p in problems] == [(2, errors.ROW_PHONE)]
+    assert "digits" not in errors.ROW_PHONE.render("zh-hans")
+    assert "5 to 19 digits" in errors.ROW_PHONE.render("en")

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.models import AuditEvent
 from gaoxin.registry import services
 from gaoxin.registry.imports import runner
@@ -111,7 +112,7 @@ def test_unreferenced_old_files_under_registry_are_removed(
     os.utime(media / stray, (long_ago, long_ago))
     os.utime(media / kept.file.name, (long_ago, long_ago))  # old file, but a recent import's
     with django_capture_on_commit_callbacks(execute=True):
-        purged = services.import_files_purge(actor=None, days=30)
+        purged = services.import_files_purge(actor=OPERATOR, days=30)
     assert purged.files == [stray]
     assert default_storage.exists(fresh)
     assert not default_storage.exists(stray)

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from gaoxin.common.errors import GaoxinError
 from gaoxin.common.models import AuditEvent
-from gaoxin.registry import errors, services
+from gaoxin.registry import services
 from gaoxin.registry.catalogue import KEY_INDUSTRIES
 from gaoxin.registry.models import KeyIndustry
+from gaoxin.testing.errors import raises_code
 
 from .factories import a_person, an_enterprise
 
@@ -45,22 +45,19 @@ def test_industry_create_and_update_are_audited(make_user):
     changed = events.get(action="registry.industry.changed")
     assert (changed.before or {})["effective_to"] is None
     assert (changed.after or {})["effective_to"] == "2026-12-31"
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.industry_code_taken"):
         services.industry_create(
             actor=admin, code="QUANTUM", name_zh="x", name_en="x", effective_from=date(2026, 1, 1)
         )
-    assert caught.value.error is errors.INDUSTRY_CODE_TAKEN
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.period_invalid"):
         services.industry_update(actor=admin, industry=industry, effective_to=date(2025, 1, 1))
-    assert caught.value.error is errors.PERIOD_INVALID
 
 
 def test_only_catalogue_managers_change_it(make_user):
     industry = KeyIndustry.objects.get(code="AI")
     for role in ["reviewer", "auditor", "applicant", "developer", "notary"]:
-        with pytest.raises(GaoxinError) as caught:
+        with raises_code("not_allowed"):
             services.industry_update(actor=make_user(role), industry=industry, name_zh="x")
-        assert caught.value.code == "not_allowed"
 
 
 def test_classification_rules_and_audit(make_user):
@@ -75,7 +72,7 @@ def test_classification_rules_and_audit(make_user):
         effective_to=None,
         basis="合高管〔2022〕3号",
     )
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.classification_overlap"):
         services.classification_add(
             actor=admin,
             enterprise=enterprise,
@@ -84,8 +81,7 @@ def test_classification_rules_and_audit(make_user):
             effective_to=None,
             basis="again",
         )
-    assert caught.value.error is errors.CLASSIFICATION_OVERLAP
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.industry_not_effective"):
         services.classification_add(
             actor=admin,
             enterprise=enterprise,
@@ -94,8 +90,7 @@ def test_classification_rules_and_audit(make_user):
             effective_to=None,
             basis="before the catalogue",
         )
-    assert caught.value.error is errors.INDUSTRY_NOT_EFFECTIVE
-    with pytest.raises(GaoxinError) as caught:
+    with raises_code("registry.basis_required"):
         services.classification_add(
             actor=admin,
             enterprise=enterprise,
@@ -104,7 +99,6 @@ def test_classification_rules_and_audit(make_user):
             effective_to=None,
             basis=" ",
         )
-    assert caught.value.error is errors.BASIS_REQUIRED
     services.classification_end(
         actor=admin, classification=first, effective_to=date(2023, 12, 31), basis="复核取消"
     )
@@ -135,5 +129,5 @@ def test_revealing_personal_data_is_audited_and_ruled(make_user):
     services.person_reveal(actor=reviewer, person=person, purpose="核对申请人身份")
     event = AuditEvent.objects.get(action="registry.person.unmasked")
     assert event.actor == reviewer and event.object_id == str(person.pk)
-    with pytest.raises(GaoxinError):
+    with raises_code("not_allowed"):
         services.person_reveal(actor=make_user("auditor"), person=person)

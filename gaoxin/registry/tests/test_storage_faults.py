@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.audit import verify_chain
 from gaoxin.common.models import AuditEvent
 from gaoxin.registry import errors, identifiers, services
@@ -139,7 +140,7 @@ def test_media_full_at_upload_leaves_no_run_and_no_partial_file(admin):
 def test_media_full_when_writing_the_error_report(admin, tmp_path):
     path = tmp_path / "bad.csv"  # one bad row: an error report is due
     path.write_bytes(people_csv(50) + "11010519491231002Y,坏号,\n".encode())
-    run = services.import_start_from_path(actor=None, kind="person", path=path)
+    run = services.import_start_from_path(actor=OPERATOR, kind="person", path=path)
     files_before = stored_files()
     with media_full(free_bytes=100) as failed:
         run = runner.execute(run.pk)
@@ -158,7 +159,9 @@ def test_postgres_disk_full_at_the_nth_row(admin, kind, zone_files, caplog):
     insurance file (the streaming loader)."""
     for earlier in ("enterprise", "person") if kind == "insurance" else ():
         done = runner.execute(
-            services.import_start_from_path(actor=None, kind=earlier, path=zone_files[earlier]).pk
+            services.import_start_from_path(
+                actor=OPERATOR, kind=earlier, path=zone_files[earlier]
+            ).pk
         )
         assert done.status == "succeeded"
     model = Person if kind == "person" else InsuranceContribution
@@ -166,7 +169,7 @@ def test_postgres_disk_full_at_the_nth_row(admin, kind, zone_files, caplog):
     path: Path = zone_files[kind]
     before = model.objects.count()
     events = last_event()
-    run = services.import_start_from_path(actor=None, kind=kind, path=path)
+    run = services.import_start_from_path(actor=OPERATOR, kind=kind, path=path)
     with postgres_disk_full(table, after_rows=20), caplog.at_level(logging.ERROR):
         run = runner.execute(run.pk)
     shows_failure(admin, run, errors.IMPORT_STORAGE_FULL)
@@ -175,7 +178,7 @@ def test_postgres_disk_full_at_the_nth_row(admin, kind, zone_files, caplog):
     assert AuditEvent.objects.filter(pk__gt=events).count() == 2  # started, failed
     chain_holds()
 
-    again = runner.execute(services.import_start_from_path(actor=None, kind=kind, path=path).pk)
+    again = runner.execute(services.import_start_from_path(actor=OPERATOR, kind=kind, path=path).pk)
     assert again.status == "succeeded" and again.inserted > 20
     assert model.objects.count() == before + again.inserted
     chain_holds()
@@ -204,7 +207,7 @@ def test_read_only_database_before_the_worker_runs_it(tmp_path, caplog):
     it runs to success once the database is writable again."""
     path = tmp_path / "people.csv"
     path.write_bytes(people_csv(100))
-    run = services.import_start_from_path(actor=None, kind="person", path=path)
+    run = services.import_start_from_path(actor=OPERATOR, kind="person", path=path)
     with read_only(), caplog.at_level(logging.ERROR):
         left = runner.execute(run.pk)
     assert left.status == "pending"

@@ -178,6 +178,38 @@ def test_upload_with_a_bad_row_offers_the_error_report(
     assert auditor.get(f"/registry/imports/{run.pk}/errors.xlsx").status_code == 403
 
 
+def test_a_name_no_bundled_font_can_print_is_imported_with_a_warning(
+    client_for, django_capture_on_commit_callbacks
+):
+    """Issue 13, item 9: the registry warns at import about a name character that no font
+    bundled for the PDF documents can draw (here a private-use character, as some local
+    population systems use); 𠮷 and 䶮 are drawn, so they bring no warning."""
+    admin = client_for("zone_admin")
+    content = "身份证号,姓名\n11010519491231002X,𠮷䶮明\n440524188001010014,李\ue000明\n"
+    upload = SimpleUploadedFile("people.csv", content.encode("utf-8"), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post("/registry/imports/", {"kind": "person", "file": upload})
+    run = ImportRun.objects.get()
+    assert run.status == "succeeded" and run.inserted == 2  # imported all the same
+    assert run.error_rows == 0 and run.warning_count == 1
+    (warning,) = run.warnings_preview
+    assert (warning["row"], warning["column"], warning["code"]) == (
+        3,
+        "姓名",
+        "row.name_unprintable",
+    )
+    assert "“\ue000”（U+E000）" in warning["reason_zh"] and "〔U+E000〕" in warning["reason_zh"]
+    assert "(U+E000)" in warning["reason_en"]
+    page = admin.get(f"/registry/imports/{run.pk}/").content.decode()
+    assert 'data-testid="import-warnings"' in page and "U+E000" in page
+    assert "李\ue000明" not in page  # the name itself masked on the page
+    report = admin.get(f"/registry/imports/{run.pk}/errors.xlsx")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(report.content)).get_sheet_by_name(
+        "提示 Warnings"
+    )
+    assert sheet.to_python()[1][:4] == [3.0, "姓名", "李\ue000明", "row.name_unprintable"]
+
+
 def test_reviewers_cannot_upload(client_for):
     upload = SimpleUploadedFile("p.csv", b"x", "text/csv")
     response = client_for("reviewer").post("/registry/imports/", {"kind": "person", "file": upload})

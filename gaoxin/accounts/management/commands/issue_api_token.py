@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gaoxin.accounts.models import User
 from gaoxin.accounts.services import api_token_issue
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.errors import GaoxinError
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"用户不存在 / no such user: {options['username']}")
         try:
-            _token, raw = api_token_issue(actor=None, user=user, name=options["name"])
+            _token, raw = api_token_issue(actor=OPERATOR, user=user, name=options["name"])
         except GaoxinError as error:
             raise CommandError(f"{error.message('zh')} / {error.message('en')}") from error
         self.stdout.write(raw)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from gaoxin.common import checkpoints
+from gaoxin.common.actors import OPERATOR
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="manual", help="why (daily, draw:CODE, manual)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        row = checkpoints.checkpoint_create(actor=None, reason=options["reason"])
+        row = checkpoints.checkpoint_create(actor=OPERATOR, reason=options["reason"])
         self.stdout.write(
             f"检查点已签名 / checkpoint signed: seq {row.seq}, hash {row.chain_hash}, "
             f"key {row.public_key}"

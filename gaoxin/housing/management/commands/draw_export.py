@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gaoxin.housing import selectors, services
+from gaoxin.housing import selectors
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         files = {
             "roster.csv": bytes(batch.roster.csv),
             "protocol.json": draw.protocol.encode("utf-8"),
-            "results.csv": services.results_csv(draw),
+            "results.csv": selectors.results_csv(draw),
         }
         for name, data in files.items():
             path = out / f"{batch.code}-{name}"

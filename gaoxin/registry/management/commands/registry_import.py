@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from gaoxin.accounts.models import User
+from gaoxin.common.actors import OPERATOR, Actor
 from gaoxin.common.errors import GaoxinError
 from gaoxin.registry import services
 from gaoxin.registry.choices import ImportKind, ImportMode, ImportStatus
@@ -48,11 +49,12 @@ class Command(BaseCommand):
             return
         if not path.is_file():
             raise CommandError(f"没有这个文件 / no such file: {path}")
-        actor = None
+        actor: Actor = OPERATOR
         if options["user"]:
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
                 raise CommandError(f"没有这个用户 / no such user: {options['user']}")
+            actor = user
         mode = (
             ImportMode.VALID_ROWS_ONLY if options["valid_rows_only"] else ImportMode.ALL_OR_NOTHING
         )
@@ -77,6 +79,11 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"  第 {error['row']} 行 row {error['row']} · {error['column']} · "
                 f"“{error['value']}”: {error['reason_zh']} / {error['reason_en']}"
+            )
+        for warning in run.warnings_preview[:10]:
+            self.stderr.write(
+                f"  提示 warning · 第 {warning['row']} 行 row {warning['row']} · "
+                f"{warning['column']}: {warning['reason_zh']} / {warning['reason_en']}"
             )
         if run.error_report:
             self.stdout.write(f"错误报告 / error report: {run.error_report.name}")

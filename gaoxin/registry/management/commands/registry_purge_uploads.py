@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.errors import GaoxinError
 from gaoxin.registry import services
 
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         if days is None:
             days = settings.GAOXIN_REGISTRY_UPLOAD_RETENTION_DAYS
         try:
-            purged = services.import_files_purge(actor=None, days=days, dry_run=options["dry_run"])
+            purged = services.import_files_purge(
+                actor=OPERATOR, days=days, dry_run=options["dry_run"]
+            )
         except GaoxinError as error:
             raise CommandError(error.message("zh") + " / " + error.message("en")) from None
         verb = "将删除 / would delete" if options["dry_run"] else "已删除 / deleted"

@@ -14,6 +14,7 @@ from typing import Any
 import xlsxwriter
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.registry import services, synth
 from gaoxin.registry.choices import ImportStatus
 from gaoxin.registry.imports.columns import SPECS
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             return
         with tempfile.TemporaryDirectory(prefix="gaoxin-synth-") as folder:
             for kind, path in write_files(zone, Path(folder)):
-                run = services.import_start_from_path(actor=None, kind=kind, path=path)
+                run = services.import_start_from_path(actor=OPERATOR, kind=kind, path=path)
                 run = import_with_progress(run, quiet=options["no_progress"])
                 if run.status != ImportStatus.SUCCEEDED:
                     raise CommandError(
