@@ -267,7 +267,10 @@ def test_a_whole_sale_from_set_up_to_closing_report(browser, live_server, tmp_pa
     assert (
         fairdraw_main(["prove", str(roster), "YQ26-000001", "--out", str(tmp_path / "p.json")]) == 0
     )
-    assert fairdraw_main(["check-proof", str(tmp_path / "p.json"), "--root", root, "--size", size]) == 0
+    assert (
+        fairdraw_main(["check-proof", str(tmp_path / "p.json"), "--root", root, "--size", size])
+        == 0
+    )
     notary = login(browser, server, "notary", "demo-notary-2026")
     notary.goto(server + "/housing/manage/YQ26/")
     notary.get_by_label("您核对的条目数").fill("2")
