@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from gaoxin.common.errors import NOT_FOUND, GaoxinError
+from gaoxin.common.faults import pause_point
 
 from . import selectors, services
 from .choices import Channel, Relation
@@ -101,6 +102,7 @@ def register(request: HttpRequest, code: str, payload: RegistrationIn) -> Any:
         channel=Channel.API,
         members=[MemberIn(m.relation, m.name, m.id_number) for m in payload.members],
     )
+    pause_point("housing.registration.committed")  # fault tests: between commit and answer
     app = result.application
     body = {
         "number": app.number,

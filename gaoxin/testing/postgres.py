@@ -148,6 +148,14 @@ def restart_cluster(cluster: dict[str, Any], *, mode: str = "fast") -> None:
     )
 
 
+def restart_test_cluster() -> None:
+    """Restart this test run's cluster (`pg_ctl restart -m fast`: every session ended), for
+    fault tests marked `postgres_only`. The test's own connection is one of those ended."""
+    if not _cluster:
+        raise RuntimeError("no throwaway PostgreSQL cluster in this run (GAOXIN_TEST_DB=postgres)")
+    restart_cluster(_cluster)
+
+
 def stop_cluster(cluster: dict[str, Any]) -> None:
     subprocess.run(
         _as_cluster_user(

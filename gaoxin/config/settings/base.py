@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gaoxin.common.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gaoxin.common.sessions.SessionMiddleware",  # common/sessions.py: never fails an answer
     "gaoxin.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,7 +136,8 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: idle expiry (every request pushes the expiry forward), never beyond the browser.
-# The database store, tolerant of a database that takes no writes (common/sessions.py).
+# The database store, and a session middleware: a session that cannot be saved after the view
+# never turns the answer into a failure (common/sessions.py).
 SESSION_ENGINE = "gaoxin.common.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaoxin.common.errors import GaoxinError
+from gaoxin.common.faults import pause_point
 from gaoxin.common.viewguards import require_rule
 from gaoxin.registry.identifiers import mask_id_number, mask_name
 from gaoxin.registry.selectors import bound_person
@@ -64,6 +65,9 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         except GaoxinError as error:
             form.add_error(None, error.message())
         else:
+            # committed; what follows (the answer, the session's save) may meet a restarting
+            # database, and must not say the registration failed (common/sessions.py)
+            pause_point("housing.registration.committed")
             request.session[f"salt:{result.application.number}"] = result.salt
             if not result.created:
                 messages.info(request, _("You had already registered this household."))
