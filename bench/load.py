@@ -8,6 +8,7 @@ Debian's wrk: `apt-get install wrk`):
     .venv/bin/python bench/load.py surge --rates 20,40,60,80,90   # 120 s per rate
     .venv/bin/python bench/load.py surge --rates 60 --fault kill-worker
     .venv/bin/python bench/load.py surge --rates 60 --fault restart-db
+    .venv/bin/python bench/load.py surge --rates 60,60 --seconds 40 --fault kill-worker,restart-db
     .venv/bin/python bench/load.py surge --closed 12 --seconds 45  # capacity, back to back
     .venv/bin/python bench/load.py smoke                      # both faults, small: ~35 s
 
@@ -20,9 +21,10 @@ Every run:
    batch open for registration and N applicant accounts with sessions);
 3. starts gunicorn with the production settings (`gaoxin.config.settings.production`: DEBUG
    off, a random SECRET_KEY, `X-Forwarded-Proto: https` sent as nginx would) on 127.0.0.1,
-   as docs/deploy.md runs it (`-c python:gaoxin.config.gunicorn`: gthread workers, preloaded,
-   garbage frozen before fork, keep-alive 75 s; `--workers`/`--threads` override the layout,
-   docs/benchmarks.md compares), and waits for /healthz;
+   as docs/deploy.md runs it (`-c python:gaoxin.config.gunicorn`: sync workers, 2 × cores + 1,
+   preloaded, garbage frozen before fork, each connection closed after its answer;
+   `--workers`/`--threads`/`--worker-class` override the layout, docs/benchmarks.md compares),
+   and waits for /healthz;
 4. generates load on loopback only, bounded in request count and in wall time:
    - lookup: wrk (`--latency`, a Lua script choosing registration numbers at random, 4 in 5 in
      the roster), closed loop with `--connections` clients, once as htmx asks (the answer
@@ -32,13 +34,20 @@ Every run:
      time (no coordinated omission); afterwards every acknowledged registration (a redirect to
      its application page) is looked up in the database, and so is every failed one;
    - faults (`--fault`, one per step): `kill-worker` SIGKILLs a gunicorn worker `--kills`
-     times spread over the step, `restart-db` runs `pg_ctl restart -m fast` halfway; requests
-     whose connection dropped are "unknown", and those answered with a server error are
-     "server_error" (a 5xx, or the 400 Django gives when the session cannot be saved after the
-     view: the registration may have committed before either): after the run both are sent
-     again (same user, same household, same form), which must give the existing application
-     back, never a second one; "failed" is a definite refusal (the form shown again with its
-     error, a 403, a 429), which must have written nothing. A
+     times spread over the step, each time one that is inside a request: its database
+     connection (named `gaoxin-web-<pid>` by the gunicorn settings) has a transaction open in
+     `pg_stat_activity` (a registration being written or committed, or the session saved after
+     it; looked for every 2 ms for up to 5 s, else any live worker, reported as not busy; every
+     other kill first waits for one at the end of its registration: the audit chain's head
+     written, the COMMIT, the session's save);
+     `restart-db` runs `pg_ctl restart -m fast` halfway. Requests whose connection dropped are
+     "unknown", and those answered with a server error are "server_error" (a 5xx; the
+     registration may have committed before it): after the run both are sent again (same
+     user, same household, same form), which must give the existing application back (same
+     number, when the first try had committed), never a second one; "failed" is a definite
+     refusal (the form shown again with its error, a 400, a 403, a 429), which must have
+     written nothing. gunicorn's log is summarised beside the requests: one "Internal Server
+     Error" entry per request answered 5xx. A
      fault step with no acknowledged request after the fault is followed by registrations one at
      a time until one is acknowledged (at most 30 s), so that the app recovering on its own does
      not depend on how long the fault took compared with the rest of the step;
@@ -343,6 +352,7 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
     per_app = applications.annotate(n=Count("members")).exclude(n=1).count()
     out: Counter[str] = Counter()
     told_present: list[str] = []
+    present_numbers: dict[str, str] = {}
     for record in records:
         found = by_person.get(record["id_number"], [])
         kind = record["kind"]
@@ -363,6 +373,8 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
             out[f"{kind}_present" if found else f"{kind}_absent"] += 1
             if len(found) > 1:
                 out[f"{kind}_duplicated"] += 1
+            if found:  # the application a resend must return
+                present_numbers[record["id_number"]] = found[0]
     told = {r["id_number"] for r in records}
     out["in_database_but_never_sent"] = sum(1 for person in by_person if person not in told)
     out["people_in_two_applications"] = sum(1 for v in by_person.values() if len(v) > 1)
@@ -372,7 +384,11 @@ def account_surge(records: list[dict[str, Any]]) -> dict[str, Any]:
     report = verify_chain()
     out["audit_events_checked"] = report.checked
     out["audit_chain_problems"] = len(report.problems or [])
-    return {**out, **({"failed_present_told": told_present} if told_present else {})}
+    return {
+        **out,
+        **({"failed_present_told": told_present} if told_present else {}),
+        "unknown_present_numbers": present_numbers,
+    }
 
 
 def child_main(args: argparse.Namespace) -> None:
@@ -514,20 +530,28 @@ class Stack:
         return [int(pid) for pid in children.read_text().split() if _alive(int(pid))]
 
     def log_summary(self) -> dict[str, Any]:
-        """What gunicorn's log says happened: exceptions by type, worker deaths and boots."""
+        """What gunicorn's log says happened: the "Internal Server Error" entries (one per
+        failed request, to compare with the 5xx answers the clients counted), the sessions not
+        extended, worker deaths and boots, and the exception lines of the tracebacks by type (a
+        traceback of chained exceptions has several)."""
         import re
 
         text = (self.work / "gunicorn.log").read_text(errors="replace")
         kinds: Counter[str] = Counter()
+        exceptions: Counter[str] = Counter()
         for line in text.splitlines():
-            found = re.match(r"^([a-zA-Z_.]+(?:Error|Exception)): ", line)
+            found = re.match(r"^([a-zA-Z_.]+(?:Error|Exception|Interrupted)): ", line)
             if found:
-                kinds[found.group(1)] += 1
+                exceptions[found.group(1)] += 1
+            elif " ERROR django.request Internal Server Error" in line:
+                kinds["internal_server_error_entries"] += 1
+            elif "session not extended" in line:
+                kinds["session_not_extended_warnings"] += 1
             elif "WORKER TIMEOUT" in line or "was sent SIGKILL" in line:
                 kinds["worker killed"] += 1
             elif "Booting worker" in line:
                 kinds["worker booted"] += 1
-        return dict(kinds)
+        return {**kinds, "exception_lines": dict(exceptions)}
 
     def stop(self) -> None:
         from gaoxin.testing.postgres import stop_cluster
@@ -767,12 +791,14 @@ async def _post(http: Any, stack: Stack, shot: Shot, form: dict[str, str], csrf:
             shot.kind = "acknowledged"
             shot.number = location.rstrip("/").rsplit("/", 1)[-1]
         else:
-            # A 5xx does not say that nothing was written: the registration may have committed
-            # before the server failed. Nor does a 400: when saving the session fails after the
-            # view (the database restarting), Django answers 400 (SessionInterrupted) for a
-            # registration that committed. Only a refusal (the form again with its error, a
-            # 403, a 429) is "failed".
-            broke = response.status_code >= 500 or response.status_code == 400
+            # A 5xx does not say that nothing was written: the registration's COMMIT may have
+            # succeeded with its answer lost (the database restarting), an outcome the server
+            # cannot know either. Anything else that is not the application is a refusal
+            # ("failed": the form again with its error, a 400, a 403, a 429) and must have
+            # written nothing; a 400 for a saved registration (Django's SessionInterrupted when
+            # the session's save failed after the commit) is the bug of issue 20, counted as
+            # failed_present.
+            broke = response.status_code >= 500
             shot.kind = "server_error" if broke else "failed"
             shot.error = f"HTTP {response.status_code}"
             if response.status_code == 200:  # the form again, with an error on it
@@ -1012,6 +1038,7 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
             return stack.child("account", records=str(records_path))
 
         accounting = account(all_shots)
+        present_before = accounting.pop("unknown_present_numbers")
         # Then every unknown outcome (connection dropped, server error) is sent again, as a
         # person would press again: each must come back with one application (the one already
         # there, if the first try committed).
@@ -1021,13 +1048,17 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
             "retried": len(retried),
             "acknowledged": sum(1 for s in retried if s.kind == "acknowledged"),
             "outcomes": dict(Counter(s.error or s.kind for s in retried)),
+            "resends": _resends(unknown, retried, present_before),
         }
         if retried:
             after = account(retried)
+            after.pop("unknown_present_numbers")
             retry_summary["accounting"] = {
                 k: v for k, v in after.items() if k != "in_database_but_never_sent"
             }
         server_log = stack.log_summary()
+        # Counted from the requests, not from the log: one failed request must be one entry.
+        server_log["requests_answered_5xx"] = sum(1 for s in all_shots + retried if s.status >= 500)
         if args.keep_log:
             shutil.copy(stack.work / "gunicorn.log", args.keep_log)
     finally:
@@ -1047,22 +1078,42 @@ def surge(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _resends(
+    first: list[Shot], again: list[Shot], present_before: dict[str, str]
+) -> dict[str, int]:
+    """How each resend of an outcome the client could not know ended, by what the database
+    held before it: committed before the fault (the resend must return that application, same
+    number) or not (the resend must create it, once)."""
+    out: Counter[str] = Counter()
+    for old, new in zip(first, again, strict=True):
+        kind = "unknown" if old.kind == "unknown" else "server_error"
+        before = present_before.get(old.id_number)
+        if before is not None:
+            same = new.kind == "acknowledged" and new.number == before
+            out[f"{kind}_committed_resend_{'same_application' if same else 'DIFFERENT'}"] += 1
+        else:
+            made = new.kind == "acknowledged"
+            out[f"{kind}_absent_resend_{'registered' if made else 'NOT_REGISTERED'}"] += 1
+    return dict(out)
+
+
 def _fault(stack: Stack, kind: str, seconds: float, log: dict[str, Any], kills: int) -> Any:
     """kill-worker: SIGKILL a worker `kills` times, evenly over the middle of the step (gunicorn
     starts a new one each time); restart-db: `pg_ctl restart -m fast` halfway."""
 
     async def act(start: float) -> None:
         if kind == "kill-worker":
-            log["killed_pids"] = []
+            log["kills"] = []
             for n in range(kills):
                 at = start + seconds * (n + 1) / (kills + 1)
                 await asyncio.sleep(max(at - time.monotonic(), 0))
                 log.setdefault("at_monotonic", time.monotonic())
                 log.setdefault("at_s", round(time.monotonic() - start, 2))
-                pids = stack.worker_pids()
-                pid = pids[n % len(pids)]
-                os.kill(pid, signal.SIGKILL)
-                log["killed_pids"].append(pid)
+                # In a thread: the generator keeps sending while the victim is looked for.
+                # Every other kill waits for a worker at the end of its registration.
+                kill = await asyncio.to_thread(_kill_busy_worker, stack, n, late=n % 2 == 1)
+                log["kills"].append({"at_s": round(time.monotonic() - start, 2), **kill})
+            log["kills_inside_a_transaction"] = sum(1 for k in log["kills"] if k["busy"])
         elif kind == "restart-db":
             from gaoxin.testing.postgres import restart_cluster
 
@@ -1074,6 +1125,62 @@ def _fault(stack: Stack, kind: str, seconds: float, log: dict[str, Any], kills: 
         log["done_monotonic"] = time.monotonic()
 
     return act
+
+
+BUSY_SQL = """
+SELECT pid, application_name, state, left(query, 60) FROM pg_stat_activity
+WHERE application_name LIKE 'gaoxin-web-%' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
+ORDER BY xact_start
+"""
+
+
+def _late(query: str) -> bool:
+    """The registration's last statement (the audit chain's head), its COMMIT, or the
+    session's save after it: a kill now most likely finds the registration committed."""
+    return query.startswith("COMMIT") or "auditchainhead" in query or "django_session" in query
+
+
+def _kill_busy_worker(
+    stack: Stack, n: int, *, wait: float = 5.0, late: bool = False
+) -> dict[str, Any]:
+    """SIGKILL a worker that is inside a request: one whose database connection (named
+    `gaoxin-web-<pid>` by gaoxin/config/gunicorn.py) has a transaction open in
+    pg_stat_activity — a registration under way, its commit, or the session's save after it.
+    Asked every 2 ms for at most `wait` seconds; when none is seen in that time, a live worker
+    is killed all the same and the kill is reported as not busy. `late`: for the first half of
+    the wait, only a worker at the end of its registration (`_late`), so that some kills come
+    after the commit and before the answer."""
+    import psycopg
+
+    started = time.monotonic()
+    deadline = started + wait
+    polls = 0
+    with psycopg.connect(
+        f"postgresql://gaoxin@127.0.0.1:{stack.cluster['port']}/postgres",
+        autocommit=True,
+        application_name="load-harness",
+    ) as conn:
+        while time.monotonic() < deadline:
+            polls += 1
+            live = set(stack.worker_pids())
+            choosy = late and time.monotonic() < started + wait / 2
+            for backend, name, state, query in conn.execute(BUSY_SQL).fetchall():
+                pid = int(name.rsplit("-", 1)[1])
+                if pid in live and not (choosy and not _late(query)):
+                    os.kill(pid, signal.SIGKILL)
+                    return {
+                        "pid": pid,
+                        "busy": True,
+                        "backend": backend,
+                        "state": state,
+                        "query": " ".join(query.split()),
+                        "polls": polls,
+                    }
+            time.sleep(0.002)
+    pids = stack.worker_pids()
+    pid = pids[n % len(pids)]
+    os.kill(pid, signal.SIGKILL)
+    return {"pid": pid, "busy": False, "polls": polls}
 
 
 def _recovery(shots: list[Shot], log: dict[str, Any]) -> dict[str, Any]:

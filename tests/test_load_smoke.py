@@ -1,14 +1,15 @@
 """The load harness's smoke run (`bench/load.py smoke`, docs/reliability.md "Faults"): a small
 registration surge on gunicorn and PostgreSQL during which a worker is SIGKILLed twice, then
-PostgreSQL is restarted. Nothing acknowledged may be lost or duplicated, nothing refused may be
-in the database, and every request whose outcome the client could not know (the connection
-dropped, a 5xx or a 400, which may come after the registration committed), sent again, gives
-exactly one application; after each fault the app answers again on its own.
+PostgreSQL is restarted. Nothing acknowledged may be lost or duplicated, nothing refused (a 400
+included) may be in the database, every request whose outcome the client could not know (the
+connection dropped, a 5xx), sent again, gives exactly one application — the same one when the
+first try had committed — and each request answered 5xx is one "Internal Server Error" entry in
+the server's log; after each fault the app answers again on its own.
 
-What it asserts does not depend on timing: an error answer is not taken to mean that nothing
-was written (a restart between the registration's commit and the session's save answers 400,
-Django's SessionInterrupted, for a registration that exists; a run on a busy machine failed
-with one such "refused" registration present), the recovery is checked on requests sent after
+What it asserts does not depend on timing: a 5xx is not taken to mean that nothing was written
+(the COMMIT's answer may be lost in a restart), the workers killed are chosen inside a request
+when one is seen in time (the figures report how many were; docs/reliability.md has a longer
+run that counts them), the recovery is checked on requests sent after
 the fault was over (and, when the step ended first, on registrations sent one at a time until
 one is acknowledged), the worker killed is a live one, and gunicorn's port is bound by the
 harness itself."""
@@ -78,5 +79,14 @@ def test_no_registration_is_lost_or_duplicated_when_a_worker_dies_and_postgresql
     if retry["retried"]:
         assert retry["accounting"]["acknowledged_present_once"] == retry["retried"]
         assert retry["accounting"]["people_in_two_applications"] == 0
+    # a resend of a committed registration returns it; of one not committed, registers it
+    resends = retry["resends"]
+    assert sum(resends.values()) == retry["retried"]
+    assert not [kind for kind in resends if kind.endswith(("DIFFERENT", "NOT_REGISTERED"))]
+    # one failed request, one log entry (it was two: issue 20)
+    log = result["server_log"]
+    assert log.get("internal_server_error_entries", 0) == log["requests_answered_5xx"]
+    kills = steps[0]["fault"]["kills"]
+    assert len(kills) == 2 and len({kill["pid"] for kill in kills}) == 2
     # the app answered again after each fault was over, on its own
     assert all(step["recovery"]["first_success_s_after_fault_over"] is not None for step in steps)

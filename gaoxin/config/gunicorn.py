@@ -21,6 +21,9 @@ GUNICORN_THREADS from the environment.
   (`gc.freeze`, as Python's documentation recommends for pre-forking servers), so a worker's
   collections look only at what it made itself, and the memory it shares with the master stays
   shared.
+- Each worker names its database connection `gaoxin-web-<pid>` (`application_name`, through
+  libpq's PGAPPNAME), so `pg_stat_activity` says which worker holds which backend: the one
+  holding a lock, or in a transaction (the load harness kills workers chosen that way).
 """
 
 from __future__ import annotations
@@ -53,3 +56,8 @@ def when_ready(server: Any) -> None:
 
 def pre_fork(server: Any, worker: Any) -> None:
     gc.freeze()
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Name this worker's database connections (libpq reads PGAPPNAME when it connects)."""
+    os.environ["PGAPPNAME"] = f"gaoxin-web-{os.getpid()}"
