@@ -46,8 +46,8 @@ Every run:
      user, same household, same form), which must give the existing application back (same
      number, when the first try had committed), never a second one; "failed" is a definite
      refusal (the form shown again with its error, a 400, a 403, a 429), which must have
-     written nothing. gunicorn's log is summarised beside the requests: one "Internal Server
-     Error" entry per request answered 5xx. A
+     written nothing. gunicorn's log is summarised beside the requests: one error entry
+     ("Internal Server Error", "Service Unavailable") per request answered 5xx. A
      fault step with no acknowledged request after the fault is followed by registrations one at
      a time until one is acknowledged (at most 30 s), so that the app recovering on its own does
      not depend on how long the fault took compared with the rest of the step;
@@ -530,8 +530,8 @@ class Stack:
         return [int(pid) for pid in children.read_text().split() if _alive(int(pid))]
 
     def log_summary(self) -> dict[str, Any]:
-        """What gunicorn's log says happened: the "Internal Server Error" entries (one per
-        failed request, to compare with the 5xx answers the clients counted), the sessions not
+        """What gunicorn's log says happened: the 5xx entries of django.request (one per failed
+        request, to compare with the 5xx answers the clients counted), the sessions not
         extended, worker deaths and boots, and the exception lines of the tracebacks by type (a
         traceback of chained exceptions has several)."""
         import re
@@ -543,8 +543,9 @@ class Stack:
             found = re.match(r"^([a-zA-Z_.]+(?:Error|Exception|Interrupted)): ", line)
             if found:
                 exceptions[found.group(1)] += 1
-            elif " ERROR django.request Internal Server Error" in line:
-                kinds["internal_server_error_entries"] += 1
+            elif " ERROR django.request " in line:  # Internal Server Error, Service Unavailable
+                kinds["error_entries_5xx"] += 1
+                kinds[line.split(" ERROR django.request ", 1)[1].split(":", 1)[0]] += 1
             elif "session not extended" in line:
                 kinds["session_not_extended_warnings"] += 1
             elif "WORKER TIMEOUT" in line or "was sent SIGKILL" in line:

@@ -176,6 +176,18 @@ STORAGE_READ_ONLY = ErrorCode(
     "Try again later or ask an administrator.",
     503,
 )
+# The database could not be reached, or the connection ended under the request (PostgreSQL
+# restarting): whether the request was saved cannot be known (its COMMIT may have succeeded
+# with the answer lost). common/middleware.DatabaseUnavailableMiddleware.
+DATABASE_UNAVAILABLE = ErrorCode(
+    "database_unavailable",
+    "数据库暂时无法访问，无法确认本次提交是否已保存。请稍后查看；再次提交同一内容不会重复保存"
+    "（已保存的登记会原样返回）。",
+    "The database could not be reached, so whether this was saved cannot be known. Look again "
+    "in a moment; sending the same again never saves it twice (a saved registration comes back "
+    "as it is).",
+    503,
+)
 JOB_BAD_TRANSITION = ErrorCode(
     "job_bad_transition",
     "后台任务当前为“{current}”，不能转到“{target}”。",

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gaoxin.common.middleware.ClientIPMiddleware",
+    # a view that lost the database: 503, "whether it was saved cannot be known" (not a 500)
+    "gaoxin.common.middleware.DatabaseUnavailableMiddleware",
     # AxesMiddleware must stay last: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -139,21 +139,52 @@ def test_the_sales_systems_api_answers_and_a_resend_gets_the_same_application(
     assert logged.messages(logging.ERROR) == []
 
 
-def test_a_request_failing_for_want_of_the_database_is_logged_once(logged: Records) -> None:
-    """The database restarted before the request: reading the session fails, the answer is a
-    500, logged once (it was logged twice: the session middleware read the session again on
-    the way out, failed again, and logged a second traceback)."""
+def test_a_request_failing_for_want_of_the_database_says_so_and_is_logged_once(
+    logged: Records,
+) -> None:
+    """The database restarted before the request: reading the session fails. The answer is a
+    503 that says whether it was saved cannot be known and sending again is safe (it was a
+    bare 500), logged once, with its traceback (it was logged twice: the session middleware
+    read the session again on the way out, failed again, and logged a second traceback)."""
     batch = published_batch(code="RSL26")
-    applicant, _members = own(3, spouse=False)
+    applicant, members = own(3, spouse=False)
     client = Client(raise_request_exception=False)
     client.force_login(applicant)
     restart_test_cluster()  # the client's connection (the test's) is ended with the others
 
-    response = client.get(f"/housing/{batch.code}/register/")
+    response = client.post(f"/housing/{batch.code}/register/", _form(members))
     _reconnect()
 
-    assert response.status_code == 500
-    assert len(logged.messages(logging.ERROR)) == 1
-    assert logged.messages(logging.ERROR)[0].startswith("Internal Server Error")
-    # and once the database is back, the same session works
-    assert client.get(f"/housing/{batch.code}/register/").status_code == 200
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "无法确认本次提交是否已保存" in page and "cannot be known" in page
+    errors = [r for r in logged.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is not None
+    assert errors[0].getMessage() == f"Service Unavailable: /housing/{batch.code}/register/"
+    # once the database is back, the same session and the same form register the household
+    again = client.post(f"/housing/{batch.code}/register/", _form(members))
+    assert again.status_code == 302
+    assert Application.objects.filter(batch=batch).count() == 1
+
+
+def test_the_api_says_when_the_outcome_cannot_be_known(make_user: Any, logged: Records) -> None:
+    batch = published_batch(code="RSU26")
+    system = make_user("developer")
+    staff_of(batch.project.sales_office, system)
+    raw = api_token_issue(actor=OPERATOR, user=system, name="销售系统")[1]
+    api = Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+    _applicant, members = own(4, spouse=False)
+    body = {
+        "members": [{"relation": "applicant", "name": "张三明", "id_number": members[0].id_number}]
+    }
+    path = f"/api/housing/batches/{batch.code}/registrations"
+    restart_test_cluster()
+
+    response = api.post(path, body, content_type="application/json")
+    _reconnect()
+
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "database_unavailable"
+    assert len([r for r in logged.records if r.levelno >= logging.ERROR]) == 1
+    again = api.post(path, body, content_type="application/json")
+    assert again.status_code == 201
