@@ -7,8 +7,10 @@ the session's write — full, read-only, or its connection just ended by a resta
 make the answer say the request failed (Django's store raises UpdateError and its middleware
 answers 400 "The request's session was deleted before the request completed"). The answer
 stands, the session keeps its old expiry (and any change the view made to it is lost), and one
-warning says why. Creating a session (logging in) still needs a working database: that happens
-inside the view, which fails as a whole.
+warning says why. The same holds when the session row was deleted meanwhile (a logout in another
+tab): the answer stands and the next request finds no session, as after that logout. Creating a
+session (logging in) still needs a working database: that happens inside the view, which fails
+as a whole.
 
 When the session could not be read at all (the database down as the request came in), the
 request has already failed and been logged; the middleware then leaves the session alone
