@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from gaoxin.common.actors import OPERATOR
@@ -219,7 +220,7 @@ def test_a_reviewer_works_a_queue_of_500_on_a_phone(
     # By failed condition, then every outcome, then the next page.
     page.locator('nav.chips a[data-condition="insurance"]').click()
     assert summary.inner_text() == "筛选出 40 份申请。"
-    assert page.locator("ul.queue > li").count() == 40
+    expect(page.locator("ul.queue > li")).to_have_count(40)
     page.locator('nav.chips a[data-outcome="ineligible"]').click()
     assert summary.inner_text().startswith("筛选出 460 份申请。")
     page.get_by_role("link", name="下一页").click()
@@ -231,7 +232,7 @@ def test_a_reviewer_works_a_queue_of_500_on_a_phone(
     page.get_by_label("登记号或姓名").fill(wanted[-3:])
     page.get_by_role("button", name="筛选").click()
     row = page.locator(f'ul.queue > li[data-number="{wanted}"]')
-    assert page.locator("ul.queue > li").count() == 1
+    expect(page.locator("ul.queue > li")).to_have_count(1)
     row.locator("summary").click()
     assert row.get_by_label("类别").input_value() == ""
     row.get_by_role("button", name="提出改判").click()
@@ -277,7 +278,7 @@ def test_the_queue_shows_the_review_when_it_finishes_without_a_reload(
     run_review(queued.pk)  # the worker runs it while the page polls
     page.get_by_test_id("queue-summary").wait_for(timeout=15_000)
     assert page.get_by_test_id("queue-summary").inner_text() == "筛选出 12 份申请。"
-    assert page.locator("ul.queue > li").count() == 12
+    expect(page.locator("ul.queue > li")).to_have_count(12)
 
 
 @pytest.mark.parametrize("width", [390, 1366])

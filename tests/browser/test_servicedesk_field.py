@@ -44,6 +44,8 @@ def test_officer_visit_to_request_and_enterprise_acknowledges(browser, demo_serv
 
     officer.goto(demo_server + "/servicedesk/notices/")
     officer.get_by_test_id("notices").locator("a.title").first.click()
+    # The click navigates: count the pending rows on the notice's page, not before it loads.
+    expect(officer.get_by_test_id("pending")).to_be_visible()
     notice_url = officer.url
     pending_before = officer.get_by_test_id("pending").locator("tbody tr").count()
 
