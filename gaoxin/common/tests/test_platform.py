@@ -148,3 +148,13 @@ def test_every_ui_string_has_a_chinese_translation():
     assert untranslated == []
     mo = po.with_suffix(".mo")
     assert mo.stat().st_mtime >= po.stat().st_mtime - 1, "run `make messages` to compile"
+
+
+@pytest.mark.parametrize("name", ["500.html", "503.html"])
+def test_the_bare_error_pages_fit_a_phone(name: str) -> None:
+    """500 and 503 are rendered without the page shell (the database may be gone), so they
+    carry their own viewport: without it a phone shows them zoomed out, unreadable."""
+    from django.template.loader import render_to_string
+
+    page = render_to_string(name, {"zh": "稍后再试", "en": "try again"})
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page

@@ -158,6 +158,7 @@ def test_a_request_failing_for_want_of_the_database_says_so_and_is_logged_once(
     assert response.status_code == 503
     page = response.content.decode()
     assert "无法确认本次提交是否已保存" in page and "cannot be known" in page
+    assert 'name="viewport"' in page  # readable on the phone it was sent from
     errors = [r for r in logged.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].exc_info is not None
     assert errors[0].getMessage() == f"Service Unavailable: /housing/{batch.code}/register/"
