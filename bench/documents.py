@@ -32,6 +32,8 @@ from gaoxin.common.actors import OPERATOR
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._harness import cpu_model  # noqa: E402
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 )
@@ -232,14 +234,7 @@ def main() -> None:
                 result.update(json.loads(line[len("RESULT ") :]))
     finally:
         stop_cluster(cluster)
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    cpu = cpu_model()
     print(
         f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "

@@ -50,6 +50,8 @@ from gaoxin.common.actors import OPERATOR
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._harness import cpu_model  # noqa: E402
+
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
     import django
@@ -410,14 +412,7 @@ def _run_child(argv: list[str], work: str, url: str, profile: bool) -> dict[str,
 
 
 def _print_machine(args: argparse.Namespace, bindir: Any) -> None:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    cpu = cpu_model()
     print(
         f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "
@@ -493,14 +488,7 @@ def main() -> None:
         sys.exit(output.stdout[-2000:] + output.stderr[-5000:])
     line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
     result = json.loads(line[len("RESULT ") :])
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    cpu = cpu_model()
     print(
         f"Measured {dt.datetime.now(dt.UTC).date()} on {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, PostgreSQL {bindir.parent.name}: "

@@ -85,6 +85,8 @@ from gaoxin.common.actors import OPERATOR
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._harness import cpu_model  # noqa: E402
+
 BIN = Path(sys.executable).parent
 LOOKUP_CODE = "LOAD26"
 SURGE_CODE = "SURGE26"
@@ -92,13 +94,6 @@ NOTARY_SECRET = "bench-notary-secret-2026"  # noqa: S105  (a benchmark's throwaw
 DRAW_VALUES = ["338712"]
 PROBE_HOUSEHOLDS = 120  # per fault step: at most 30 s of one registration every 0.25 s
 HEADERS = {"X-Forwarded-Proto": "https"}  # what nginx sets; production redirects plain http
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 # -- seeding (runs in a child process with the server's settings) ----------------------------

@@ -23,13 +23,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,15 +35,8 @@ from gaoxin.common.actors import OPERATOR
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from bench._harness import report as harness_report  # noqa: E402
+from bench._harness import run_per_backend  # noqa: E402
 
 
 def months_ending(end: int, count: int) -> list[int]:
@@ -226,67 +215,22 @@ def main() -> None:
         print("RESULT " + json.dumps(child(args)), flush=True)
         return
 
-    from gaoxin.testing.postgres import find_bindir, start_cluster, stop_cluster
-
-    results = []
-    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:
-        for backend in args.backends.split(","):
-            env = {
-                **os.environ,
-                "GAOXIN_VAR_DIR": work,
-                "DEBUG": "0",
-                "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
-            }
-            cluster = None
-            if backend == "postgres":
-                bindir = find_bindir()
-                if bindir is None:
-                    print("PostgreSQL binaries not found: skipped", file=sys.stderr)
-                    continue
-                cluster = start_cluster(bindir)
-                env["DATABASE_URL"] = f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres"
-            else:
-                env["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
-            command = [
-                sys.executable,
-                __file__,
-                "--child",
-                backend,
-                "--work",
-                work,
-                "--persons",
-                str(args.persons),
-                "--months",
-                str(args.months),
-                "--continuity",
-                str(args.continuity),
-                "--synth-persons",
-                str(args.synth_persons),
-            ]
-            try:
-                output = subprocess.run(
-                    command, env=env, check=True, capture_output=True, text=True, cwd=REPO
-                )
-            except subprocess.CalledProcessError as error:
-                print(error.stdout[-3000:], error.stderr[-5000:], file=sys.stderr)
-                raise
-            finally:
-                if cluster is not None:
-                    stop_cluster(cluster)
-            line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
-            result = json.loads(line[len("RESULT ") :])
-            results.append(result)
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-    report = {
-        "date": dt.datetime.now(dt.UTC).date().isoformat(),
-        "command": " ".join([Path(sys.executable).name, "bench/registry.py", *sys.argv[1:]]),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "results": results,
-    }
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    results = run_per_backend(
+        __file__,
+        args.backends,
+        [
+            "--persons",
+            str(args.persons),
+            "--months",
+            str(args.months),
+            "--continuity",
+            str(args.continuity),
+            "--synth-persons",
+            str(args.synth_persons),
+        ],
+        durable=False,
+    )
+    report = harness_report("bench/registry.py", results, args.json)
     print(markdown(report))
 
 

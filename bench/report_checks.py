@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402  (after the path set-up)
 
+from bench._harness import cpu_model  # noqa: E402
 from gaoxin import fairdraw  # noqa: E402
 from gaoxin.fairdraw import allocation  # noqa: E402
 from gaoxin.fairdraw.simulate import GROUP_POOLS, GROUPS  # noqa: E402
@@ -56,12 +57,7 @@ UNITS = 100
 
 
 def machine() -> str:
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def roster_kinds(seed: int = 5) -> list[int]:

@@ -24,13 +24,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -38,7 +34,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.registry import cpu_model  # noqa: E402
+from bench._harness import report as harness_report  # noqa: E402
+from bench._harness import run_per_backend  # noqa: E402
 
 GRIDS = 24
 
@@ -170,62 +167,13 @@ def main() -> None:
         print("RESULT " + json.dumps(child_import(args)), flush=True)
         return
 
-    from gaoxin.testing.postgres import find_bindir, start_cluster, stop_cluster
-
-    results = []
-    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as work:
-        for backend in args.backends.split(","):
-            env = {
-                **os.environ,
-                "GAOXIN_VAR_DIR": work,
-                "DEBUG": "0",
-                "DJANGO_SETTINGS_MODULE": "gaoxin.config.settings.local",
-            }
-            cluster = None
-            if backend == "postgres":
-                bindir = find_bindir()
-                if bindir is None:
-                    print("PostgreSQL binaries not found: skipped", file=sys.stderr)
-                    continue
-                cluster = start_cluster(bindir, durable=True)
-                env["DATABASE_URL"] = f"postgres://gaoxin@127.0.0.1:{cluster['port']}/postgres"
-            else:
-                env["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
-            command = [
-                sys.executable,
-                __file__,
-                args.mode,
-                "--child",
-                backend,
-                "--work",
-                work,
-                "--enterprises",
-                str(args.enterprises),
-            ]
-            try:
-                output = subprocess.run(
-                    command, env=env, check=True, capture_output=True, text=True, cwd=REPO
-                )
-            except subprocess.CalledProcessError as error:
-                print(error.stdout[-3000:], error.stderr[-5000:], file=sys.stderr)
-                raise
-            finally:
-                if cluster is not None:
-                    stop_cluster(cluster)
-            line = [x for x in output.stdout.splitlines() if x.startswith("RESULT ")][-1]
-            result = json.loads(line[len("RESULT ") :])
-            results.append(result)
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-    report = {
-        "date": dt.datetime.now(dt.UTC).date().isoformat(),
-        "command": " ".join([Path(sys.executable).name, "bench/servicedesk.py", *sys.argv[1:]]),
-        "nproc": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "results": results,
-    }
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    results = run_per_backend(
+        __file__,
+        args.backends,
+        [args.mode, "--enterprises", str(args.enterprises)],
+        durable=True,
+    )
+    report = harness_report("bench/servicedesk.py", results, args.json)
     print(markdown(report))
 
 
