@@ -21,6 +21,8 @@ database and logs why: slower, never wrong, never a 500.
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import sqlite3
@@ -167,3 +169,36 @@ def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
 def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
     row = selectors.draw_result_named(draw_id, number)
     return None if row is None else _answer(_public(row))
+
+
+# -- the verifier offered beside every draw ------------------------------------------------------
+
+SPEC_PATH = Path(settings.BASE_DIR) / "docs" / "fairdraw-spec.md"
+
+
+def fairdraw_pyz() -> tuple[Path, str]:
+    """`fairdraw.pyz` (the verifier as one file, `gaoxin.fairdraw.build_pyz`) and its SHA-256:
+    built from this checkout's `gaoxin/fairdraw` the first time it is asked for, then kept
+    under PUBLISHED_DIR by the digest of its sources (a new version gets a new file). The
+    build is reproducible, so the same sources give the same file on every host."""
+    from gaoxin.fairdraw import build_pyz
+
+    path = published_file(
+        f"fairdraw-{build_pyz.source_digest()[:20]}.pyz",
+        lambda aside: aside.write_bytes(build_pyz.archive_bytes()),
+    )
+    return path, _file_sha256(str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: str) -> str:
+    """The digest of a published file (which never changes under its name)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def fairdraw_spec() -> tuple[bytes, str]:
+    """docs/fairdraw-spec.md, the specification the verifier implements, and its SHA-256."""
+    data = SPEC_PATH.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()

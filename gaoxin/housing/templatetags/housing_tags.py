@@ -180,3 +180,35 @@ def wanyuan(value: Any) -> str:
     if get_language().startswith("zh"):
         return f"{amount / 10_000:,.2f} 万元"
     return f"{amount / 1_000_000:,.2f} million yuan"
+
+
+@register.inclusion_tag("housing/_fairdraw_tool.html")
+def fairdraw_tool(batch: Any, number: str = "") -> dict[str, Any]:
+    """Where the verifier comes from and the exact commands for this batch's files: the one-file
+    `fairdraw.pyz` (Python 3.9+, no packages), its SHA-256, the specification; `prove` and
+    `check-proof` once the roster is frozen, `verify` once drawn. `number` fills in the
+    applicant's own registration number."""
+    from .. import publication
+
+    _path, digest = publication.fairdraw_pyz()
+    code = batch.code
+    roster = getattr(batch, "roster", None)
+    drawn = getattr(batch, "draw", None) is not None
+    run = "python3 fairdraw.pyz"
+    commands = [f"sha256sum fairdraw.pyz    # {digest}"]
+    if roster is not None:
+        commands += [
+            f"{run} prove {code}-roster.csv {number or 'YOUR-NUMBER'} --out proof.json",
+            f"{run} check-proof proof.json --root {roster.root} --size {roster.size}",
+        ]
+    if drawn:
+        commands.append(
+            f"{run} verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv"
+        )
+    return {
+        "batch": batch,
+        "roster": roster,
+        "digest": digest,
+        "commands": commands,
+        "drawn": drawn,
+    }
