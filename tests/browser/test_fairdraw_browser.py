@@ -366,6 +366,7 @@ def test_own_entry_on_the_applicants_page_at_390px(browser: Any, live_server: An
     batch = drawn_batch(make_user)
     application = batch.applications.order_by("number")[2]
     user = application.user
+    assert user is not None
     user.set_password(PASSWORD)
     user.save(update_fields=["password"])
     applicant, others = household(application)
