@@ -183,11 +183,17 @@ def fairdraw_pyz() -> tuple[Path, str]:
     build is reproducible, so the same sources give the same file on every host."""
     from gaoxin.fairdraw import build_pyz
 
-    path = published_file(
-        f"fairdraw-{build_pyz.source_digest()[:20]}.pyz",
-        lambda aside: aside.write_bytes(build_pyz.archive_bytes()),
-    )
+    path = published_file(_pyz_name(), lambda aside: aside.write_bytes(build_pyz.archive_bytes()))
     return path, _file_sha256(str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _pyz_name() -> str:
+    """The file's name under PUBLISHED_DIR: the digest of the sources this process runs (read
+    once: the sources change only with a new deployment, which starts new processes)."""
+    from gaoxin.fairdraw import build_pyz
+
+    return f"fairdraw-{build_pyz.source_digest()[:20]}.pyz"
 
 
 @functools.lru_cache(maxsize=8)
