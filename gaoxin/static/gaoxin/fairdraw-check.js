@@ -11,7 +11,7 @@
       notFound: "名单中没有登记号 {n}", entry: "名单条目", leaf: "位置（leaf_index / tree_size）", path: "包含证明（审计路径）", rootCalc: "由证明算出的根哈希", rootPub: "公布的根哈希",
       verified: "验证通过：登记 {n} 是名单（共 {s} 条，根哈希 {r}）的第 {i} 个叶子", failed: "验证失败：证明与公布的根哈希或条数不符",
       commitment: "身份承诺值", recomputed: "由盐值和身份证号重新计算", matches: "一致：名单中的这一条属于该身份", differs: "不一致：名单中的这一条不是由这个盐值和身份证号算出的",
-      keysTitle: "您在各轮的密钥（由公布的种子计算）", result: "公布的结果", round: "轮次", rank: "名次", outcome: "结果", waitlist: "候补号", choice: "选房顺序号", won: "中签", lost: "未中签",
+      keysTitle: "您在各轮的密钥（由公布的种子计算）",
       drawOk: "全部核验通过：重新计算的种子、每一户的结果、结果文件和协议与公布的完全一致。", drawBad: "核验未通过。第一处不一致：", more: "其余不一致之处", checks: "已核对", seconds: "用时 {t} 秒", seed: "种子", resultsDigest: "结果文件摘要", protocolDigest: "协议摘要", error: "出错：",
       needNumber: "请输入登记号。",
     },
@@ -20,7 +20,7 @@
       notFound: "Registration number {n} is not in the roster", entry: "Roster entry", leaf: "Position (leaf_index / tree_size)", path: "Inclusion proof (audit path)", rootCalc: "Root the proof leads to", rootPub: "Published root",
       verified: "VERIFIED: entry {n} is leaf {i} of the roster of {s} entries with root {r}", failed: "FAILED: the proof does not lead to the published root and size",
       commitment: "Identity commitment", recomputed: "Recomputed from the salt and ID numbers", matches: "Matches: this roster entry belongs to that identity", differs: "Differs: this roster entry was not made from this salt and these ID numbers",
-      keysTitle: "Your keys in each round (from the published seed)", result: "Published result", round: "round", rank: "rank", outcome: "outcome", waitlist: "waitlist", choice: "choice", won: "won", lost: "lost",
+      keysTitle: "Your keys in each round (from the published seed)",
       drawOk: "VERIFIED: the recomputed seed, every entry's result, the results file and the protocol are exactly the published ones.", drawBad: "NOT VERIFIED. First mismatch:", more: "Other mismatches", checks: "Checked", seconds: "{t} s", seed: "seed", resultsDigest: "results digest", protocolDigest: "protocol digest", error: "Error: ",
       needNumber: "Enter a registration number.",
     },
@@ -102,10 +102,6 @@
         return el("li", { "data-key-name": k[0] }, [k[0] + " ", el("code", { class: "hash" }, [k[1]])]);
       })));
     }
-    if (a.result) {
-      var r = a.result;
-      out.append(row(t("result"), t("round") + " " + r.round + " · " + t("rank") + " " + r.rank + " · " + t(r.outcome === "won" ? "won" : "lost") + (r.waitlist ? " · " + t("waitlist") + " " + r.waitlist : "") + (r.choice ? " · " + t("choice") + " " + r.choice : ""), "entry-result"));
-    }
   }
 
   function showDraw(out, a) {
@@ -123,7 +119,7 @@
     if (v.seed) out.append(row(t("seed"), v.seed, "draw-seed"));
     if (v.results_digest) out.append(row(t("resultsDigest"), v.results_digest, "draw-results-digest"));
     if (v.protocol_digest) out.append(row(t("protocolDigest"), v.protocol_digest, "draw-protocol-digest"));
-    out.append(el("p", { class: "muted", "data-testid": "draw-checks" }, [t("checks") + (lang() === "zh" ? "：" : ": ") + a.checks.join(", ") + " · " + t("seconds", { t: a.seconds.toFixed(1) })]));
+    out.append(el("p", { class: "muted", "data-testid": "draw-checks" }, [t("checks") + (lang() === "zh" ? "：" : ": ") + (a.checks.join(", ") || "—") + " · " + t("seconds", { t: a.seconds.toFixed(1) })]));
   }
 
   function urls(box) {

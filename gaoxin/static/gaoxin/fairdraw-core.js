@@ -350,9 +350,26 @@
     }
     var units = config.units;
     if (!Number.isSafeInteger(units) || units < 1) throw problem("config", "config: units must be a positive integer", "配置：套数必须是正整数");
-    var rounds = config.rounds.map(function (r) {
-      return { name: r.name, pool: r.pool, quota: r.quota, reserved: reservedSeats(r.quota, units) };
+    if (config.key_mode !== "per_round" && config.key_mode !== "shared") throw problem("config", "config: key_mode must be per_round or shared", "配置：key_mode 必须是 per_round 或 shared");
+    if (!Number.isSafeInteger(config.waitlist_length) || config.waitlist_length < 0) throw problem("config", "config: waitlist_length must be an integer of at least 0", "配置：waitlist_length 必须是不小于 0 的整数");
+    var names = {};
+    var reserved = 0;
+    var remainders = 0;
+    var rounds = config.rounds.map(function (r, i) {
+      var at = "config: rounds[" + i + "] ";
+      if (!r || typeof r.name !== "string" || !POOL_RE.test(r.name) || r.name === "waitlist" || r.name === "choice" || names[r.name]) {
+        throw problem("config", at + "name: invalid, reserved or repeated", "配置：第 " + (i + 1) + " 轮的名称无效、保留或重复");
+      }
+      if (typeof r.pool !== "string" || !POOL_RE.test(r.pool)) throw problem("config", at + "pool: invalid", "配置：第 " + (i + 1) + " 轮的资格池无效");
+      if (typeof r.quota !== "string") throw problem("config", at + "quota: must be a string", "配置：第 " + (i + 1) + " 轮的名额必须是字符串");
+      names[r.name] = true;
+      var seats = reservedSeats(r.quota, units);
+      if (seats === null) remainders++;
+      else reserved += seats;
+      return { name: r.name, pool: r.pool, quota: r.quota, reserved: seats };
     });
+    if (remainders > 1) throw problem("config", "config: more than one remainder round", "配置：remainder 轮多于一个");
+    if (reserved > units) throw problem("config", "config: the reserved seats exceed the units", "配置：预留名额之和超过套数");
     return { units: units, key_mode: config.key_mode, waitlist_length: config.waitlist_length, rounds: rounds };
   }
 
@@ -788,14 +805,6 @@
       out.keys = [];
       for (var k = 0, names = keyNames(cfg); k < names.length; k++) {
         out.keys.push([names[k], await entryKey(out.seed, names[k], regno)]);
-      }
-    }
-    if (input.results) {
-      var prefix = regno + ",";
-      var line = input.results.split("\n").filter(function (l) { return l.startsWith(prefix); })[0];
-      if (line) {
-        var f = line.split(",");
-        out.result = { round: f[3], rank: f[4], outcome: f[5], key: f[6], waitlist: f[7], choice: f[8] };
       }
     }
     return out;

@@ -17,20 +17,37 @@ function progress(stage, done, total) {
   self.postMessage({ type: "progress", stage: stage, done: done, total: total });
 }
 
+function failed(error) {
+  return { ok: false, problems: [{ subject: error.subject || "input", en: error.en || String(error.message || error), zh: error.zh || String(error.message || error) }], checks: [], values: {} };
+}
+
 self.onmessage = async function (event) {
   var job = event.data;
   var started = performance.now();
+  var answer;
   try {
     var protocolText = await text(job.urls.protocol);
-    var protocol = protocolText ? JSON.parse(protocolText) : null;
+    var protocol = null;
+    try {
+      protocol = protocolText ? JSON.parse(protocolText) : null;
+    } catch (error) {
+      protocol = null; // verifyDraw names it; the entry check goes on with the page's root
+    }
     var known = protocol && protocol.config && Array.isArray(protocol.config.rounds)
-      ? protocol.config.rounds.map(function (r) { return r.pool; }) : null;
-    var entries = await core.fetchRoster(job.urls.roster, job.cmd === "draw" ? known : null, function (bytes) {
-      progress("download", bytes, 0);
-    });
-    var results = await text(job.urls.results);
-    var answer;
-    if (job.cmd === "draw") {
+      ? protocol.config.rounds.map(function (r) { return r && r.pool; }) : null;
+    var entries;
+    try {
+      entries = await core.fetchRoster(job.urls.roster, job.cmd === "draw" ? known : null, function (bytes) {
+        progress("download", bytes, 0);
+      });
+    } catch (error) {
+      if (job.cmd !== "draw") throw error;
+      answer = failed(error); // an unreadable roster is the draw's first mismatch
+    }
+    if (answer) {
+      // nothing more to compute
+    } else if (job.cmd === "draw") {
+      var results = await text(job.urls.results);
       answer = await core.verifyDraw({ protocol: protocolText, roster: entries, results: results }, progress);
     } else {
       answer = await core.checkEntry({
@@ -38,10 +55,9 @@ self.onmessage = async function (event) {
         salt: job.salt,
         identity: job.identity,
         entries: entries,
-        publishedRoot: protocol ? protocol.roster.root : job.publishedRoot,
-        publishedSize: protocol ? protocol.roster.size : job.publishedSize,
+        publishedRoot: protocol && protocol.roster ? protocol.roster.root : job.publishedRoot,
+        publishedSize: protocol && protocol.roster ? protocol.roster.size : job.publishedSize,
         protocol: protocol,
-        results: results,
       }, progress);
     }
     answer.seconds = (performance.now() - started) / 1000;
