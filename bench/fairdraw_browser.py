@@ -52,10 +52,18 @@ BENCH_JS = """window.runDraw = function () {
   return new Promise(function (resolve) {
     var started = performance.now();
     var worker = new Worker("fairdraw-worker.js");
+    var stages = {}, stage = null, since = started;
     worker.onmessage = function (event) {
+      var now = performance.now();
+      var name = event.data.type === "progress" ? event.data.stage : "(answer)";
+      if (name !== stage) {
+        if (stage !== null) stages[stage] = (stages[stage] || 0) + (now - since);
+        stage = name;
+        since = now;
+      }
       if (event.data.type === "progress") return;
       worker.terminate();
-      resolve({ms: performance.now() - started, message: event.data});
+      resolve({ms: now - started, message: event.data, stages: stages});
     };
     worker.postMessage({cmd: "draw", urls: {protocol: "protocol.json", roster: "roster.csv",
                                             results: "results.csv"}});
@@ -109,6 +117,8 @@ def browser_runs(url: str, runs: int) -> list[float]:
             if message["type"] != "done" or not message["answer"]["ok"]:
                 raise SystemExit(f"the browser check did not verify: {json.dumps(message)[:2000]}")
             seconds.append(out["ms"] / 1000)
+            stages = ", ".join(f"{k} {v / 1000:.2f}" for k, v in out["stages"].items())
+            print(f"  browser stages (s): {stages}", file=sys.stderr, flush=True)
             page.close()
         browser.close()
     return seconds

@@ -11,7 +11,7 @@
   var encoder = new TextEncoder();
   var HEXDIGITS = [];
   for (var h = 0; h < 256; h++) HEXDIGITS.push((h < 16 ? "0" : "") + h.toString(16));
-  var BATCH = 4096; // digests awaited together
+  var BATCH = 32768; // digests awaited together
 
   /* -- bytes -------------------------------------------------------------------------------- */
 
