@@ -176,15 +176,31 @@ def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
 SPEC_PATH = Path(settings.BASE_DIR) / "docs" / "fairdraw-spec.md"
 
 
-def fairdraw_pyz() -> tuple[Path, str]:
+def fairdraw_pyz() -> tuple[Path | None, str]:
     """`fairdraw.pyz` (the verifier as one file, `gaoxin.fairdraw.build_pyz`) and its SHA-256:
     built from this checkout's `gaoxin/fairdraw` the first time it is asked for, then kept
     under PUBLISHED_DIR by the digest of its sources (a new version gets a new file). The
-    build is reproducible, so the same sources give the same file on every host."""
+    build is reproducible, so the same sources give the same file on every host. If the file
+    cannot be kept (a full or read-only disk), the path is None and the caller serves
+    `fairdraw_pyz_bytes()`, the same bytes built in memory: slower, never a 500."""
     from gaoxin.fairdraw import build_pyz
 
-    path = published_file(_pyz_name(), lambda aside: aside.write_bytes(build_pyz.archive_bytes()))
+    try:
+        path = published_file(
+            _pyz_name(), lambda aside: aside.write_bytes(build_pyz.archive_bytes())
+        )
+    except OSError:
+        logger.exception("fairdraw.pyz cannot be kept under PUBLISHED_DIR; built in memory")
+        return None, hashlib.sha256(fairdraw_pyz_bytes()).hexdigest()
     return path, _file_sha256(str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def fairdraw_pyz_bytes() -> bytes:
+    """The archive built in memory (about 150 kB; kept once per process)."""
+    from gaoxin.fairdraw import build_pyz
+
+    return build_pyz.archive_bytes()
 
 
 @functools.lru_cache(maxsize=1)

@@ -95,6 +95,23 @@ def test_the_other_pages_link_the_same_file(make_user, client):
     assert client.get("/housing/NOSUCH/fairdraw.pyz").status_code == 404
 
 
+@pytest.mark.django_db
+def test_an_unusable_published_dir_serves_the_same_file_from_memory(
+    make_user, client, settings, tmp_path
+):
+    batch = drawn_batch(make_user)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    settings.PUBLISHED_DIR = blocked  # mkdir fails: as on a full or read-only disk
+    page = client.get(f"/housing/{batch.code}/results/")
+    assert page.status_code == 200
+    expected = hashlib.sha256(build_pyz.archive_bytes()).hexdigest()
+    assert expected in page.content.decode()
+    response = client.get(f"/housing/{batch.code}/fairdraw.pyz")
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == expected
+
+
 def test_the_build_is_reproducible_and_holds_only_the_package(tmp_path):
     first, second = tmp_path / "a.pyz", tmp_path / "b.pyz"
     assert build_pyz.build(first) == build_pyz.build(second)

@@ -183,18 +183,23 @@ def results_download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def fairdraw_pyz(request: HttpRequest, code: str) -> FileResponse:
+def fairdraw_pyz(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
     """The verifier as one file (`python3 fairdraw.pyz verify …`, Python 3.9+, no packages),
     offered beside every public batch; its SHA-256 is on the pages that link it."""
     if selectors.batch_public_get(code=code) is None:
         raise Http404
     path, digest = publication.fairdraw_pyz()
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename="fairdraw.pyz",
-        content_type="application/zip",
-    )
+    response: HttpResponse | FileResponse
+    if path is None:  # PUBLISHED_DIR unusable: the same bytes, built in memory
+        response = HttpResponse(publication.fairdraw_pyz_bytes(), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="fairdraw.pyz"'
+    else:
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            as_attachment=True,
+            filename="fairdraw.pyz",
+            content_type="application/zip",
+        )
     response["X-Content-SHA256"] = digest
     return response
 
