@@ -424,3 +424,36 @@ def test_own_entry_on_the_applicants_page_at_390px(browser: Any, live_server: An
     assert page.get_by_test_id("entry-commitment").inner_text() == application.identity_commitment
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_own_entry_before_the_draw_uses_the_frozen_root(
+    browser: Any, live_server: Any, make_user: Any
+):
+    """Frozen, not drawn: no protocol yet, so the entry is checked against the root and size the
+    notary confirmed (on the page), and no keys are shown."""
+    from conftest import PASSWORD
+    from gaoxin.housing.tests.builders import frozen_batch
+
+    batch = frozen_batch(make_user)
+    application = batch.applications.order_by("number")[0]
+    roster = Roster.objects.get(batch=batch)
+    proof = roster_tree(roster.pk, roster.root).proof(application.number)
+    user = application.user
+    assert user is not None
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=username]) button[type=submit]").click()
+    page.locator("[data-role]").first.wait_for()
+    page.goto(f"{live_server.url}/housing/applications/{application.number}/")
+    assert page.get_by_test_id("check-draw").count() == 0  # nothing drawn to re-run
+    page.get_by_test_id("check-entry").click()
+    expect(page.get_by_test_id("entry-verdict")).to_have_class(re.compile("ok"))
+    assert page.get_by_test_id("entry-published-root").inner_text() == roster.root
+    assert page.get_by_test_id("entry-leaf").inner_text() == f"{proof.leaf_index} / {roster.size}"
+    assert page.get_by_test_id("entry-keys").count() == 0
+    context.close()
