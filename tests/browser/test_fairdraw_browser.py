@@ -456,4 +456,5 @@ def test_own_entry_before_the_draw_uses_the_frozen_root(
     assert page.get_by_test_id("entry-published-root").inner_text() == roster.root
     assert page.get_by_test_id("entry-leaf").inner_text() == f"{proof.leaf_index} / {roster.size}"
     assert page.get_by_test_id("entry-keys").count() == 0
+    expect(page.get_by_test_id("entry-need-identity")).to_be_visible()  # no ID number typed
     context.close()

@@ -13,7 +13,7 @@
       commitment: "身份承诺值", recomputed: "由盐值和身份证号重新计算", matches: "一致：名单中的这一条属于该身份", differs: "不一致：名单中的这一条不是由这个盐值和身份证号算出的",
       keysTitle: "您在各轮的密钥（由公布的种子计算）",
       drawOk: "全部核验通过：重新计算的种子、每一户的结果、结果文件和协议与公布的完全一致。", drawBad: "核验未通过。第一处不一致：", more: "其余不一致之处", checks: "已核对", seconds: "用时 {t} 秒", seed: "种子", resultsDigest: "结果文件摘要", protocolDigest: "协议摘要", error: "出错：",
-      needNumber: "请输入登记号。",
+      needNumber: "请输入登记号。", needIdentity: "填入盐值和家庭成员的身份证号，即可重新计算身份承诺值，确认名单中的这一条属于您家。",
     },
     en: {
       running: "Computing…", download: "downloading the roster", roster: "roster Merkle tree", keys: "keys", results: "results file", protocol: "protocol", done: "done",
@@ -22,7 +22,7 @@
       commitment: "Identity commitment", recomputed: "Recomputed from the salt and ID numbers", matches: "Matches: this roster entry belongs to that identity", differs: "Differs: this roster entry was not made from this salt and these ID numbers",
       keysTitle: "Your keys in each round (from the published seed)",
       drawOk: "VERIFIED: the recomputed seed, every entry's result, the results file and the protocol are exactly the published ones.", drawBad: "NOT VERIFIED. First mismatch:", more: "Other mismatches", checks: "Checked", seconds: "{t} s", seed: "seed", resultsDigest: "results digest", protocolDigest: "protocol digest", error: "Error: ",
-      needNumber: "Enter a registration number.",
+      needNumber: "Enter a registration number.", needIdentity: "Enter the salt and the household's ID numbers to recompute the identity commitment and confirm that this roster entry is your household's.",
     },
   };
 
@@ -92,6 +92,7 @@
     var path = el("ol", { "data-testid": "entry-path" }, a.audit_path.map(function (h) { return el("li", {}, [el("code", { class: "hash" }, [h])]); }));
     out.append(el("details", {}, [el("summary", {}, [t("path") + " (" + a.audit_path.length + ")"]), path]));
     out.append(row(t("commitment"), a.identity_commitment, "entry-commitment"));
+    if (!a.recomputed_commitment) out.append(el("p", { class: "muted", "data-testid": "entry-need-identity" }, [t("needIdentity")]));
     if (a.recomputed_commitment) {
       out.append(row(t("recomputed"), a.recomputed_commitment, "entry-recomputed"));
       out.append(el("p", { "data-testid": "entry-commitment-verdict", class: a.commitment_matches ? "verdict ok" : "verdict bad" }, [t(a.commitment_matches ? "matches" : "differs")]));
