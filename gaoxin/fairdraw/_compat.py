@@ -8,6 +8,7 @@ nothing else, so the package uses no 3.10+ call: `zip(strict=True)`, `itertools.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, overload
@@ -34,7 +35,14 @@ def zip_strict(
     a: Iterable[_A], b: Iterable[_B], c: Iterable[_C], /
 ) -> Iterator[tuple[_A, _B, _C]]: ...
 def zip_strict(*iterables: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-    """``zip(*iterables, strict=True)``: raises ``ValueError`` when the lengths differ."""
+    """``zip(*iterables, strict=True)``: raises ``ValueError`` when the lengths differ (the
+    built-in where Python has it, so 3.10+ pays nothing)."""
+    if sys.version_info >= (3, 10):  # noqa: UP036 (fairdraw.pyz runs on 3.9)
+        return zip(*iterables, strict=True)
+    return _zip_strict(iterables)
+
+
+def _zip_strict(iterables: tuple[Iterable[Any], ...]) -> Iterator[tuple[Any, ...]]:
     iterators = [iter(it) for it in iterables]
     while True:
         row = [next(it, _MISSING) for it in iterators]
@@ -48,6 +56,12 @@ def zip_strict(*iterables: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
 
 def pairwise(iterable: Iterable[_A]) -> Iterator[tuple[_A, _A]]:
     """``itertools.pairwise``: (s0, s1), (s1, s2), …"""
+    if sys.version_info >= (3, 10):  # noqa: UP036 (fairdraw.pyz runs on 3.9)
+        return itertools.pairwise(iterable)
+    return _pairwise(iterable)
+
+
+def _pairwise(iterable: Iterable[_A]) -> Iterator[tuple[_A, _A]]:
     iterator = iter(iterable)
     previous = next(iterator, _MISSING)
     if isinstance(previous, _Sentinel):
