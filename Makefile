@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= gaoxin.config.settings.local
 
-.PHONY: run test install install-dev system-deps lint types contracts migrations-check messages-check check audit lock messages clean
+.PHONY: run test install install-dev system-deps lint types types-py39 contracts migrations-check messages-check check audit lock messages clean fairdraw.pyz
 
 ## make run: install, migrate the SQLite database, load demo data if empty, serve on :8000 with
 ## the background worker beside the web server (Ctrl-C stops both)
@@ -45,13 +45,21 @@ lint: install-dev
 types: install-dev
 	$(VENV)/bin/mypy gaoxin tests conftest.py $(wildcard bench)
 
+## fairdraw runs on Python 3.9 (fairdraw.pyz promises it): no 3.10+ call in the package
+types-py39: install-dev
+	$(VENV)/bin/mypy --config-file /dev/null --python-version 3.9 --ignore-missing-imports --exclude '/tests/' -p gaoxin.fairdraw
+
+## make fairdraw.pyz: the verifier as one file (standard library only), reproducibly, in dist/
+fairdraw.pyz:
+	$(PYTHON) -m gaoxin.fairdraw.build_pyz dist/fairdraw.pyz
+
 contracts: install-dev
 	$(VENV)/bin/lint-imports
 
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=gaoxin.config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-check: lint types contracts migrations-check messages-check
+check: lint types types-py39 contracts migrations-check messages-check
 
 ## make audit: pip-audit the pinned requirements/base.txt and dev.txt; fails on a known
 ## vulnerability (scripts/audit.py; GAOXIN_AUDIT_STRICT=1 also fails on unaudited packages)

@@ -235,6 +235,11 @@ def text_of(response: Any) -> str:
         pdfium = importlib.import_module("pypdfium2")  # a dev dependency without type hints
         document = pdfium.PdfDocument(body)
         shown = " ".join(page.get_textpage().get_text_range() for page in document)
+    elif kind == "application/zip":  # fairdraw.pyz: every member's text (a shebang line first)
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            shown = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist())
     elif kind.startswith("text/") or not body:
         shown = html.unescape(body.decode("utf-8-sig"))
     else:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
+from ._compat import zip_strict
 from .canonical import HEX64_RE
 from .config import DrawConfig, Quota, RoundSpec, default_config
 from .entropy import EntropyDeclaration
@@ -29,25 +29,45 @@ from .simulate import GROUPS, format_table, simulate
 from .verify import verify_protocol
 
 
-def _bar(total: int, quiet: bool, desc: str) -> tqdm[Any]:
-    return tqdm(
-        total=total,
-        desc=desc,
-        file=sys.stderr,
-        disable=quiet or not sys.stderr.isatty(),
-        leave=False,
-    )
+class _Progress:
+    """A one-line progress display on stderr (standard library only, so that fairdraw.pyz
+    runs without packages): ``verify  3/7  roster``, redrawn in place; nothing when quiet or
+    when stderr is not a terminal."""
+
+    def __init__(self, total: int, quiet: bool, desc: str) -> None:
+        self.total, self.desc, self.count, self.note = total, desc, 0, ""
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._shown = 0.0
+
+    def update(self, step: int = 1, note: str | None = None) -> None:
+        self.count += step
+        if note is not None:
+            self.note = note
+        now = time.monotonic()
+        if self.enabled and (now - self._shown >= 0.1 or self.count >= self.total):
+            self._shown = now
+            line = f"{self.desc}  {self.count}/{self.total}  {self.note}"
+            sys.stderr.write("\r" + line[:79].ljust(79))
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 79 + "\r")
+            sys.stderr.flush()
 
 
-def _stage_reporter(bar: tqdm[Any]) -> Callable[[str], None]:
+def _bar(total: int, quiet: bool, desc: str) -> _Progress:
+    return _Progress(total, quiet, desc)
+
+
+def _stage_reporter(bar: _Progress) -> Callable[[str], None]:
     def report(stage: str) -> None:
-        bar.set_postfix_str(stage)
-        bar.update(1)
+        bar.update(1, stage)
 
     return report
 
 
-def _ticker(bar: tqdm[Any]) -> Callable[[], None]:
+def _ticker(bar: _Progress) -> Callable[[], None]:
     def tick() -> None:
         bar.update(1)
 
@@ -258,7 +278,7 @@ def _parse_groups(text: str) -> dict[str, int]:
             "--groups 需要四个整数：仅刚需,仅重点产业,两者皆是,普通",
             field="groups",
         )
-    return dict(zip(GROUPS, (int(p) for p in parts), strict=True))
+    return dict(zip_strict(GROUPS, (int(p) for p in parts)))
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -94,7 +94,7 @@ def canonical_json(value: Any) -> bytes:
 
 
 def _reject_floats(value: Any) -> None:
-    if isinstance(value, float | Decimal):
+    if isinstance(value, (float, Decimal)):
         raise InputError(
             f"non-integer number {value!r} not allowed in canonical JSON; write it as a string",
             f"规范 JSON 中不允许非整数数字 {value!r}，请写成字符串",
@@ -104,7 +104,7 @@ def _reject_floats(value: Any) -> None:
             if not isinstance(key, str):
                 raise InputError("object keys must be strings", "对象的键必须是字符串")
             _reject_floats(item)
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, (list, tuple)):
         for item in value:
             _reject_floats(item)
 

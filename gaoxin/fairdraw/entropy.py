@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ._compat import zip_strict
 from .canonical import SPEC_VERSION, canonical_hex64, lp, lps
 from .errors import EntropyError, InputError
 
@@ -91,7 +92,7 @@ class EntropyDeclaration:
                 f"公布了 {len(values)} 个取值，但声明了 {len(self.sources)} 个随机源",
                 field="value",
             )
-        sources = tuple(replace(s, value=v) for s, v in zip(self.sources, values, strict=True))
+        sources = tuple(replace(s, value=v) for s, v in zip_strict(self.sources, values))
         return replace(self, sources=sources, notary_secret=notary_secret)
 
     def check(self) -> None:

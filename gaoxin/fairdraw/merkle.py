@@ -38,7 +38,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 
 def _next_level(level: list[bytes]) -> list[bytes]:
     sha = _sha256
-    nxt = [sha(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2], strict=False)]
+    nxt = [sha(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2])]  # noqa: B905
     if len(level) % 2:
         nxt.append(level[-1])
     return nxt

@@ -9,11 +9,11 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
 
+from ._compat import SLOTS, pairwise, zip_strict
 from .canonical import (
     BLANKS,
     SPEC_VERSION,
@@ -48,7 +48,7 @@ def pools_text(pools: frozenset[str]) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, **SLOTS)
 class RosterEntry:
     """One registrant as published: no personal data, only a salted commitment.
 
@@ -247,7 +247,7 @@ def _entry_from_fields(
     line: int | None = None,
     entry: int | None = None,
 ) -> RosterEntry:
-    for name, value in zip(ROSTER_COLUMNS, (regno, pools, commitment), strict=True):
+    for name, value in zip_strict(ROSTER_COLUMNS, (regno, pools, commitment)):
         if name == "pools" and isinstance(value, list):
             if not all(isinstance(p, str) for p in value):
                 raise InputError(

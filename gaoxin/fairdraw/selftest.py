@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ._compat import zip_strict
 from .allocation import allocate
 from .chisquare import chi2_sf
 from .config import DrawConfig, RoundSpec, default_config
@@ -95,7 +96,7 @@ def win_probability(
     sizes = sizes or {"first_home_only": 8, "key_industry_only": 6, "both": 4, "neither": 12}
     vec = [sizes.get(g, 0) for g in GROUPS]
     expected = exact(config, vec)
-    probs = [e / v if v else 0.0 for e, v in zip(expected, vec, strict=True)]
+    probs = [e / v if v else 0.0 for e, v in zip_strict(expected, vec)]
     group_of: list[int] = []
     for g, v in enumerate(vec):
         group_of.extend([g] * v)

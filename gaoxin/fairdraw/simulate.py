@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ._compat import zip_strict
 from .config import DrawConfig, default_config, reorder
 
 GROUPS = ("first_home_only", "key_industry_only", "both", "neither")
@@ -120,7 +121,7 @@ def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
             s = min(config.seats(r, allocated), sum(pool))
             if s == 0 or not enumerate_outcomes:
                 total = sum(pool)
-                for g, c in zip(elig, pool, strict=True):
+                for g, c in zip_strict(elig, pool):
                     if total:
                         expected[g] += p * s * c / total
                 key = (counts, allocated + s)
@@ -128,7 +129,7 @@ def exact(config: DrawConfig, sizes: Sequence[int]) -> list[float]:
                 continue
             for draw, q in _compositions(pool, s):
                 new = list(counts)
-                for g, x in zip(elig, draw, strict=True):
+                for g, x in zip_strict(elig, draw):
                     new[g] -= x
                     expected[g] += p * q * x
                 key = (tuple(new), allocated + s)
@@ -174,7 +175,7 @@ def trial(config: DrawConfig, sizes: Sequence[int], sample: Sampler) -> list[int
         elig = _eligible(config, r)
         pool = [counts[g] for g in elig]
         s = min(config.seats(r, allocated), sum(pool))
-        for g, x in zip(elig, sample(pool, s), strict=True):
+        for g, x in zip_strict(elig, sample(pool, s)):
             counts[g] -= x
             wins[g] += x
         allocated += s
@@ -183,7 +184,7 @@ def trial(config: DrawConfig, sizes: Sequence[int], sample: Sampler) -> list[int
         # Back-fill (spec §8.3): the remainder round's next participants who have not won.
         elig = _eligible(config, rem)
         pool = [counts[g] for g in elig]
-        for g, x in zip(elig, sample(pool, min(sum(pool), config.units - allocated)), strict=True):
+        for g, x in zip_strict(elig, sample(pool, min(sum(pool), config.units - allocated))):
             counts[g] -= x
             wins[g] += x
     return wins
@@ -249,7 +250,7 @@ def monte_carlo(
     means = [s / trials for s in sums]
     errors = [
         math.sqrt(max(0.0, sq / trials - m * m) / max(1, trials - 1))
-        for sq, m in zip(squares, means, strict=True)
+        for sq, m in zip_strict(squares, means)
     ]
     return means, errors
 
@@ -283,12 +284,12 @@ def simulate(
         results.append(
             OrderResult(
                 order=tuple(order),
-                expected_winners=dict(zip(GROUPS, means, strict=True)),
+                expected_winners=dict(zip_strict(GROUPS, means)),
                 probability={
-                    g: (m / v if v else 0.0) for g, m, v in zip(GROUPS, means, vec, strict=True)
+                    g: (m / v if v else 0.0) for g, m, v in zip_strict(GROUPS, means, vec)
                 },
                 standard_error=(
-                    {g: (e / v if v else 0.0) for g, e, v in zip(GROUPS, errors, vec, strict=True)}
+                    {g: (e / v if v else 0.0) for g, e, v in zip_strict(GROUPS, errors, vec)}
                     if errors is not None
                     else None
                 ),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._compat import zip_strict
 from .allocation import allocate
 from .canonical import SPEC_VERSION
 from .config import DrawConfig
@@ -276,7 +277,7 @@ def _first_difference(given: Any, expected: Any, path: str) -> str | None:
     if isinstance(expected, list):
         if not isinstance(given, list) or len(given) != len(expected):
             return path
-        for i, (a, b) in enumerate(zip(given, expected, strict=True)):
+        for i, (a, b) in enumerate(zip_strict(given, expected)):
             found = _first_difference(a, b, f"{path}[{i}]")
             if found is not None:
                 return found

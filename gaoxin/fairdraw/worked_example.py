@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ._compat import zip_strict
 from .canonical import canonical_json
 from .config import DrawConfig, default_config
 from .entropy import EntropyDeclaration, EntropySource, notary_commitment
@@ -129,7 +130,7 @@ def render(inputs: Inputs = EXAMPLE) -> str:
     add = out.append
     add("")
     add("# identity commitments (§3.3)")
-    for (regno, identity, _), entry in zip(inputs.people, entries, strict=True):
+    for (regno, identity, _), entry in zip_strict(inputs.people, entries):
         add(
             f'identity_commitment("{identity}", "{inputs.salt}{regno}"): '
             f"{entry.identity_commitment}"
@@ -139,7 +140,7 @@ def render(inputs: Inputs = EXAMPLE) -> str:
     ordered = sort_roster(entries)
     lines = [e.line for e in ordered]
     leaves = leaf_hashes(lines)
-    for i, (line, leaf) in enumerate(zip(lines, leaves, strict=True)):
+    for i, (line, leaf) in enumerate(zip_strict(lines, leaves)):
         add(f"entry[{i}]: {line}")
         add(f"leaf[{i}]: {leaf.hex()}")
     level = leaves
@@ -163,7 +164,7 @@ def render(inputs: Inputs = EXAMPLE) -> str:
     add(f"seed: {result.seed}")
     seed = bytes.fromhex(result.seed)
     add("")
-    for spec, o in zip(config.rounds, result.allocation.rounds, strict=True):
+    for spec, o in zip_strict(config.rounds, result.allocation.rounds):
         name = round_key_name(config, spec.name)
         add(
             f"# round {spec.name}: key name {name!r}, seats {o.seats}, "

@@ -185,16 +185,18 @@ def announcement_pdf(batch: SaleBatch, draw: Draw) -> bytes:
     code = batch.code
     doc.paragraph(
         f"在结果页面（/housing/{code}/results/）下载 {code}-protocol.json（摇号协议）、"
-        f"{code}-roster.csv（冻结名册）和 {code}-results.csv（全部结果），安装 fairdraw 后运行："
+        f"{code}-roster.csv（冻结名册）、{code}-results.csv（全部结果）和 fairdraw.pyz"
+        f"（核验程序，单个文件，只需 Python 3.9 或更高版本，页面上有其 SHA-256），运行："
     )
-    doc.code(f"fairdraw verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv")
+    files = f"{code}-protocol.json {code}-roster.csv --results {code}-results.csv"
+    doc.code(f"python3 fairdraw.pyz verify {files}")
     doc.paragraph(
         "该命令检查名册的默克尔根、随机源取值与公证密钥、随机种子，重新计算每一户的结果，"
         "并与公布的结果文件逐行比对。申请人可用登记回执上的盐值核对自己的名册条目："
     )
     doc.code(
-        f"fairdraw prove {code}-roster.csv <登记号> --out proof.json\n"
-        f"fairdraw check-proof proof.json --root {roster.get('root', '<默克尔根>')} "
+        f"python3 fairdraw.pyz prove {code}-roster.csv <登记号> --out proof.json\n"
+        f"python3 fairdraw.pyz check-proof proof.json --root {roster.get('root', '<默克尔根>')} "
         f"--size {roster.get('size', '<名册条目数>')}"
     )
     doc.paragraph("本公告由系统根据摇号数据生成；同样的数据生成的文件逐字节相同。")

@@ -18,6 +18,7 @@ from gaoxin.fairdraw.roster import parse_roster_csv
 
 from .models import Application, Draw, Roster
 
+RUN = "python3 fairdraw.pyz"  # the one-file verifier the pages offer (publication.fairdraw_pyz)
 ROSTERS_KEPT = 4  # trees kept per process; a 200,000-entry tree is about 50 MB
 
 
@@ -43,8 +44,8 @@ def own_check(application: Application) -> OwnCheck | None:
         return None  # not in the roster (not eligible)
     code = batch.code
     commands = [
-        f"fairdraw prove {code}-roster.csv {application.number} --out proof.json",
-        f"fairdraw check-proof proof.json --root {roster.root} --size {proof.tree_size}",
+        f"{RUN} prove {code}-roster.csv {application.number} --out proof.json",
+        f"{RUN} check-proof proof.json --root {roster.root} --size {proof.tree_size}",
     ]
     keys: list[tuple[str, str]] = []
     draw: Any = Draw.objects.filter(batch_id=batch.pk).only("pk", "seed").first()
@@ -55,7 +56,7 @@ def own_check(application: Application) -> OwnCheck | None:
         for name in dict.fromkeys(round_key_name(config, n) for n in names):
             keys.append((name, fairdraw.entry_key(seed, name, application.number).hex()))
         commands.append(
-            f"fairdraw verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv"
+            f"{RUN} verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv"
         )
     return OwnCheck(
         roster.root,

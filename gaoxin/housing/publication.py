@@ -21,6 +21,8 @@ database and logs why: slower, never wrong, never a 500.
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import sqlite3
@@ -167,3 +169,58 @@ def _answer(row: tuple[Any, ...]) -> dict[str, Any]:
 def _result_from_database(draw_id: int, number: str) -> dict[str, Any] | None:
     row = selectors.draw_result_named(draw_id, number)
     return None if row is None else _answer(_public(row))
+
+
+# -- the verifier offered beside every draw ------------------------------------------------------
+
+SPEC_PATH = Path(settings.BASE_DIR) / "docs" / "fairdraw-spec.md"
+
+
+def fairdraw_pyz() -> tuple[Path | None, str]:
+    """`fairdraw.pyz` (the verifier as one file, `gaoxin.fairdraw.build_pyz`) and its SHA-256:
+    built from this checkout's `gaoxin/fairdraw` the first time it is asked for, then kept
+    under PUBLISHED_DIR by the digest of its sources (a new version gets a new file). The
+    build is reproducible, so the same sources give the same file on every host. If the file
+    cannot be kept (a full or read-only disk), the path is None and the caller serves
+    `fairdraw_pyz_bytes()`, the same bytes built in memory: slower, never a 500."""
+    from gaoxin.fairdraw import build_pyz
+
+    try:
+        path = published_file(
+            _pyz_name(), lambda aside: aside.write_bytes(build_pyz.archive_bytes())
+        )
+    except OSError:
+        logger.exception("fairdraw.pyz cannot be kept under PUBLISHED_DIR; built in memory")
+        return None, hashlib.sha256(fairdraw_pyz_bytes()).hexdigest()
+    return path, _file_sha256(str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def fairdraw_pyz_bytes() -> bytes:
+    """The archive built in memory (about 150 kB; kept once per process)."""
+    from gaoxin.fairdraw import build_pyz
+
+    return build_pyz.archive_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def _pyz_name() -> str:
+    """The file's name under PUBLISHED_DIR: the digest of the sources this process runs (read
+    once: the sources change only with a new deployment, which starts new processes)."""
+    from gaoxin.fairdraw import build_pyz
+
+    return f"fairdraw-{build_pyz.source_digest()[:20]}.pyz"
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: str) -> str:
+    """The digest of a published file (which never changes under its name)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def fairdraw_spec() -> tuple[bytes, str]:
+    """docs/fairdraw-spec.md, the specification the verifier implements, and its SHA-256."""
+    data = SPEC_PATH.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()

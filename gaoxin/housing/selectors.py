@@ -1339,3 +1339,29 @@ def notice_open(batch: SaleBatch) -> bool:
 def units_summary(batch: SaleBatch) -> dict[str, Any]:
     """How many units the batch has and their total price (one query)."""
     return batch.units.aggregate(count=Count("pk"), total=Sum("price"))
+
+
+@dataclass(frozen=True)
+class VerifierFacts:
+    """What the verifier's commands and the browser checks need of a batch: the frozen roster's
+    root and size (None before freezing) and whether it is drawn."""
+
+    root: str | None
+    size: int | None
+    drawn: bool
+
+
+def verifier_facts(batch: SaleBatch) -> VerifierFacts:
+    """One query, kept on the batch object: a page that shows both the commands and the
+    browser check asks once."""
+    found: VerifierFacts | None = getattr(batch, "_verifier_facts", None)
+    if found is None:
+        row = (
+            SaleBatch.objects.filter(pk=batch.pk)
+            .values_list("roster__root", "roster__size", "draw__pk")
+            .first()
+        )
+        root, size, draw = row if row is not None else (None, None, None)
+        found = VerifierFacts(root, size, draw is not None)
+        batch._verifier_facts = found  # type: ignore[attr-defined]
+    return found

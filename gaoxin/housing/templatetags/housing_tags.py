@@ -180,3 +180,38 @@ def wanyuan(value: Any) -> str:
     if get_language().startswith("zh"):
         return f"{amount / 10_000:,.2f} 万元"
     return f"{amount / 1_000_000:,.2f} million yuan"
+
+
+@register.inclusion_tag("housing/_fairdraw_tool.html")
+def fairdraw_tool(batch: Any, number: str = "") -> dict[str, Any]:
+    """Where the verifier comes from and the exact commands for this batch's files: the one-file
+    `fairdraw.pyz` (Python 3.9+, no packages), its SHA-256, the specification; `prove` and
+    `check-proof` once the roster is frozen, `verify` once drawn. `number` fills in the
+    applicant's own registration number."""
+    from .. import publication, selectors
+
+    _path, digest = publication.fairdraw_pyz()
+    facts = selectors.verifier_facts(batch)
+    code = batch.code
+    run = "python3 fairdraw.pyz"
+    commands = [f"sha256sum fairdraw.pyz    # {digest}"]
+    if facts.root is not None:
+        commands += [
+            f"{run} prove {code}-roster.csv {number or 'YOUR-NUMBER'} --out proof.json",
+            f"{run} check-proof proof.json --root {facts.root} --size {facts.size}",
+        ]
+    if facts.drawn:
+        commands.append(
+            f"{run} verify {code}-protocol.json {code}-roster.csv --results {code}-results.csv"
+        )
+    return {"batch": batch, "facts": facts, "digest": digest, "commands": commands}
+
+
+@register.inclusion_tag("housing/_browser_check.html")
+def browser_check(batch: Any, number: str = "", salt: str = "") -> dict[str, Any]:
+    """The browser checks (fairdraw-check.js) once the roster is frozen: one's own entry, and
+    the whole draw once drawn; `number` and `salt` fill in the applicant's own."""
+    from .. import selectors
+
+    facts = selectors.verifier_facts(batch)
+    return {"batch": batch, "facts": facts, "number": number or "", "salt": salt or ""}

@@ -33,6 +33,8 @@ BATCH_STAFF = {"zone_admin", "reviewer", "notary", "auditor"}
 HOUSING_PAGES: dict[str, tuple[str, set[str], int]] = {
     "housing:announcements": ("/housing/", EVERYONE, 403),
     "housing:announcement": ("/housing/{code}/", EVERYONE, 403),
+    "housing:fairdraw_pyz": ("/housing/{code}/fairdraw.pyz", EVERYONE, 403),
+    "housing:fairdraw_spec": ("/housing/{code}/fairdraw-spec.md", EVERYONE, 403),
     "housing:register": ("/housing/{code}/register/", {"applicant"}, 403),
     "housing:my_applications": ("/housing/mine/", {"applicant"}, 403),
     "housing:manage_list": ("/housing/manage/", {*BATCH_STAFF, "developer"}, 403),

@@ -158,7 +158,7 @@ def test_the_announcement_lists_winners_and_waitlist_with_masked_names(make_user
     assert unlisted.exists()
     for result in unlisted:
         assert result.number not in text  # only winners and the waitlist are listed
-    assert f"fairdraw verify {batch.code}-protocol.json" in text
+    assert f"python3 fairdraw.pyz verify {batch.code}-protocol.json" in text
 
 
 def test_the_announcement_embeds_font_subsets_and_prints_rare_characters(make_user, client):

@@ -161,7 +161,7 @@ def test_applicant_sees_proof_keys_and_commands_that_check_out(make_user, client
     client.force_login(application.user)
     page = client.get(f"/housing/applications/{application.number}/").content.decode()
     roster = Roster.objects.get(batch=batch)
-    assert roster.root in page and f"fairdraw prove {batch.code}-roster.csv" in page
+    assert roster.root in page and f"python3 fairdraw.pyz prove {batch.code}-roster.csv" in page
     result = DrawResult.objects.get(application=application)
     assert result.key in page  # the key of the deciding round, recomputed for the page
     (tmp_path / "roster.csv").write_bytes(bytes(roster.csv))

@@ -137,7 +137,7 @@ def test_drawn_the_rounds_are_named_in_words(make_user: Any, client: Any) -> Non
     assert "中签</h3>" in timeline and "您的选房顺序号为 1" in timeline
     assert "售楼处按选房顺序号依次叫号，您的顺序号为 1。" in timeline
     assert shown.index('data-testid="timeline"') < shown.index('data-testid="check-yourself"')
-    assert "fairdraw prove" in shown[shown.index('data-testid="check-yourself"') :]
+    assert "fairdraw.pyz prove" in shown[shown.index('data-testid="check-yourself"') :]
 
 
 def test_contract_signed_ends_the_timeline(make_user: Any, client: Any) -> None:

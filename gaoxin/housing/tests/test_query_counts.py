@@ -22,14 +22,18 @@ SIZES = [3, 12]
 # session, the user, the user's roles and the session's save).
 LIMITS = {
     "announcements": 1,
-    "announcement": 3,  # the batch, its units, their count and total price (万元)
-    "results": 4,  # cold: the batch and draw, the winners per round and the rules' round order
-    # (all then cached), the entry
+    # the batch, its units, their count and total price (万元); the roster's root and size and
+    # whether drawn, for the verifier's commands (selectors.verifier_facts)
+    "announcement": 4,
+    "results": 5,  # cold: the batch and draw, the winners per round and the rules' round order
+    # (all then cached), the entry; the roster's root and size for the verifier's commands and
+    # the browser check (selectors.verifier_facts, asked once)
     # cold: includes reading the roster for the proof (then cached), the audited view of the
     # household's own data (housing.application.viewed: lock the chain head, write the event)
     # and the unit-choice turn; + the unread messages in the navigation (every signed-in page);
-    # + the draw's time on the timeline
-    "application": 24,
+    # + the draw's time on the timeline; + the roster's root and size and whether drawn, for the
+    # verifier's commands and the browser check (selectors.verifier_facts, asked once)
+    "application": 25,
     "manage_batch": 19,  # + the latest draw request (the draw runs in the worker)
     "review_queue": 17,  # + counts by outcome and by failed condition, and the page's count
 }

@@ -36,7 +36,7 @@ def test_htmx_gets_the_answer_alone_and_a_browser_the_whole_page(client: Any, dr
     missing = client.get(url, {"number": f"{drawn.code}-999999"}, HTTP_HX_REQUEST="true")
     assert 'data-testid="result"' not in missing.content.decode()
     page = client.get(url, {"number": winner.number}).content.decode()
-    assert "<html" in page and 'data-testid="result"' in page and "fairdraw verify" in page
+    assert "<html" in page and 'data-testid="result"' in page and "fairdraw.pyz verify" in page
 
 
 @override_settings(GAOXIN_LOOKUP_RATE="3/m")

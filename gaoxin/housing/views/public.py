@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -179,6 +179,40 @@ def results_download(request: HttpRequest, code: str) -> HttpResponse:
     batch, draw = _published_draw(code)
     response = HttpResponse(selectors.results_csv(draw), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.code}-results.csv"'
+    return response
+
+
+@require_GET
+def fairdraw_pyz(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
+    """The verifier as one file (`python3 fairdraw.pyz verify …`, Python 3.9+, no packages),
+    offered beside every public batch; its SHA-256 is on the pages that link it."""
+    if selectors.batch_public_get(code=code) is None:
+        raise Http404
+    path, digest = publication.fairdraw_pyz()
+    response: HttpResponse | FileResponse
+    if path is None:  # PUBLISHED_DIR unusable: the same bytes, built in memory
+        response = HttpResponse(publication.fairdraw_pyz_bytes(), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="fairdraw.pyz"'
+    else:
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            as_attachment=True,
+            filename="fairdraw.pyz",
+            content_type="application/zip",
+        )
+    response["X-Content-SHA256"] = digest
+    return response
+
+
+@require_GET
+def fairdraw_spec(request: HttpRequest, code: str) -> HttpResponse:
+    """docs/fairdraw-spec.md: what the verifier (and the browser check) implements."""
+    if selectors.batch_public_get(code=code) is None:
+        raise Http404
+    data, digest = publication.fairdraw_spec()
+    response = HttpResponse(data, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="fairdraw-spec.md"'
+    response["X-Content-SHA256"] = digest
     return response
 
 
