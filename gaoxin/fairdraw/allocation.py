@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from .config import DrawConfig
 from .ordering import (
@@ -22,6 +23,7 @@ from .ordering import (
 )
 
 Progress = Callable[[str], None]
+KeyHasher = Callable[[bytes, Sequence[int]], list[bytes]]
 
 
 @dataclass
@@ -75,18 +77,25 @@ class Allocation:
 
 
 def allocate(
-    encoded_regnos: Sequence[bytes],
+    encoded_regnos: Sequence[bytes] | range,
     poolsets: Sequence[frozenset[str]],
     config: DrawConfig,
     seed: bytes,
     progress: Progress | None = None,
+    *,
+    hasher: KeyHasher | None = None,
 ) -> Allocation:
     """Run the rounds of ``config`` over entries given in registration-number order.
 
     ``encoded_regnos[i]`` is the ASCII registration number; ``poolsets[i]`` the entry's
     pools (shared frozenset objects make grouping cheap). Spec §8 states the rules.
+    ``hasher(prefix, positions)`` computes keys instead of ``keys_for`` over
+    ``encoded_regnos`` (which then only gives the count), e.g. on every core.
     """
     n = len(encoded_regnos)
+    regnos = cast("Sequence[bytes]", encoded_regnos)  # only read when no hasher is given
+    hash_keys: KeyHasher = hasher or (lambda p, positions: keys_for(p, regnos, positions))
+
     rounds = config.rounds
     groups: dict[frozenset[str], list[int]] = {}
     for i, ps in enumerate(poolsets):
@@ -108,7 +117,7 @@ def allocate(
                 decided[i] = lr
     shared: list[bytes] | None = None
     if config.key_mode == "shared":
-        shared = keys_for(key_prefix(seed, round_key_name(config, "*")), encoded_regnos, range(n))
+        shared = hash_keys(key_prefix(seed, round_key_name(config, "*")), range(n))
     outcomes: list[RoundOutcome] = []
     allocated = 0
     remainder: tuple[int, list[int]] | None = None
@@ -122,7 +131,7 @@ def allocate(
             cand.sort()
         parts = [i for i in cand if not won[i]] if any_won else list(cand)
         if shared is None:
-            keys = keys_for(key_prefix(seed, spec.name), encoded_regnos, parts)
+            keys = hash_keys(key_prefix(seed, spec.name), parts)
         else:
             keys = [shared[i] for i in parts]
         seats = config.seats(r, allocated)
@@ -172,14 +181,14 @@ def allocate(
     if config.waitlist_length > 0:
         losers = [i for i in range(n) if not won[i]]
         if shared is None:
-            wkeys = keys_for(key_prefix(seed, WAITLIST_KEY_NAME), encoded_regnos, losers)
+            wkeys = hash_keys(key_prefix(seed, WAITLIST_KEY_NAME), losers)
         else:
             wkeys = [shared[i] for i in losers]
         waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
     if progress is not None:
         progress("waitlist")
     winners = sorted(i for o in outcomes for i in o.winners)
-    ckeys = keys_for(key_prefix(seed, CHOICE_KEY_NAME), encoded_regnos, winners)
+    ckeys = hash_keys(key_prefix(seed, CHOICE_KEY_NAME), winners)
     choice = [winners[j] for j in sorted_positions(ckeys)]
     if progress is not None:
         progress("choice")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from gaoxin.fairdraw import identity_commitment
+from gaoxin.fairdraw import columns, identity_commitment, parallel, results
 from gaoxin.fairdraw.__main__ import main
 from gaoxin.fairdraw.roster import load_roster, roster_csv
 
@@ -92,7 +92,7 @@ EXPECTED = {
 }
 
 
-def _produce(case: str, work: Path) -> tuple[str, str, str]:
+def _produce(case: str, work: Path, jobs: int = 1) -> tuple[str, str, str]:
     n, seed, messy, units, key_mode, waitlist = CASES[case]
     roster = work / "roster.csv"
     roster.write_text(_roster_text(n, seed, messy=messy), encoding="utf-8", newline="")
@@ -102,8 +102,9 @@ def _produce(case: str, work: Path) -> tuple[str, str, str]:
     entropy.write_text(json.dumps(make_entropy().to_dict()), encoding="utf-8")
     out = work / "out"
     args = ["run", str(roster), "--config", str(config), "--entropy", str(entropy)]
-    assert main([*args, "--out", str(out), "--quiet"]) == 0
-    assert main(["verify", str(out / "protocol.json"), str(roster), "--quiet"]) == 0
+    assert main([*args, "--out", str(out), "--quiet", "--jobs", str(jobs)]) == 0
+    verify = ["verify", str(out / "protocol.json"), str(roster), "--quiet", "--jobs", str(jobs)]
+    assert main(verify) == 0
     canonical = roster_csv(load_roster(roster)).encode("utf-8")
 
     def digest(data: bytes) -> str:
@@ -120,3 +121,28 @@ def _produce(case: str, work: Path) -> tuple[str, str, str]:
 def test_the_files_are_byte_for_byte_those_of_before(case: str, tmp_path: Path) -> None:
     assert SECRET  # the entropy is the shared fixture's, revealed with this notary secret
     assert _produce(case, tmp_path) == EXPECTED[case]
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="forked workers need Linux")
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_many_processes_give_the_same_bytes_as_one(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three workers, with pieces small enough that even these rosters are cut into many
+    (roster scan, Merkle levels, every round's keys, the results file's chunks)."""
+    forks: list[int] = []
+    real_pool = parallel.multiprocessing.get_context("fork").Pool
+
+    def counting_pool(processes: int) -> Any:
+        forks.append(processes)
+        return real_pool(processes)
+
+    monkeypatch.setattr(columns, "_MIN_SPAN", 37)
+    monkeypatch.setattr(results, "_CHUNK", 101)
+    monkeypatch.setattr(
+        parallel.multiprocessing,
+        "get_context",
+        lambda method: type("Fork", (), {"Pool": staticmethod(counting_pool)}),
+    )
+    assert _produce(case, tmp_path, jobs=3) == EXPECTED[case]
+    assert forks and max(forks) == 3  # the work did go to three processes
