@@ -136,10 +136,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     results_path = (
         Path(args.results) if args.results else Path(args.protocol).parent / "results.csv"
     )
-    results: bytes | None = None
+    results: Path | None = None
     if args.results or results_path.exists():
         try:
-            results = results_path.read_bytes()
+            with results_path.open("rb"):
+                results = results_path
         except OSError as exc:
             raise InputError(
                 f"cannot read: {exc.strerror}",

@@ -6,6 +6,7 @@ touches memory in ascending order where it can, and builds no per-entry objects.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class RoundOutcome:
     participants: int
     winners: list[int] = field(default_factory=list)  # entry positions, in rank order
     members: list[int] = field(default_factory=list, repr=False)
-    ranks: list[int] = field(default_factory=list, repr=False)
+    ranks: Sequence[int] = field(default_factory=list, repr=False)
     keys: list[bytes] = field(default_factory=list, repr=False)
 
     def lookup(self, position: int) -> tuple[int, bytes] | None:
@@ -140,7 +141,7 @@ def allocate(
         full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
         if full:
             order = sorted_positions(keys)
-            inv = [0] * len(parts)
+            inv = array("q", bytes(8 * len(parts)))  # ranks, without an int object each
             for pos, j in enumerate(order, 1):
                 inv[j] = pos
             top = order[:take]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .canonical import SPEC_VERSION
@@ -70,7 +72,7 @@ def _get(protocol: Mapping[str, Any], path: str) -> Any:
 def verify_protocol(
     protocol: Mapping[str, Any],
     entries: Iterable[RosterEntry] | Roster,
-    results: bytes | None = None,
+    results: bytes | Path | None = None,
     *,
     progress: Progress | None = None,
     results_source: str = "results.csv",
@@ -78,8 +80,9 @@ def verify_protocol(
 ) -> VerificationReport:
     """Re-derive everything from ``protocol`` and ``entries`` and compare.
 
-    ``results`` is the published results file (optional): when given, its digest must match
-    the protocol and each differing row is named. Malformed protocol fields raise
+    ``results`` is the published results file (optional; its bytes, or its path, which is
+    then hashed as it is read and only held in memory to name differing rows): when given, its
+    digest must match the protocol and each differing row is named. Malformed protocol fields raise
     :class:`InputError`; every discrepancy is reported as a :class:`Problem`.
     """
     report = VerificationReport()
@@ -156,7 +159,7 @@ def verify_protocol(
             f"公布为 {protocol['roster']['root']}、{protocol['roster']['size']} 条",
         )
         if results is not None:
-            published_rows = parse_results(results, source=results_source)
+            published_rows = parse_results(_bytes_of(results), source=results_source)
             _name_roster_changes(report, prepared.lines, published_rows)
     else:
         report.checks.append(f"roster root {root_hex} ({len(prepared)} entries)")
@@ -190,9 +193,7 @@ def verify_protocol(
     if published_summary is not None and published_summary != summary:
         _name_summary_changes(report, published_summary, summary)
     if results is not None:
-        import hashlib
-
-        file_digest = hashlib.sha256(results).hexdigest()
+        file_digest = _digest_of(results)
         if file_digest != published_digest:
             report.add(
                 "results_file",
@@ -201,7 +202,7 @@ def verify_protocol(
             )
         if file_digest != digest.hex():
             if published_rows is None:
-                published_rows = parse_results(results, source=results_source)
+                published_rows = parse_results(_bytes_of(results), source=results_source)
             import io
 
             buf = io.BytesIO()
@@ -227,6 +228,22 @@ def verify_protocol(
     if progress is not None:
         progress("compare")
     return report
+
+
+def _bytes_of(results: bytes | Path) -> bytes:
+    return results.read_bytes() if isinstance(results, Path) else results
+
+
+def _digest_of(results: bytes | Path) -> str:
+    """SHA-256 of the results file, read in pieces when given as a path (a five-million-row
+    file is about 900 MB: never held whole just to be hashed)."""
+    if not isinstance(results, Path):
+        return hashlib.sha256(results).hexdigest()
+    hasher = hashlib.sha256()
+    with results.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
 
 
 def canonical_protocol(
