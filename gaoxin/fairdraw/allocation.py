@@ -10,7 +10,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from .config import DrawConfig
 from .ordering import (
@@ -25,6 +25,34 @@ from .ordering import (
 
 Progress = Callable[[str], None]
 KeyHasher = Callable[[bytes, Sequence[int]], list[bytes]]
+#: ``smallest(prefix, positions, count)``: the ``count`` smallest keys of those entries with
+#: their index in ``positions``, ascending by (key, index).
+Smallest = Callable[[bytes, Sequence[int], int], list[tuple[bytes, int]]]
+
+
+def _smallest_of(hash_keys: KeyHasher) -> Smallest:
+    def smallest(prefix: bytes, positions: Sequence[int], count: int) -> list[tuple[bytes, int]]:
+        keys = hash_keys(prefix, positions)
+        return [(keys[j], j) for j in smallest_positions(keys, count)]
+
+    return smallest
+
+
+class KeyBlob(Sequence[bytes]):
+    """Keys held as one byte string, 32 bytes each: ``blob[32 j : 32 j + 32]`` is key ``j``."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    def __len__(self) -> int:
+        return len(self.blob) // 32
+
+    def __getitem__(self, j: Any) -> Any:
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if j < 0:
+            j += len(self)
+        return self.blob[32 * j : 32 * j + 32]
 
 
 @dataclass
@@ -42,9 +70,9 @@ class RoundOutcome:
     seats: int
     participants: int
     winners: list[int] = field(default_factory=list)  # entry positions, in rank order
-    members: list[int] = field(default_factory=list, repr=False)
+    members: Sequence[int] = field(default_factory=list, repr=False)
     ranks: Sequence[int] = field(default_factory=list, repr=False)
-    keys: list[bytes] = field(default_factory=list, repr=False)
+    keys: Sequence[bytes] = field(default_factory=list, repr=False)
 
     def lookup(self, position: int) -> tuple[int, bytes] | None:
         """(rank, key) of the entry at ``position`` if this round ranked it."""
@@ -96,6 +124,10 @@ def allocate(
     n = len(encoded_regnos)
     regnos = cast("Sequence[bytes]", encoded_regnos)  # only read when no hasher is given
     hash_keys: KeyHasher = hasher or (lambda p, positions: keys_for(p, regnos, positions))
+    smallest: Smallest = getattr(hasher, "smallest", None) or _smallest_of(hash_keys)
+    key_blob: Callable[[bytes, Sequence[int]], bytes] = getattr(hasher, "blob", None) or (
+        lambda p, positions: b"".join(hash_keys(p, positions))
+    )
 
     rounds = config.rounds
     groups: dict[frozenset[str], list[int]] = {}
@@ -121,7 +153,7 @@ def allocate(
         shared = hash_keys(key_prefix(seed, round_key_name(config, "*")), range(n))
     outcomes: list[RoundOutcome] = []
     allocated = 0
-    remainder: tuple[int, list[int]] | None = None
+    remainder: tuple[int, Sequence[int]] | None = None
     any_won = False
     for r, spec in enumerate(rounds):
         member_groups = [ps for ps in groups if spec.pool in ps]
@@ -131,26 +163,33 @@ def allocate(
             cand = [i for ps in member_groups for i in groups[ps]]
             cand.sort()
         parts = [i for i in cand if not won[i]] if any_won else list(cand)
-        if shared is None:
-            keys = hash_keys(key_prefix(seed, spec.name), parts)
-        else:
-            keys = [shared[i] for i in parts]
+        prefix = key_prefix(seed, spec.name)
         seats = config.seats(r, allocated)
         take = min(seats, len(parts))
         outcome = RoundOutcome(spec.name, spec.pool, spec.rule.text(), seats, len(parts))
         full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
         if full:
-            order = sorted_positions(keys)
-            inv = array("q", bytes(8 * len(parts)))  # ranks, without an int object each
+            held = KeyBlob(
+                key_blob(prefix, parts) if shared is None else b"".join(shared[i] for i in parts)
+            )  # 32 bytes a key, not an object each
+            keys = held[:]  # objects only while sorting
+            order: Sequence[int] = array("q", sorted_positions(keys))  # no int object each
+            del keys
+            inv = array("q", bytes(8 * len(parts)))  # ranks
             for pos, j in enumerate(order, 1):
                 inv[j] = pos
             top = order[:take]
-            outcome.members, outcome.ranks, outcome.keys = parts, inv, keys
+            outcome.members, outcome.ranks, outcome.keys = array("q", parts), inv, held
             if spec.is_remainder:
                 remainder = (r, order)
         else:
-            top = smallest_positions(keys, take)
-            mine = sorted((parts[j], pos, keys[j]) for pos, j in enumerate(top, 1))
+            if shared is None:
+                best = smallest(prefix, parts, take)
+            else:
+                keys = [shared[i] for i in parts]
+                best = [(keys[j], j) for j in smallest_positions(keys, take)]
+            top = [j for _, j in best]
+            mine = sorted((parts[j], pos, key) for pos, (key, j) in enumerate(best, 1))
             outcome.members = [m[0] for m in mine]
             outcome.ranks = [m[1] for m in mine]
             outcome.keys = [m[2] for m in mine]
@@ -180,12 +219,13 @@ def allocate(
             allocated += 1
     waitlist: list[int] = []
     if config.waitlist_length > 0:
-        losers = [i for i in range(n) if not won[i]]
+        losers = array("q", (i for i in range(n) if not won[i]))
         if shared is None:
-            wkeys = hash_keys(key_prefix(seed, WAITLIST_KEY_NAME), losers)
+            best = smallest(key_prefix(seed, WAITLIST_KEY_NAME), losers, config.waitlist_length)
+            waitlist = [losers[j] for _, j in best]
         else:
             wkeys = [shared[i] for i in losers]
-        waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
+            waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
     if progress is not None:
         progress("waitlist")
     winners = sorted(i for o in outcomes for i in o.winners)

@@ -25,12 +25,12 @@ from pathlib import Path
 
 from . import parallel
 from .merkle import EMPTY_ROOT
+from .ordering import smallest_positions
 from .roster import (
     ROSTER_COLUMNS,
     RosterEntry,
     load_roster,
     pools_text,
-    read_text,
     sort_roster,
 )
 
@@ -117,36 +117,32 @@ def load_roster_columns(
     path: str | Path, *, known_pools: frozenset[str] | None = None, jobs: int = 1
 ) -> Roster:
     """Read a roster file (CSV or JSON, spec §3.4) into columns with its Merkle leaves."""
-    name = str(path)
     roster = None
-    if not name.lower().endswith(".json"):
-        data = _read_bytes(path)
-        roster = _canonical_fast(data, known_pools, jobs)
-        del data
+    if not str(path).lower().endswith(".json"):
+        roster = _canonical_fast(path, known_pools, jobs)
     if roster is None:  # not canonical as it stands: the checking parser names what is wrong
         roster = roster_from_entries(load_roster(path, known_pools=known_pools))
     return roster
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def _canonical_fast(path: str | Path, known: frozenset[str] | None, jobs: int) -> Roster | None:
+    """The roster if the file is canonical line by line (any order), else None. At its peak it
+    holds the lines once as separate strings and once joined (the file itself is let go as soon
+    as it is split)."""
     try:
-        return Path(path).read_bytes()
+        data = Path(path).read_bytes()
     except OSError:
-        read_text(path)  # raises the bilingual error naming the file
-        raise
-
-
-def _canonical_fast(data: bytes, known: frozenset[str] | None, jobs: int) -> Roster | None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.startswith(_HEADER + b"\n") or b"\r" in data or b'"' in data:
+        return None  # the checking parser says why, naming the file
+    if b"\r" in data or b'"' in data:
         return None
     if not data.endswith(b"\n"):
         data += b"\n"
-    lines = data[len(_HEADER) + 1 :].splitlines(keepends=True)  # only LF is left to split at
+    lines = data.splitlines(keepends=True)  # no CR in the file: only LF splits
     del data
-    if not lines or b"\n" in lines:
+    header = lines[0].removeprefix(b"\xef\xbb\xbf") if lines else b""
+    if header != _HEADER + b"\n" or len(lines) < 2 or b"\n" in lines:
         return None
+    del lines[0]
     lines.sort()  # canonical lines sort as their registration numbers (',' is below them all)
     roster = _from_lines(lines)
     del lines
@@ -166,6 +162,7 @@ def _canonical_fast(data: bytes, known: frozenset[str] | None, jobs: int) -> Ros
         codes.append(part_codes.translate(bytes(remap + [0] * (256 - len(remap)))))
         roster.ends.frombytes(part_ends)
         leaves.append(part_leaves)
+    del scans
     roster.codes = b"".join(codes)
     roster.leaves = b"".join(leaves)
     for text in table:
@@ -262,16 +259,50 @@ class KeyHasher:
         self.jobs = jobs
 
     def __call__(self, prefix: bytes, positions: Sequence[int]) -> list[bytes]:
+        blob = self.blob(prefix, positions)
+        return [blob[k : k + 32] for k in range(0, len(blob), 32)]
+
+    def blob(self, prefix: bytes, positions: Sequence[int]) -> bytes:
+        """The keys of ``positions``, 32 bytes each, in one byte string."""
         count = len(positions)
         if count < 2 * _MIN_SPAN or self.jobs <= 1:
-            blob = _keys((prefix, positions), self.roster)
-        else:
-            tasks = [
-                (prefix, array("q", positions[a:b]))
-                for a, b in parallel.spans(count, self.jobs, at_least=_MIN_SPAN)
-            ]
-            blob = b"".join(parallel.fork_map(_keys_task, tasks, self.roster, self.jobs))
-        return [blob[k : k + 32] for k in range(0, 32 * count, 32)]
+            return _keys((prefix, positions), self.roster)
+        tasks = [
+            (prefix, array("q", positions[a:b]))
+            for a, b in parallel.spans(count, self.jobs, at_least=_MIN_SPAN)
+        ]
+        return b"".join(parallel.fork_map(_keys_task, tasks, self.roster, self.jobs))
+
+    def smallest(
+        self, prefix: bytes, positions: Sequence[int], count: int
+    ) -> list[tuple[bytes, int]]:
+        """The ``count`` smallest keys with their index in ``positions``, by (key, index):
+        each worker keeps only its own smallest, so the round's keys are never all held."""
+        total = len(positions)
+        if total < 2 * _MIN_SPAN or self.jobs <= 1:
+            return _smallest((prefix, positions, 0, count), self.roster)
+        tasks = [
+            (prefix, array("q", positions[a:b]), a, count)
+            for a, b in parallel.spans(total, self.jobs, at_least=_MIN_SPAN)
+        ]
+        best: list[tuple[bytes, int]] = []
+        for part in parallel.fork_map(_smallest_task, tasks, self.roster, self.jobs):
+            best.extend(part)
+        best.sort()
+        return best[:count]
+
+
+def _smallest_task(task: tuple[bytes, Sequence[int], int, int]) -> list[tuple[bytes, int]]:
+    return _smallest(task, parallel.STATE)
+
+
+def _smallest(
+    task: tuple[bytes, Sequence[int], int, int], roster: Roster
+) -> list[tuple[bytes, int]]:
+    prefix, positions, base, count = task
+    blob = _keys((prefix, positions), roster)
+    keys = [blob[k : k + 32] for k in range(0, len(blob), 32)]
+    return [(keys[j], base + j) for j in smallest_positions(keys, count)]
 
 
 def _keys_task(task: tuple[bytes, Sequence[int]]) -> bytes:
