@@ -1,18 +1,29 @@
-"""Benchmark fairdraw run and verify against a hashing-and-sorting floor.
+"""fairdraw as its users run it: `fairdraw run` and `fairdraw verify`, whole process, against
+the hashing floor and, when given, the ICANN OCTO-41 candidate-selection tool.
 
 Usage::
 
-    python bench/fairdraw.py                      # 10k, 100k, 1M, 5M
-    python bench/fairdraw.py --sizes 10k,1M
+    python bench/fairdraw.py                            # 200k, 1M, 5M; 3 repetitions
+    python bench/fairdraw.py --sizes 200k,1M --repeat 5 --icann PATH/candidate-selection.py
 
-Each size runs in a fresh subprocess (so peak RSS, ``ru_maxrss``, is that size's own).
-In that process: a synthetic roster with the Hefei default configuration (units = 1% of
-entries, waitlist = units; pools: everyone ``general``, ~50% ``first_home``, ~50%
-``key_industry``, given in shuffled order) is built (not timed); then ``run_draw`` and
-``verify_protocol`` are timed; then the *floor* is timed: the same number of SHA-256
-digests over same-length messages that the draw computes (Merkle leaves and nodes, one key
-per participant per round, waitlist and unit-choice keys), a full sort of every key list
-the draw orders, and one SHA-256 pass over as many bytes as the results file.
+For each size a roster of N entries is written in shuffled order (everyone in `general`, about
+half also `first_home`, about half `key_industry`), with the Hefei default configuration
+(units = 1% of N, three rounds) and a revealed entropy declaration; none of that is timed.
+Then, repetition by repetition and alternating, each of these runs as its own process, timed
+from start to exit (wall clock) with its peak resident memory (`ru_maxrss` of the process and
+of the workers it forks, the largest of them):
+
+- run:    python -m gaoxin.fairdraw run roster.csv --units U --entropy entropy.json --out DIR
+- verify: python -m gaoxin.fairdraw verify DIR/protocol.json roster.csv --results DIR/results.csv
+- floor:  python bench/fairdraw.py floor H — SHA-256 of each of H names and one sort of the
+          digests, in one process on one core, where H is the number of digests the draw
+          computes (Merkle leaves and nodes, every round's keys, the waitlist's and the
+          unit-choice order's), taken from the protocol the run wrote;
+- ICANN:  python candidate-selection.py names selection — the OCTO-41 tool choosing U of the
+          same N registration numbers (only with --icann).
+
+The figures are medians over the repetitions; ratios are taken within each repetition (the
+machine is shared and noisy, so only figures measured side by side mean anything).
 """
 
 from __future__ import annotations
@@ -23,29 +34,35 @@ import json
 import os
 import platform
 import random
-import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from gaoxin.fairdraw import (
-    EntropyDeclaration,
-    EntropySource,
-    RosterEntry,
-    default_config,
-    run_draw,
-    verify_protocol,
-)
+from bench._harness import cpu_model  # noqa: E402
+from gaoxin.fairdraw import RosterEntry  # noqa: E402
 
-POOLSETS = [
-    frozenset({"general"}),
-    frozenset({"general", "first_home"}),
-    frozenset({"general", "key_industry"}),
-    frozenset({"general", "first_home", "key_industry"}),
-]
+POOLS = ["general", "first_home;general", "general;key_industry", "first_home;general;key_industry"]
+ENTROPY = {
+    "sources": [
+        {
+            "name": "SSE Composite close 2026-03-02 (x100)",
+            "declared": "published 2026-02-01",
+            "value": "321567",
+        },
+        {
+            "name": "Welfare lottery 3D 2026-03-02",
+            "declared": "published 2026-02-01",
+            "value": "4 0 7",
+        },
+    ]
+}
 
 
 def parse_size(text: str) -> int:
@@ -58,117 +75,163 @@ def parse_size(text: str) -> int:
     return int(float(t) * mult)
 
 
-def build_roster(n: int) -> list[RosterEntry]:
+def roster_rows(n: int) -> list[str]:
+    """N canonical roster lines (each ending in LF) in shuffled order, the same for the same N."""
     rng = random.Random(n)
-    entries = [
-        RosterEntry(
-            f"H2026-{i:08d}",
-            POOLSETS[rng.randrange(4)],
-            hashlib.sha256(i.to_bytes(8, "big")).hexdigest(),
-        )
-        for i in range(n)
+    rows = [
+        f"{r},{POOLS[rng.randrange(4)]},{hashlib.sha256(r.encode()).hexdigest()}\n"
+        for r in (f"H2026-{i:08d}" for i in range(n))
     ]
-    rng.shuffle(entries)
-    return entries
+    rng.shuffle(rows)
+    return rows
 
 
-def floor_seconds(digests: int, msg_len: int, sort_sizes: list[int], results_bytes: int) -> float:
-    """Time ``digests`` SHA-256 digests of ``msg_len``-byte messages, full sorts of random
-    32-byte keys of the given sizes, and one SHA-256 pass over ``results_bytes`` bytes."""
-    rng = random.Random(7)
-    prefix = rng.randbytes(msg_len - 8)
-    tails = [i.to_bytes(8, "big") for i in range(min(digests, 1_000_000))]
-    blob = b"\0" * results_bytes
-    sha = hashlib.sha256
+def build_roster(n: int) -> list[RosterEntry]:
+    """The roster of `roster_rows` as objects (for bench/fairdraw_browser.py)."""
+    return [RosterEntry.make(*row.rstrip("\n").split(",")) for row in roster_rows(n)]
+
+
+def write_inputs(n: int, work: Path) -> tuple[Path, Path, Path, Path]:
+    """The roster (shuffled), the entropy, and the ICANN tool's names and selection files."""
+    rows = roster_rows(n)
+    regnos = [f"H2026-{i:08d}" for i in range(n)]
+    roster = work / "roster.csv"
+    with roster.open("w", encoding="ascii") as out:
+        out.write("registration_number,pools,identity_commitment\n")
+        out.writelines(rows)
+    entropy = work / "entropy.json"
+    entropy.write_text(json.dumps(ENTROPY))
+    names = work / "names.txt"
+    names.write_text("\n".join(regnos) + "\n")
+    selection = work / "selection.txt"
+    selection.write_text(f"{max(1, n // 100)}\n321567./0.4.7./\n")
+    return roster, entropy, names, selection
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process and the children it waited for."""
     start = time.perf_counter()
-    done = 0
-    keys: list[bytes] = []
-    while done < digests:
-        batch = tails[: digests - done]
-        out = [sha(prefix + t).digest() for t in batch]
-        if len(keys) < max(sort_sizes, default=0):
-            keys.extend(out)
-        done += len(batch)
-    for size in sort_sizes:
-        sorted(range(size), key=keys.__getitem__)
-    sha(blob).digest()
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {error[-2000:]}")
+    if process.stderr:
+        process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
 
 
-def measure(n: int) -> dict[str, float | int]:
-    entries = build_roster(n)
-    config = default_config(max(1, n // 100))
-    entropy = EntropyDeclaration(
-        (
-            EntropySource("SSE Composite close 2026-03-02, x100", "declared 2026-02-01", "321567"),
-            EntropySource("China Welfare Lottery 3D, 2026-03-02", "declared 2026-02-01", "4 0 7"),
-        )
-    )
-    t0 = time.perf_counter()
-    result = run_draw(entries, config, entropy)
-    run_s = time.perf_counter() - t0
-    results_size = sum(len(c.encode()) for c in result.results_chunks())
-    t0 = time.perf_counter()
-    report = verify_protocol(result.protocol, entries)
-    verify_s = time.perf_counter() - t0
-    assert report.ok, report.text()
-    alloc = result.allocation
-    rounds = [o.participants for o in alloc.rounds]
-    waitlisted = n - alloc.allocated if config.waitlist_length else 0
-    digests = n + max(0, n - 1) + sum(rounds) + waitlisted + alloc.allocated
-    sorts = [*rounds, waitlisted, alloc.allocated]
-    floor_s = floor_seconds(digests, 80, sorts, results_size)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
-        "n": n,
-        "run_s": run_s,
-        "verify_s": verify_s,
-        "floor_s": floor_s,
-        "digests": digests,
-        "peak_mb": peak_mb,
-    }
+def digests_of(protocol: dict[str, Any]) -> int:
+    """H: the SHA-256 digests the draw computes, from its published summary."""
+    n = protocol["roster"]["size"]
+    summary = protocol["summary"]
+    keys = sum(r["participants"] for r in summary["rounds"])
+    losers = n - summary["allocated"] if protocol["config"]["waitlist_length"] else 0
+    return n + max(0, n - 1) + keys + losers + summary["allocated"]
+
+
+def floor(h: int) -> None:
+    """SHA-256 of H names and one sort of the digests: the least a draw of that size does."""
+    sha = hashlib.sha256
+    digests = [sha(b"H2026-%08d" % i).digest() for i in range(h)]
+    digests.sort()
+
+
+def measure(n: int, repeat: int, icann: Path | None, jobs: int | None) -> dict[str, Any]:
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="fairdraw-bench-") as tmp:
+        work = Path(tmp)
+        roster, entropy, names, selection = write_inputs(n, work)
+        out = work / "out"
+        extra = ["--jobs", str(jobs)] if jobs else []
+        run = [
+            python,
+            "-m",
+            "gaoxin.fairdraw",
+            "run",
+            str(roster),
+            "--units",
+            str(max(1, n // 100)),
+        ]
+        run += ["--entropy", str(entropy), "--out", str(out), "--quiet", *extra]
+        verify = [
+            python,
+            "-m",
+            "gaoxin.fairdraw",
+            "verify",
+            str(out / "protocol.json"),
+            str(roster),
+        ]
+        verify += ["--results", str(out / "results.csv"), "--quiet", *extra]
+        timed(run)  # warm the page cache; gives H
+        h = digests_of(json.loads((out / "protocol.json").read_text()))
+        commands = {"run": run, "verify": verify, "floor": [python, __file__, "floor", str(h)]}
+        if icann:
+            commands["icann"] = [python, str(icann), str(names), str(selection)]
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(repeat):
+            for name, command in commands.items():
+                samples[name].append(timed(command))
+    result: dict[str, Any] = {"n": n, "digests": h}
+    for name, values in samples.items():
+        result[f"{name}_s"] = statistics.median(v[0] for v in values)
+        result[f"{name}_mb"] = max(v[1] for v in values)
+    for name in ("run", "verify", "icann"):
+        if name in samples:
+            ratios = [a[0] / b[0] for a, b in zip(samples[name], samples["floor"], strict=True)]
+            result[f"{name}_floor"] = statistics.median(ratios)
+    if icann:
+        for name in ("run", "verify"):
+            ratios = [a[0] / b[0] for a, b in zip(samples[name], samples["icann"], strict=True)]
+            result[f"{name}_icann"] = statistics.median(ratios)
+    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10k,100k,1M,5M")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "floor"])
+    parser.add_argument("h", nargs="?", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="200k,1M,5M")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--icann", type=Path, help="the ICANN tool's candidate-selection.py")
+    parser.add_argument("--jobs", type=int, help="passed to fairdraw (default: every core)")
     args = parser.parse_args()
-    if args.one is not None:
-        print(json.dumps(measure(args.one)))
+    if args.mode == "floor":
+        floor(args.h)
         return
     rows = []
     for size in args.sizes.split(","):
         n = parse_size(size)
         print(f"measuring {n:,} entries ...", file=sys.stderr, flush=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append(json.loads(out.stdout))
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    print(f"Machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print()
+        rows.append(measure(n, args.repeat, args.icann, args.jobs))
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    load = os.getloadavg()
     print(
-        "| entries | run (s) | verify (s) | floor (s) | run / floor | verify / floor "
-        "| SHA-256 digests | peak RSS (MB) |"
+        f"Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC on {os.cpu_count()} "
+        f"cores ({cpu_model()}), Python {platform.python_version()}, load average at the end "
+        f"{load[0]:.1f}: `python bench/fairdraw.py {' '.join(sys.argv[1:])}`"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print()
+    icann = args.icann is not None
+    head = "| N | H digests | run | verify | floor | run ÷ floor | verify ÷ floor |"
+    rule = "|---:|---:|---:|---:|---:|---:|---:|"
+    if icann:
+        head += " ICANN tool | run ÷ ICANN | verify ÷ ICANN |"
+        rule += "---:|---:|---:|"
+    print(head + " peak RSS run / verify |")
+    print(rule + "---:|")
     for r in rows:
-        print(
-            f"| {r['n']:,} | {r['run_s']:.2f} | {r['verify_s']:.2f} | {r['floor_s']:.2f} "
-            f"| {r['run_s'] / r['floor_s']:.2f} | {r['verify_s'] / r['floor_s']:.2f} "
-            f"| {r['digests']:,} | {r['peak_mb']:.0f} |"
+        line = (
+            f"| {r['n']:,} | {r['digests']:,} | {r['run_s']:.2f} s | {r['verify_s']:.2f} s "
+            f"| {r['floor_s']:.2f} s | {r['run_floor']:.2f} | {r['verify_floor']:.2f} |"
         )
+        if icann:
+            line += f" {r['icann_s']:.2f} s | {r['run_icann']:.2f} | {r['verify_icann']:.2f} |"
+        print(line + f" {r['run_mb']:,.0f} / {r['verify_mb']:,.0f} MB |")
 
 
 if __name__ == "__main__":

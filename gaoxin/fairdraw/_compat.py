@@ -3,7 +3,7 @@
 `fairdraw.pyz` (docs/fairdraw-spec.md, "How to verify") promises Python 3.9 or newer and
 nothing else, so the package uses no 3.10+ call: `zip(strict=True)`, `itertools.pairwise`,
 `dataclass(slots=True)` and `isinstance(x, A | B)` go through here. `make check` keeps it true
-(mypy --python-version 3.9 over the package, tests/test_fairdraw_pyz.py).
+(mypy --python-version 3.9 over the package, gaoxin/housing/tests/test_fairdraw_pyz.py).
 """
 
 from __future__ import annotations

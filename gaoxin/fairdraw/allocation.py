@@ -6,9 +6,11 @@ touches memory in ascending order where it can, and builds no per-entry objects.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from .config import DrawConfig
 from .ordering import (
@@ -22,6 +24,35 @@ from .ordering import (
 )
 
 Progress = Callable[[str], None]
+KeyHasher = Callable[[bytes, Sequence[int]], list[bytes]]
+#: ``smallest(prefix, positions, count)``: the ``count`` smallest keys of those entries with
+#: their index in ``positions``, ascending by (key, index).
+Smallest = Callable[[bytes, Sequence[int], int], list[tuple[bytes, int]]]
+
+
+def _smallest_of(hash_keys: KeyHasher) -> Smallest:
+    def smallest(prefix: bytes, positions: Sequence[int], count: int) -> list[tuple[bytes, int]]:
+        keys = hash_keys(prefix, positions)
+        return [(keys[j], j) for j in smallest_positions(keys, count)]
+
+    return smallest
+
+
+class KeyBlob(Sequence[bytes]):
+    """Keys held as one byte string, 32 bytes each: ``blob[32 j : 32 j + 32]`` is key ``j``."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    def __len__(self) -> int:
+        return len(self.blob) // 32
+
+    def __getitem__(self, j: Any) -> Any:
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if j < 0:
+            j += len(self)
+        return self.blob[32 * j : 32 * j + 32]
 
 
 @dataclass
@@ -39,9 +70,9 @@ class RoundOutcome:
     seats: int
     participants: int
     winners: list[int] = field(default_factory=list)  # entry positions, in rank order
-    members: list[int] = field(default_factory=list, repr=False)
-    ranks: list[int] = field(default_factory=list, repr=False)
-    keys: list[bytes] = field(default_factory=list, repr=False)
+    members: Sequence[int] = field(default_factory=list, repr=False)
+    ranks: Sequence[int] = field(default_factory=list, repr=False)
+    keys: Sequence[bytes] = field(default_factory=list, repr=False)
 
     def lookup(self, position: int) -> tuple[int, bytes] | None:
         """(rank, key) of the entry at ``position`` if this round ranked it."""
@@ -75,18 +106,29 @@ class Allocation:
 
 
 def allocate(
-    encoded_regnos: Sequence[bytes],
+    encoded_regnos: Sequence[bytes] | range,
     poolsets: Sequence[frozenset[str]],
     config: DrawConfig,
     seed: bytes,
     progress: Progress | None = None,
+    *,
+    hasher: KeyHasher | None = None,
 ) -> Allocation:
     """Run the rounds of ``config`` over entries given in registration-number order.
 
     ``encoded_regnos[i]`` is the ASCII registration number; ``poolsets[i]`` the entry's
     pools (shared frozenset objects make grouping cheap). Spec §8 states the rules.
+    ``hasher(prefix, positions)`` computes keys instead of ``keys_for`` over
+    ``encoded_regnos`` (which then only gives the count), e.g. on every core.
     """
     n = len(encoded_regnos)
+    regnos = cast("Sequence[bytes]", encoded_regnos)  # only read when no hasher is given
+    hash_keys: KeyHasher = hasher or (lambda p, positions: keys_for(p, regnos, positions))
+    smallest: Smallest = getattr(hasher, "smallest", None) or _smallest_of(hash_keys)
+    key_blob: Callable[[bytes, Sequence[int]], bytes] = getattr(hasher, "blob", None) or (
+        lambda p, positions: b"".join(hash_keys(p, positions))
+    )
+
     rounds = config.rounds
     groups: dict[frozenset[str], list[int]] = {}
     for i, ps in enumerate(poolsets):
@@ -108,10 +150,10 @@ def allocate(
                 decided[i] = lr
     shared: list[bytes] | None = None
     if config.key_mode == "shared":
-        shared = keys_for(key_prefix(seed, round_key_name(config, "*")), encoded_regnos, range(n))
+        shared = hash_keys(key_prefix(seed, round_key_name(config, "*")), range(n))
     outcomes: list[RoundOutcome] = []
     allocated = 0
-    remainder: tuple[int, list[int]] | None = None
+    remainder: tuple[int, Sequence[int]] | None = None
     any_won = False
     for r, spec in enumerate(rounds):
         member_groups = [ps for ps in groups if spec.pool in ps]
@@ -121,26 +163,33 @@ def allocate(
             cand = [i for ps in member_groups for i in groups[ps]]
             cand.sort()
         parts = [i for i in cand if not won[i]] if any_won else list(cand)
-        if shared is None:
-            keys = keys_for(key_prefix(seed, spec.name), encoded_regnos, parts)
-        else:
-            keys = [shared[i] for i in parts]
+        prefix = key_prefix(seed, spec.name)
         seats = config.seats(r, allocated)
         take = min(seats, len(parts))
         outcome = RoundOutcome(spec.name, spec.pool, spec.rule.text(), seats, len(parts))
         full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
         if full:
-            order = sorted_positions(keys)
-            inv = [0] * len(parts)
+            held = KeyBlob(
+                key_blob(prefix, parts) if shared is None else b"".join(shared[i] for i in parts)
+            )  # 32 bytes a key, not an object each
+            keys = held[:]  # objects only while sorting
+            order: Sequence[int] = array("q", sorted_positions(keys))  # no int object each
+            del keys
+            inv = array("q", bytes(8 * len(parts)))  # ranks
             for pos, j in enumerate(order, 1):
                 inv[j] = pos
             top = order[:take]
-            outcome.members, outcome.ranks, outcome.keys = parts, inv, keys
+            outcome.members, outcome.ranks, outcome.keys = array("q", parts), inv, held
             if spec.is_remainder:
                 remainder = (r, order)
         else:
-            top = smallest_positions(keys, take)
-            mine = sorted((parts[j], pos, keys[j]) for pos, j in enumerate(top, 1))
+            if shared is None:
+                best = smallest(prefix, parts, take)
+            else:
+                keys = [shared[i] for i in parts]
+                best = [(keys[j], j) for j in smallest_positions(keys, take)]
+            top = [j for _, j in best]
+            mine = sorted((parts[j], pos, key) for pos, (key, j) in enumerate(best, 1))
             outcome.members = [m[0] for m in mine]
             outcome.ranks = [m[1] for m in mine]
             outcome.keys = [m[2] for m in mine]
@@ -170,16 +219,17 @@ def allocate(
             allocated += 1
     waitlist: list[int] = []
     if config.waitlist_length > 0:
-        losers = [i for i in range(n) if not won[i]]
+        losers = array("q", (i for i in range(n) if not won[i]))
         if shared is None:
-            wkeys = keys_for(key_prefix(seed, WAITLIST_KEY_NAME), encoded_regnos, losers)
+            best = smallest(key_prefix(seed, WAITLIST_KEY_NAME), losers, config.waitlist_length)
+            waitlist = [losers[j] for _, j in best]
         else:
             wkeys = [shared[i] for i in losers]
-        waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
+            waitlist = [losers[j] for j in smallest_positions(wkeys, config.waitlist_length)]
     if progress is not None:
         progress("waitlist")
     winners = sorted(i for o in outcomes for i in o.winners)
-    ckeys = keys_for(key_prefix(seed, CHOICE_KEY_NAME), encoded_regnos, winners)
+    ckeys = hash_keys(key_prefix(seed, CHOICE_KEY_NAME), winners)
     choice = [winners[j] for j in sorted_positions(ckeys)]
     if progress is not None:
         progress("choice")

@@ -12,44 +12,72 @@ from typing import Any, BinaryIO
 
 from .allocation import Allocation, allocate
 from .canonical import SPEC_VERSION, canonical_json
+from .columns import KeyHasher, Roster, roster_from_entries
+from .columns import merkle_root as columns_merkle_root
 from .config import DrawConfig
 from .entropy import EntropyDeclaration, derive_seed
 from .errors import InputError
-from .merkle import leaf_hashes, root_from_leaf_hashes
 from .results import ResultRow, parse_results, result_lines, write_results
-from .roster import RosterEntry, load_json_text, read_text, sort_roster
+from .roster import RosterEntry, load_json_text, read_text
 
 Progress = Callable[[str], None]
 
 
 @dataclass
 class Prepared:
-    """The roster in canonical order with everything the hot path needs."""
+    """The roster in canonical order as columns, with its Merkle root."""
 
-    entries: list[RosterEntry]
-    lines: list[str]
-    encoded: list[bytes]
+    roster: Roster
     root: bytes
+    jobs: int = 1
+
+    def __len__(self) -> int:
+        return len(self.roster)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.roster.lines()
+
+    @property
+    def entries(self) -> list[RosterEntry]:
+        return self.roster.entries()
+
+    def allocate(self, config: DrawConfig, seed: bytes, progress: Progress | None) -> Allocation:
+        roster = self.roster
+        return allocate(
+            range(len(roster)),
+            roster.entry_poolsets(),
+            config,
+            seed,
+            progress,
+            hasher=KeyHasher(roster, self.jobs),
+        )
+
+    def result_chunks(self, alloc: Allocation, config: DrawConfig) -> Iterator[str]:
+        names = [r.name for r in config.rounds]
+        return result_lines(self.roster.line, alloc, names, jobs=self.jobs)
 
 
-def prepare_roster(entries: Iterable[RosterEntry], config: DrawConfig | None = None) -> Prepared:
-    """Sort, check pools against ``config`` and compute the Merkle root."""
-    ordered = sort_roster(entries)
+def prepare_roster(
+    entries: Iterable[RosterEntry] | Roster, config: DrawConfig | None = None, *, jobs: int = 1
+) -> Prepared:
+    """Sort, check pools against ``config`` and compute the Merkle root (on ``jobs`` cores).
+
+    ``entries`` may be objects or a roster already read as columns (``load_roster_columns``).
+    """
+    roster = entries if isinstance(entries, Roster) else roster_from_entries(entries)
     if config is not None:
         known = config.pools
-        for ps in {e.pools for e in ordered}:
+        for code, ps in enumerate(roster.poolsets):
             unknown = sorted(ps - known)
             if unknown:
-                bad = next(e for e in ordered if e.pools is ps or e.pools == ps)
+                bad = roster.regno(roster.codes.index(code))
                 raise InputError(
-                    f'entry {bad.registration_number}: unknown pool "{unknown[0]}"',
-                    f'登记 {bad.registration_number}：未知的资格池 "{unknown[0]}"',
+                    f'entry {bad}: unknown pool "{unknown[0]}"',
+                    f'登记 {bad}：未知的资格池 "{unknown[0]}"',
                     field="pools",
                 )
-    lines = [e.line for e in ordered]
-    encoded = [e.registration_number.encode("ascii") for e in ordered]
-    root = root_from_leaf_hashes(leaf_hashes(lines))
-    return Prepared(ordered, lines, encoded, root)
+    return Prepared(roster, columns_merkle_root(roster, jobs), jobs)
 
 
 @dataclass
@@ -70,7 +98,7 @@ class DrawResult:
         return str(self.protocol["results"]["digest"])
 
     def _regno(self, i: int) -> str:
-        return self.prepared.entries[i].registration_number
+        return self.prepared.roster.regno(i)
 
     @property
     def winners_by_round(self) -> dict[str, list[str]]:
@@ -88,9 +116,7 @@ class DrawResult:
         return [self._regno(i) for i in self.allocation.choice]
 
     def results_chunks(self) -> Iterator[str]:
-        return result_lines(
-            self.prepared.lines, self.allocation, [r.name for r in self.config.rounds]
-        )
+        return self.prepared.result_chunks(self.allocation, self.config)
 
     def results_bytes(self) -> bytes:
         """The results file (UTF-8 CSV) whose SHA-256 is ``protocol["results"]["digest"]``."""
@@ -143,15 +169,17 @@ def summary_of(alloc: Allocation) -> dict[str, Any]:
 
 
 def run_draw(
-    entries: Iterable[RosterEntry],
+    entries: Iterable[RosterEntry] | Roster,
     config: DrawConfig,
     entropy: EntropyDeclaration,
     *,
     publisher: Mapping[str, Any] | None = None,
     results_out: BinaryIO | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> DrawResult:
-    """Run a draw and build its protocol document.
+    """Run a draw and build its protocol document (hashing on ``jobs`` cores; the bytes are
+    the same for any number).
 
     ``entropy`` must have every source's value revealed (and the notary secret if a
     commitment was declared). ``publisher`` is an opaque JSON object (e.g. an audit-chain
@@ -159,15 +187,13 @@ def run_draw(
     the results file is written to it while its digest is computed.
     """
     key_str = entropy.key_string()
-    prepared = prepare_roster(entries, config)
+    prepared = prepare_roster(entries, config, jobs=jobs)
     if progress is not None:
         progress("roster")
     config_digest = config.digest()
     seed = derive_seed(key_str, entropy.notary_secret, prepared.root, config_digest)
-    alloc = allocate(prepared.encoded, [e.pools for e in prepared.entries], config, seed, progress)
-    digest, _ = write_results(
-        result_lines(prepared.lines, alloc, [r.name for r in config.rounds]), results_out
-    )
+    alloc = prepared.allocate(config, seed, progress)
+    digest, _ = write_results(prepared.result_chunks(alloc, config), results_out)
     if progress is not None:
         progress("results")
     publisher_obj = dict(publisher or {})
@@ -179,9 +205,9 @@ def run_draw(
         "config_digest": config_digest.hex(),
         "entropy": entropy.to_dict(),
         "key_string": key_str,
-        "roster": {"root": prepared.root.hex(), "size": len(prepared.entries)},
+        "roster": {"root": prepared.root.hex(), "size": len(prepared)},
         "seed": seed.hex(),
-        "results": {"digest": digest.hex(), "rows": len(prepared.entries)},
+        "results": {"digest": digest.hex(), "rows": len(prepared)},
         "summary": summary_of(alloc),
     }
     protocol["protocol_digest"] = protocol_digest(protocol)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from . import parallel
 from .allocation import Allocation
 from .errors import InputError
 
@@ -54,43 +55,62 @@ class ResultRow:
 
 
 def result_lines(
-    entry_lines: Sequence[str], alloc: Allocation, round_names: Sequence[str]
+    entry_lines: Sequence[str] | Callable[[int], str],
+    alloc: Allocation,
+    round_names: Sequence[str],
+    *,
+    jobs: int = 1,
 ) -> Iterator[str]:
     """Yield the results file in chunks of text (header first), rows in roster order.
 
-    Each chunk is filled round by round, walking each round's members in ascending order so
-    memory is read sequentially.
+    ``entry_lines`` gives entry ``i``'s canonical line (a list, or a function such as
+    ``Roster.line``). Each chunk is filled round by round, walking each round's members in
+    ascending order so memory is read sequentially; with ``jobs`` > 1 the chunks are formatted
+    in forked workers and come back in order.
     """
     yield RESULTS_HEADER + "\n"
+    line = entry_lines if callable(entry_lines) else entry_lines.__getitem__
     wl = {i: str(p) for p, i in enumerate(alloc.waitlist, 1)}
     ch = {i: str(p) for p, i in enumerate(alloc.choice, 1)}
+    state = (line, alloc, round_names, wl, ch)
+    chunks = [(start, min(alloc.size, start + _CHUNK)) for start in range(0, alloc.size, _CHUNK)]
+    if jobs > 1 and len(chunks) > 1:
+        for data in parallel.fork_map(_chunk_task, chunks, state, jobs):
+            yield data.decode("ascii")
+    else:
+        for span in chunks:
+            yield _chunk(state, span)
+
+
+def _chunk_task(span: tuple[int, int]) -> bytes:
+    return _chunk(parallel.STATE, span).encode("ascii")
+
+
+def _chunk(state: tuple[Any, ...], span: tuple[int, int]) -> str:
+    line, alloc, round_names, wl, ch = state
+    start, stop = span
     wl_get = wl.get
     ch_get = ch.get
     decided = alloc.decided
     won = alloc.won
     outcome_text = ("lost", "won")
-    n = len(entry_lines)
-    for start in range(0, n, _CHUNK):
-        stop = min(n, start + _CHUNK)
-        rows: list[str] = [""] * (stop - start + 1)
-        for r, o in enumerate(alloc.rounds):
-            name = round_names[r]
-            members, ranks, keys = o.members, o.ranks, o.keys
-            lost_tail = f",{name},"
-            for j in range(bisect_left(members, start), bisect_left(members, stop)):
-                i = members[j]
-                if decided[i] != r:
-                    continue
-                if won[i] or i in wl:
-                    rows[i - start] = (
-                        f"{entry_lines[i]},{name},{ranks[j]},{outcome_text[won[i]]},"
-                        f"{keys[j].hex()},{wl_get(i, '')},{ch_get(i, '')}"
-                    )
-                else:
-                    rows[i - start] = (
-                        f"{entry_lines[i]}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
-                    )
-        yield "\n".join(rows)
+    rows: list[str] = [""] * (stop - start + 1)
+    for r, o in enumerate(alloc.rounds):
+        name = round_names[r]
+        members, ranks, keys = o.members, o.ranks, o.keys
+        lost_tail = f",{name},"
+        for j in range(bisect_left(members, start), bisect_left(members, stop)):
+            i = members[j]
+            if decided[i] != r:
+                continue
+            if won[i] or i in wl:
+                rows[i - start] = (
+                    f"{line(i)},{name},{ranks[j]},{outcome_text[won[i]]},"
+                    f"{keys[j].hex()},{wl_get(i, '')},{ch_get(i, '')}"
+                )
+            else:
+                rows[i - start] = f"{line(i)}{lost_tail}{ranks[j]},lost,{keys[j].hex()},,"
+    return "\n".join(rows)
 
 
 def write_results(chunks: Iterator[str], sink: BinaryIO | None = None) -> tuple[bytes, int]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ._compat import zip_strict
-from .allocation import allocate
 from .canonical import SPEC_VERSION
+from .columns import Roster
 from .config import DrawConfig
 from .entropy import EntropyDeclaration, canonical_source_value, derive_seed
 from .errors import InputError
 from .protocol import prepare_roster, protocol_digest, summary_of
-from .results import RESULTS_COLUMNS, ResultRow, parse_results, result_lines, write_results
+from .results import RESULTS_COLUMNS, ResultRow, parse_results, write_results
 from .roster import RosterEntry
 
 Progress = Callable[[str], None]
@@ -70,16 +72,18 @@ def _get(protocol: Mapping[str, Any], path: str) -> Any:
 
 def verify_protocol(
     protocol: Mapping[str, Any],
-    entries: Iterable[RosterEntry],
-    results: bytes | None = None,
+    entries: Iterable[RosterEntry] | Roster,
+    results: bytes | Path | None = None,
     *,
     progress: Progress | None = None,
     results_source: str = "results.csv",
+    jobs: int = 1,
 ) -> VerificationReport:
     """Re-derive everything from ``protocol`` and ``entries`` and compare.
 
-    ``results`` is the published results file (optional): when given, its digest must match
-    the protocol and each differing row is named. Malformed protocol fields raise
+    ``results`` is the published results file (optional; its bytes, or its path, which is
+    then hashed as it is read and only held in memory to name differing rows): when given, its
+    digest must match the protocol and each differing row is named. Malformed protocol fields raise
     :class:`InputError`; every discrepancy is reported as a :class:`Problem`.
     """
     report = VerificationReport()
@@ -142,26 +146,24 @@ def verify_protocol(
     if key_str == published_key:
         report.checks.append(f"key string {key_str}")
 
-    prepared = prepare_roster(entries, config)
+    prepared = prepare_roster(entries, config, jobs=jobs)
     if progress is not None:
         progress("roster")
     root_hex = prepared.root.hex()
     published_rows: dict[str, ResultRow] | None = None
-    if root_hex != _get(protocol, "roster.root") or len(prepared.entries) != _get(
-        protocol, "roster.size"
-    ):
+    if root_hex != _get(protocol, "roster.root") or len(prepared) != _get(protocol, "roster.size"):
         report.add(
             "roster",
-            f"roster differs from the published one: root {root_hex} size {len(prepared.entries)},"
+            f"roster differs from the published one: root {root_hex} size {len(prepared)},"
             f" published root {protocol['roster']['root']} size {protocol['roster']['size']}",
-            f"名单与公布的不一致：根哈希 {root_hex}、{len(prepared.entries)} 条，"
+            f"名单与公布的不一致：根哈希 {root_hex}、{len(prepared)} 条，"
             f"公布为 {protocol['roster']['root']}、{protocol['roster']['size']} 条",
         )
         if results is not None:
-            published_rows = parse_results(results, source=results_source)
+            published_rows = parse_results(_bytes_of(results), source=results_source)
             _name_roster_changes(report, prepared.lines, published_rows)
     else:
-        report.checks.append(f"roster root {root_hex} ({len(prepared.entries)} entries)")
+        report.checks.append(f"roster root {root_hex} ({len(prepared)} entries)")
 
     seed = derive_seed(key_str, entropy.notary_secret, prepared.root, config_digest)
     if seed.hex() != _get(protocol, "seed"):
@@ -175,9 +177,8 @@ def verify_protocol(
     else:
         report.checks.append(f"seed {seed.hex()}")
 
-    alloc = allocate(prepared.encoded, [e.pools for e in prepared.entries], config, seed, progress)
-    names = [r.name for r in config.rounds]
-    digest, _ = write_results(result_lines(prepared.lines, alloc, names))
+    alloc = prepared.allocate(config, seed, progress)
+    digest, _ = write_results(prepared.result_chunks(alloc, config))
     published_digest = _get(protocol, "results.digest")
     if digest.hex() != published_digest:
         report.add(
@@ -193,9 +194,7 @@ def verify_protocol(
     if published_summary is not None and published_summary != summary:
         _name_summary_changes(report, published_summary, summary)
     if results is not None:
-        import hashlib
-
-        file_digest = hashlib.sha256(results).hexdigest()
+        file_digest = _digest_of(results)
         if file_digest != published_digest:
             report.add(
                 "results_file",
@@ -204,11 +203,11 @@ def verify_protocol(
             )
         if file_digest != digest.hex():
             if published_rows is None:
-                published_rows = parse_results(results, source=results_source)
+                published_rows = parse_results(_bytes_of(results), source=results_source)
             import io
 
             buf = io.BytesIO()
-            write_results(result_lines(prepared.lines, alloc, names), buf)
+            write_results(prepared.result_chunks(alloc, config), buf)
             upstream = any(not p.subject.startswith(("result", "summary")) for p in report.problems)
             _name_row_changes(
                 report, published_rows, parse_results(buf.getvalue()), 3 if upstream else MAX_LISTED
@@ -221,7 +220,7 @@ def verify_protocol(
         entropy,
         key_str,
         root_hex,
-        len(prepared.entries),
+        len(prepared),
         seed.hex(),
         digest.hex(),
         summary,
@@ -230,6 +229,22 @@ def verify_protocol(
     if progress is not None:
         progress("compare")
     return report
+
+
+def _bytes_of(results: bytes | Path) -> bytes:
+    return results.read_bytes() if isinstance(results, Path) else results
+
+
+def _digest_of(results: bytes | Path) -> str:
+    """SHA-256 of the results file, read in pieces when given as a path (a five-million-row
+    file is about 900 MB: never held whole just to be hashed)."""
+    if not isinstance(results, Path):
+        return hashlib.sha256(results).hexdigest()
+    hasher = hashlib.sha256()
+    with results.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
 
 
 def canonical_protocol(
