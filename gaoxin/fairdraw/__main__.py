@@ -26,8 +26,6 @@ from .parallel import available_cores
 from .protocol import load_protocol, run_draw
 from .rfc3797 import rfc3797_select
 from .roster import load_json_text, load_roster, read_text
-from .selftest import run_selftest
-from .simulate import GROUPS, format_table, simulate
 from .verify import verify_protocol
 
 
@@ -293,10 +291,14 @@ def _parse_groups(text: str) -> dict[str, int]:
             "--groups 需要四个整数：仅刚需,仅重点产业,两者皆是,普通",
             field="groups",
         )
+    from .simulate import GROUPS
+
     return dict(zip_strict(GROUPS, (int(p) for p in parts)))
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from .simulate import format_table, simulate  # not loaded by run and verify
+
     fh = Quota.parse(args.first_home)
     ki = Quota.parse(args.key_industry)
     config = DrawConfig(
@@ -348,6 +350,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
+    from .selftest import run_selftest  # not loaded by run and verify
+
     bar = _bar(2 * args.draws, args.quiet, "selftest")
     outcomes = run_selftest(
         draws=args.draws,
