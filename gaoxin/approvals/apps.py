@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalsConfig(AppConfig):
+    name = "gaoxin.approvals"
+    label = "approvals"
+    verbose_name = _("Fast-track approvals (占地类产业项目审批)")
+
+    def ready(self) -> None:
+        from gaoxin.accounts import roles
+        from gaoxin.accounts.choices import ScopeKind
+        from gaoxin.common import scheduler
+
+        from . import selectors, tasks
+        from .auditwords import register as register_audit_words
+
+        register_audit_words()
+        roles.register_scope_choices(ScopeKind.APPROVAL_DEPARTMENT, selectors.department_choices)
+        scheduler.register("approvals.sweep", "*/15 * * * *", tasks.sweep_deadlines)
