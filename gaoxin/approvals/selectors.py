@@ -156,3 +156,9 @@ def item_by_number(project: str, code: str) -> ProjectItem | None:
         .filter(project__number=project, code=code)
         .first()
     )
+
+
+def certificates_of(project: Project) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(item__project=project).select_related("item").order_by("pk")
+    )
