@@ -18,3 +18,9 @@ class ApprovalsConfig(AppConfig):
         register_audit_words()
         roles.register_scope_choices(ScopeKind.APPROVAL_DEPARTMENT, selectors.department_choices)
         scheduler.register("approvals.sweep", "*/15 * * * *", tasks.sweep_deadlines)
+
+        from gaoxin.common import demo
+
+        from .demo import load_demo_approvals
+
+        demo.register(50, "approvals", load_demo_approvals)

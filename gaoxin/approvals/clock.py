@@ -8,7 +8,9 @@ on it was in correction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -16,9 +18,23 @@ from django.utils import timezone
 from gaoxin.common.workdays import Calendar, Pause
 
 
+_pinned: ContextVar[date | None] = ContextVar("approvals_today", default=None)
+
+
 def today() -> date:
-    """The zone's date today: every service of the desk reads it here (tests set it)."""
-    return timezone.localdate()
+    """The zone's date today: every service of the desk reads it here (tests set it; the demo
+    replays its history on the dates it happened, `on`)."""
+    return _pinned.get() or timezone.localdate()
+
+
+@contextmanager
+def on(day: date) -> Iterator[None]:
+    """Act as on `day` (the demo data's history)."""
+    token = _pinned.set(day)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def pauses_of(

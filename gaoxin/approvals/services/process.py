@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -411,7 +411,13 @@ def land_contract_enter(*, actor: Actor, project_pk: int, signed_on: date) -> Pr
         it.decided_on = signed_on
         start = it.dispatched_on or it.prereviewed_on or signed_on
         it.dispatched_on = it.dispatched_on or start
-        it.working_days = cal.count(start, signed_on).days
+        # From the day after the pre-review to the day before the contract the item waited for
+        # the applicant's land: its clock stood still.
+        reviewed = it.prereviewed_on or start
+        wait = clock.pause_span(reviewed + timedelta(days=1), signed_on)
+        if wait is not None:
+            it.pauses = [*it.pauses, [str(wait[0]), str(wait[1])]]
+        it.working_days = cal.count(start, signed_on, pauses=item_pauses(it)).days
         it.certificate_held = any(d[0] not in received for d in it.documents)
         it.version += 1
         ITEM.apply(
@@ -422,6 +428,7 @@ def land_contract_enter(*, actor: Actor, project_pk: int, signed_on: date) -> Pr
             update_fields=[
                 "decided_on",
                 "dispatched_on",
+                "pauses",
                 "working_days",
                 "certificate_held",
                 "version",

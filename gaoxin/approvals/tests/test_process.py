@@ -115,10 +115,14 @@ def test_prereview_before_land_and_the_permit_on_the_contract_day(on):
     assert item(p, "S2-01").certificate_held
     after = selectors.dashboard(date(2026, 6, 15))
     assert after.quick_start == before.quick_start + 1
-    # Stage 1: submitted 1 Jun, closed 3 Jun: 2, 3 = 2 days; stage 2: 4 Jun → 15 Jun: 5, 8–12,
-    # 15 = 7 days; stage 3: pre-reviewed 8 Jun → 15 Jun: 9–12, 15 = 5 days. Serial: 28 + 35 + 22.
-    assert (p.serial_days, p.actual_days) == (85, 14)
-    assert after.average_saved == 85 - 14
+    # Every pre-reviewed item waited for the land from the day after its pre-review (9 Jun) to
+    # the day before the contract (14 Jun): its clock stood still.
+    assert item(p, "S2-01").pauses == [["2026-06-09", "2026-06-14"]]
+    # Stage 1: submitted 1 Jun, closed 3 Jun: 2, 3 = 2 days; stage 2: 4 Jun → 15 Jun: 5, 8,
+    # [9–12 every item waiting for the land], 15 = 3 days; stage 3: its items pre-reviewed 8 Jun
+    # → 15 Jun: [9–12], 15 = 1 day. Serial: (3 + 10 + 15) + (10 + 15 + 10) + (15 + 7) = 85.
+    assert (p.serial_days, p.actual_days) == (85, 6)
+    assert after.average_saved == 85 - 6
     assert p.status == ProjectStatus.IN_PROGRESS  # 竣工验收 still to come
 
 
