@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from gaoxin.common.workdays import Calendar, Pause
 
-
 _pinned: ContextVar[date | None] = ContextVar("approvals_today", default=None)
 
 

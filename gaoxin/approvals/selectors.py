@@ -162,3 +162,10 @@ def certificates_of(project: Project) -> list[Certificate]:
     return list(
         Certificate.objects.filter(item__project=project).select_related("item").order_by("pk")
     )
+
+
+def queue_count(department_codes: frozenset[str] | set[str]) -> int:
+    return ProjectItem.objects.filter(
+        department__code__in=department_codes,
+        status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION],
+    ).count()

@@ -12,7 +12,7 @@ from django.test import Client
 
 from gaoxin.approvals.models import Certificate
 
-from .builders import item, stage, start, zone
+from .builders import item, stage, zone
 
 pytestmark = pytest.mark.django_db
 
