@@ -248,3 +248,18 @@ def test_a_template_edited_mid_project_changes_nothing_in_it(on):
         services.item_def_edit(actor=z.admin, item_def_pk=target.pk, limit_days=3)
     with raises_code("approvals.not_allowed"):
         services.version_new_draft(actor=z.agent)
+
+
+def test_every_event_of_the_desk_is_told_as_a_sentence(on):
+    from gaoxin.common import auditwords
+
+    test_prereview_before_land_and_the_permit_on_the_contract_day(on)
+    actions = set(
+        AuditEvent.objects.filter(action__startswith="approvals.").values_list("action", flat=True)
+    )
+    assert {
+        "approvals.item.convert",
+        "approvals.stage.close",
+        "approvals.item.prereview",
+    } <= actions
+    assert actions <= auditwords.known_actions(), actions - auditwords.known_actions()
