@@ -229,7 +229,11 @@ class ProjectItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="approvals_item_once")
         ]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            # a department's queue: its open items by deadline
+            models.Index(fields=["department", "status", "due_on"], name="approvals_item_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.number}/{self.code}"
