@@ -18,7 +18,7 @@ def department_choices() -> list[tuple[str, str]]:
 
 
 def queue(
-    department_codes: frozenset[str] | set[str], *, limit: int = 200
+    department_codes: frozenset[str] | set[str], *, limit: int = 100
 ) -> QuerySet[ProjectItem]:
     """A department's open items: green channel first, then the nearest deadline."""
     return (
