@@ -147,6 +147,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
+    from gaoxin.approvals.tests import test_access as approvals
     from gaoxin.housing.tests import test_access as housing
     from gaoxin.servicedesk.tests import test_access as desk
     from tests import test_access_registry as registry
@@ -165,6 +166,8 @@ def test_every_url_is_in_the_matrix():
     covered |= desk.GRID_ROUTES
     covered |= set(desk.FIELD_PAGES) | desk.FIELD_OBJECT_PAGES | desk.FIELD_POSTS
     covered |= set(desk.STATS_PAGES) | desk.STATS_OBJECT_PAGES | desk.STATS_POSTS
+    covered |= set(approvals.APPROVAL_PAGES) | set(approvals.PUBLIC) | approvals.OBJECT_PAGES
+    covered |= approvals.POSTS | approvals.API
     covered.add("api-1.0.0:api-root")  # answers 404 in JSON: test_unknown_api_paths_...
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without an access row: {sorted(missing)}"

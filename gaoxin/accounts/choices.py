@@ -11,3 +11,4 @@ class ScopeKind(models.TextChoices):
     GRID = "grid", _("Grid")
     DEPARTMENT = "department", _("Department")
     ENTERPRISE = "enterprise", _("Enterprise")
+    APPROVAL_DEPARTMENT = "approval_department", _("Approving department")

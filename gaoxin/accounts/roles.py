@@ -58,6 +58,10 @@ DEPARTMENT_OFFICER = "department_officer"
 LEADERSHIP = "leadership"
 ENTERPRISE_USER = "enterprise_user"
 COUNTER_OFFICER = "counter_officer"
+APPROVAL_REVIEWER = "approval_reviewer"
+APPROVAL_HEAD = "approval_head"
+APPROVAL_INTAKE = "approval_intake"
+APPROVAL_AGENT = "approval_agent"
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -240,6 +244,37 @@ ROLES: tuple[Role, ...] = (
             Capability(_("Read and acknowledge the zone's notices"), "servicedesk:notices"),
         ),
         scope_kinds=(ScopeKind.ENTERPRISE,),
+    ),
+    Role(
+        APPROVAL_REVIEWER,
+        _("Approval reviewer"),
+        _("Reviews the approval items (审批事项) of one department."),
+        (),
+        (Capability(_("Decide your department's approval items"), "approvals:queue"),),
+        scope_kinds=(ScopeKind.APPROVAL_DEPARTMENT,),
+    ),
+    Role(
+        APPROVAL_HEAD,
+        _("Approving department head"),
+        _("Heads a department's approvals; alerted when its items are due or overdue."),
+        (),
+        (Capability(_("Decide your department's approval items"), "approvals:queue"),),
+        scope_kinds=(ScopeKind.APPROVAL_DEPARTMENT,),
+    ),
+    Role(
+        APPROVAL_INTAKE,
+        _("One-window intake (一窗受理)"),
+        _("Checks stage packages for completeness and dispatches their items."),
+        (),
+        (Capability(_("Check and dispatch stage packages"), "approvals:intake"),),
+        scope_kinds=(ScopeKind.APPROVAL_DEPARTMENT,),
+    ),
+    Role(
+        APPROVAL_AGENT,
+        _("Filing agent (帮办代办)"),
+        _("Zone staff who file approvals for an enterprise under its recorded authorisation."),
+        (),
+        (Capability(_("File the projects you are authorised for"), "approvals:mine"),),
     ),
 )
 

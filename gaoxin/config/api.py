@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from gaoxin.accounts.api import router as accounts_router
 from gaoxin.accounts.apiauth import api_auth
+from gaoxin.approvals.api import router as approvals_router
 from gaoxin.common.api import router as audit_router
 from gaoxin.common.errors import (
     BODY_TOO_LARGE,
@@ -39,6 +40,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("/housing", housing_router)
 api.add_router("/servicedesk", servicedesk_router)
+api.add_router("/approvals", approvals_router)
 
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -1,0 +1,171 @@
+"""Reads for the approvals desk's pages, the API and the dashboard; set-based."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+
+from .certfacts import facts_digest
+from .choices import ItemStatus, ProjectStatus, StageStatus
+from .models import Certificate, Department, Project, ProjectItem, ProjectStage
+
+
+def department_choices() -> list[tuple[str, str]]:
+    return list(Department.objects.order_by("code").values_list("code", "name"))
+
+
+def queue(
+    department_codes: frozenset[str] | set[str], *, limit: int = 100
+) -> QuerySet[ProjectItem]:
+    """A department's open items: green channel first, then the nearest deadline."""
+    return (
+        ProjectItem.objects.filter(
+            department__code__in=department_codes,
+            status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION, ItemStatus.PENDING],
+        )
+        .exclude(status=ItemStatus.PENDING, stage__status=StageStatus.WAITING, prereviewable=False)
+        .select_related("project", "project__enterprise", "department", "stage")
+        .order_by("-project__green_channel", "due_on", "pk")[:limit]
+    )
+
+
+def intake_queue(department_codes: frozenset[str] | set[str]) -> QuerySet[ProjectStage]:
+    return (
+        ProjectStage.objects.filter(
+            lead_department__code__in=department_codes, status=StageStatus.SUBMITTED
+        )
+        .select_related("project", "project__enterprise")
+        .order_by("-project__green_channel", "submitted_on", "pk")
+    )
+
+
+def projects_of(*, credit_codes: frozenset[str], agent: Any) -> QuerySet[Project]:
+    q = Q(enterprise__credit_code__in=credit_codes)
+    if getattr(agent, "pk", None):
+        q |= Q(agent_id=agent.pk)
+    return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
+
+
+def project_detail(pk: int) -> Project | None:
+    return (
+        Project.objects.select_related("enterprise", "version", "agent")
+        .prefetch_related("stages__lead_department", "items__department", "documents")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def item_actions(item: ProjectItem, *, may_decide: bool, land: date | None) -> list[str]:
+    """The decisions a page offers on this item now."""
+    out: list[str] = []
+    if may_decide and item.status == ItemStatus.IN_REVIEW:
+        out += ["approve", "conditional", "correction", "refuse"]
+    if (
+        may_decide
+        and item.prereviewable
+        and land is None
+        and item.status in (ItemStatus.PENDING, ItemStatus.IN_REVIEW)
+    ):
+        out.append("prereview")
+    return out
+
+
+@dataclass(frozen=True)
+class Figures:
+    projects: int
+    completed_serial: int
+    completed_actual: int
+    average_saved: float | None
+    saved_projects: int
+    quick_start: int
+    stage_averages: list[tuple[int, str, float | None, int]]
+    total_average: float | None
+    departments: list[dict[str, Any]]
+
+
+def dashboard(today: date) -> Figures:
+    """The zone's figures, every one from the stored rows (docs/approvals.md, "Formulas")."""
+    finished = Project.objects.filter(serial_days__gt=0)
+    agg = finished.aggregate(n=Count("pk"), serial=Sum("serial_days"), actual=Sum("actual_days"))
+    n = agg["n"] or 0
+    serial, actual = agg["serial"] or 0, agg["actual"] or 0
+    stages = (
+        ProjectStage.objects.filter(status=StageStatus.CLOSED)
+        .values("order", "name")
+        .annotate(avg=Avg("working_days"), n=Count("pk"))
+        .order_by("order")
+    )
+    per_stage = [(s["order"], s["name"], s["avg"], s["n"]) for s in stages]
+    totals = Project.objects.filter(status=ProjectStatus.COMPLETED).aggregate(
+        avg=Avg("actual_days")
+    )
+    depts = (
+        ProjectItem.objects.values("department__code", "department__name")
+        .annotate(
+            queue=Count("pk", filter=Q(status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION])),
+            overdue=Count("pk", filter=Q(status=ItemStatus.IN_REVIEW, due_on__lt=today)),
+            decided=Count("pk", filter=Q(decided_on__isnull=False)),
+            late=Count("pk", filter=Q(decided_on__isnull=False, decided_on__gt=F("due_on"))),
+        )
+        .order_by("department__code")
+    )
+    rows = []
+    for d in depts:
+        base = d["decided"] + d["overdue"]
+        rows.append(
+            {
+                "code": d["department__code"],
+                "name": d["department__name"],
+                "queue": d["queue"],
+                "overdue": d["overdue"],
+                "late": d["late"],
+                "overdue_rate": (d["overdue"] + d["late"]) / base if base else None,
+            }
+        )
+    return Figures(
+        projects=Project.objects.count(),
+        completed_serial=serial,
+        completed_actual=actual,
+        average_saved=(serial - actual) / n if n else None,
+        saved_projects=n,
+        quick_start=Project.objects.filter(quick_start=True).count(),
+        stage_averages=per_stage,
+        total_average=totals["avg"],
+        departments=rows,
+    )
+
+
+def certificate_check(code: str) -> tuple[Certificate | None, bool]:
+    """The certificate under this code and whether its facts match the stored digest."""
+    cert = (
+        Certificate.objects.select_related("item")
+        .filter(code=(code or "").strip().upper()[:32])
+        .first()
+    )
+    if cert is None:
+        return None, False
+    return cert, facts_digest(cert.facts) == cert.digest
+
+
+def item_by_number(project: str, code: str) -> ProjectItem | None:
+    return (
+        ProjectItem.objects.select_related("project", "project__enterprise", "department")
+        .filter(project__number=project, code=code)
+        .first()
+    )
+
+
+def certificates_of(project: Project) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(item__project=project).select_related("item").order_by("pk")
+    )
+
+
+def queue_count(department_codes: frozenset[str] | set[str]) -> int:
+    return ProjectItem.objects.filter(
+        department__code__in=department_codes,
+        status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION],
+    ).count()

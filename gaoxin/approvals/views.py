@@ -1,0 +1,389 @@
+"""The approvals desk's pages: the applicant's (or agent's) projects, a project's page with its
+stages, items, clocks and timeline and the actions the user may take now (one URL per
+transition), the lead department's intake, a department's queue (green channel first), the
+zone's figures, the certificate PDF and the public verification page. A refused action comes
+back as a message in the user's language; nothing is half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gaoxin.common import pdf
+from gaoxin.common.errors import GaoxinError
+from gaoxin.common.viewguards import require_rule
+
+from . import access, charts, clock, selectors, services
+from .choices import Decision
+from .models import Project
+
+MAX_UPLOAD = 20 * 1024 * 1024
+NO_FILE = services.Upload("", b"")
+
+
+def _project_or_404(http: HttpRequest, pk: int) -> Project:
+    project = selectors.project_detail(pk)
+    if project is None:
+        raise Http404
+    if not access.can_view_project(http.user, project):
+        raise PermissionDenied
+    return project
+
+
+def _act(http: HttpRequest, project_pk: int, call: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        call()
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+    else:
+        messages.success(http, done)
+    return redirect("approvals:project", pk=project_pk)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+@require_GET
+@require_rule(access.can_use_desk)
+def mine(http: HttpRequest) -> HttpResponse:
+    user = http.user
+    rows = selectors.projects_of(credit_codes=access.enterprises(user), agent=user)
+    return render(
+        http,
+        "approvals/mine.html",
+        {
+            "projects": rows[:200],
+            "may_start": bool(access.enterprises(user)) or access.is_agent(user),
+        },
+    )
+
+
+@require_POST
+@require_rule(access.can_use_desk)
+def start(http: HttpRequest) -> HttpResponse:
+    try:
+        project = services.project_start(
+            actor=http.user,
+            credit_code=http.POST.get("credit_code", ""),
+            name=http.POST.get("name", ""),
+            parcel=http.POST.get("parcel", ""),
+            investment=http.POST.get("investment", "").strip() or "x",
+            green_channel=http.POST.get("green_channel") == "on",
+            agent_authorisation=http.POST.get("agent_authorisation", ""),
+        )
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+        return redirect("approvals:mine")
+    messages.success(http, _("Project %(number)s started.") % {"number": project.number})
+    return redirect("approvals:project", pk=project.pk)
+
+
+@require_GET
+@login_required
+def project(http: HttpRequest, pk: int) -> HttpResponse:
+    p = _project_or_404(http, pk)
+    user = http.user
+    applicant = access.is_applicant_of(user, p)
+    stages = list(p.stages.all())
+    items = list(p.items.all())
+    rows = []
+    for s in stages:
+        own = [i for i in items if i.stage_id == s.pk]
+        rows.append(
+            {
+                "stage": s,
+                "items": [
+                    (
+                        i,
+                        selectors.item_actions(
+                            i, may_decide=access.can_decide(user, i), land=p.land_contract_on
+                        ),
+                    )
+                    for i in own
+                ],
+                "may_intake": access.can_intake(user, s),
+                "may_submit": applicant and s.status == "open",
+                "documents": sorted({(d[0], d[1], bool(d[2])) for i in own for d in i.documents}),
+            }
+        )
+    return render(
+        http,
+        "approvals/project.html",
+        {
+            "p": p,
+            "rows": rows,
+            "applicant": applicant,
+            "documents": list(p.documents.all()),
+            "may_land": access.can_enter_land_contract(user, p) and p.land_contract_on is None,
+            "timeline": charts.timeline(p, stages, items, clock.today()),
+            "certificates": selectors.certificates_of(p),
+            "saved": p.serial_days - p.actual_days,
+            "may_deliver": access.can_record_delivery(user),
+            "today": clock.today(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def submit(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    uploads = {}
+    for name in http.FILES:
+        f = http.FILES.get(name)
+        if name.startswith("doc_") and f is not None and f.size and f.size < MAX_UPLOAD:
+            uploads[name.removeprefix("doc_")] = services.Upload(f.name or name, f.read())
+    promises = {}
+    for name in http.POST:
+        day = _date(http.POST.get(name, ""))
+        if name.startswith("promise_") and day is not None:
+            promises[name.removeprefix("promise_")] = day
+    return _act(
+        http,
+        pk,
+        lambda: services.package_submit(
+            actor=http.user, stage_pk=stage_pk, uploads=uploads, promises=promises
+        ),
+        _("The package was submitted."),
+    )
+
+
+@require_POST
+@login_required
+def dispatch(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.package_dispatch(actor=http.user, stage_pk=stage_pk),
+        _("The package is complete; every item was dispatched."),
+    )
+
+
+@require_POST
+@login_required
+def return_package(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.package_return(
+            actor=http.user, stage_pk=stage_pk, note=http.POST.get("note", "")
+        ),
+        _("The package went back to the applicant."),
+    )
+
+
+@require_POST
+@login_required
+def decide(http: HttpRequest, pk: int, item_pk: int, decision: str) -> HttpResponse:
+    if decision not in Decision.values:
+        raise Http404
+    return _act(
+        http,
+        pk,
+        lambda: services.item_decide(
+            actor=http.user,
+            item_pk=item_pk,
+            decision=decision,
+            version=_int(http.POST.get("version", "")),
+            text=http.POST.get("text", ""),
+        ),
+        _("The decision was recorded."),
+    )
+
+
+@require_POST
+@login_required
+def prereview(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.item_prereview(
+            actor=http.user, item_pk=item_pk, note=http.POST.get("note", "")
+        ),
+        _("Pre-reviewed: it becomes an approval on the land contract date."),
+    )
+
+
+@require_POST
+@login_required
+def answer(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.correction_answer(
+            actor=http.user, item_pk=item_pk, note=http.POST.get("note", "")
+        ),
+        _("Correction answered; the item's clock runs again."),
+    )
+
+
+@require_POST
+@login_required
+def land(http: HttpRequest, pk: int) -> HttpResponse:
+    signed = _date(http.POST.get("signed_on", "")) or date.max
+    return _act(
+        http,
+        pk,
+        lambda: services.land_contract_enter(actor=http.user, project_pk=pk, signed_on=signed),
+        _("Land contract entered; the pre-reviewed items are approved."),
+    )
+
+
+@require_POST
+@login_required
+def document(http: HttpRequest, pk: int) -> HttpResponse:
+    f = http.FILES.get("file")
+    ok = f is not None and f.size and f.size < MAX_UPLOAD
+    upload = services.Upload(f.name or "file", f.read()) if f is not None and ok else NO_FILE
+    return _act(
+        http,
+        pk,
+        lambda: services.document_receive(
+            actor=http.user, project_pk=pk, code=http.POST.get("code", ""), upload=upload
+        ),
+        _("The document was received."),
+    )
+
+
+@require_POST
+@login_required
+def check(http: HttpRequest, pk: int, item_pk: int, outcome: str) -> HttpResponse:
+    if outcome not in ("pass", "fail"):
+        raise Http404
+    return _act(
+        http,
+        pk,
+        lambda: services.compliance_check_record(
+            actor=http.user,
+            item_pk=item_pk,
+            passed=outcome == "pass",
+            finding=http.POST.get("finding", ""),
+        ),
+        _("The compliance check was recorded."),
+    )
+
+
+@require_POST
+@login_required
+def ship(http: HttpRequest, pk: int, code: str) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.delivery_record(
+            actor=http.user,
+            code=code,
+            carrier=http.POST.get("carrier", ""),
+            tracking_number=http.POST.get("tracking_number", ""),
+        ),
+        _("The courier delivery was recorded."),
+    )
+
+
+@require_POST
+@login_required
+def delivered(http: HttpRequest, pk: int, code: str) -> HttpResponse:
+    return _act(
+        http,
+        pk,
+        lambda: services.delivery_record(
+            actor=http.user, code=code, carrier="", tracking_number="", delivered=True
+        ),
+        _("Marked delivered."),
+    )
+
+
+@require_GET
+@require_rule(lambda u: bool(access.reviewer_departments(u)))
+def queue(http: HttpRequest) -> HttpResponse:
+    depts = access.reviewer_departments(http.user)
+    return render(
+        http,
+        "approvals/queue.html",
+        {"items": selectors.queue(depts), "today": clock.today()},
+    )
+
+
+@require_GET
+@require_rule(lambda u: bool(access.intake_departments(u)))
+def intake(http: HttpRequest) -> HttpResponse:
+    return render(
+        http,
+        "approvals/intake.html",
+        {"stages": selectors.intake_queue(access.intake_departments(http.user))},
+    )
+
+
+@require_GET
+@require_rule(access.can_view_dashboard)
+def dashboard(http: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    return render(
+        http,
+        "approvals/dashboard.html",
+        {"f": selectors.dashboard(today), "today": today},
+    )
+
+
+@require_GET
+@login_required
+def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
+    cert, _intact = selectors.certificate_check(code)
+    if cert is None:
+        raise Http404
+    project = selectors.project_detail(cert.item.project_id)
+    if project is None or not access.can_view_project(http.user, project):
+        raise PermissionDenied
+    f = cert.facts
+    doc = pdf.Document(title=f"审批决定书 {f['item_name']}", footer=f"验证码 {cert.code}")
+    doc.title(f"{f['item_name']}", "审批决定书 · 高新区占地类产业项目审批")
+    doc.key_values(
+        [
+            ("项目", f"{f['project']} {f['project_name']}"),
+            ("企业", f"{f['enterprise']}（{f['credit_code']}）"),
+            ("地块", f["parcel"]),
+            ("审批部门", f["department"]),
+            ("决定", "准予许可" if f["decision"] == "approved" else "附条件准予许可"),
+            ("条件", f["conditions"] or "—"),
+            ("决定日期", f["decided_on"]),
+            ("出证日期", f["issued_on"]),
+            ("验证码", cert.code),
+            ("摘要 SHA-256", cert.digest),
+        ]
+    )
+    doc.paragraph(
+        "本证照可在高新区政务服务网站“证照验证”页输入验证码核对，页面将比对存档摘要。"
+        + ("（本证照已撤销）" if cert.revoked else "")
+    )
+    response = HttpResponse(doc.build(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{cert.code}.pdf"'
+    return response
+
+
+@require_GET
+def verify(http: HttpRequest) -> HttpResponse:
+    code = http.GET.get("code", "")[:40]
+    cert, intact = selectors.certificate_check(code) if code else (None, False)
+    return render(
+        http,
+        "approvals/verify.html",
+        {"code": code, "cert": cert, "intact": intact},
+    )
