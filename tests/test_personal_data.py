@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conftest import ALL_ROLES
+from gaoxin.approvals.tests import test_access as approvals_access
 from gaoxin.common.models import AuditEvent
 from gaoxin.housing import selectors as housing_selectors
 from gaoxin.housing import services as housing
@@ -298,6 +299,15 @@ def urls(world: World) -> Iterator[tuple[str, str]]:
         yield name, reverse(name, args=MISSING_OBJECT[name])
     for name, (path, _allowed) in desk_access.STATS_PAGES.items():
         yield name, path
+    # The approvals desk holds enterprises' projects and an agent's user name, no resident's
+    # data; its pages are walked all the same, its project and certificate for objects this
+    # world does not have (404).
+    for name, (path, _allowed) in approvals_access.APPROVAL_PAGES.items():
+        yield name, path
+    yield from approvals_access.PUBLIC.items()
+    for name in sorted(approvals_access.OBJECT_PAGES):
+        yield name, reverse(name, args=MISSING_OBJECT[name])
+    yield "api-1.0.0:item_get", "/api/approvals/items/NOSUCH/X-1"
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -322,6 +332,8 @@ MISSING_OBJECT: dict[str, list[Any]] = {
     "servicedesk:hazard_photo": ["X-0", 1],
     "servicedesk:stats_report": ["nope", "2026-01", "X"],
     "servicedesk:stats_export": ["nope", "2026-01"],
+    "approvals:project": [999_999],
+    "approvals:certificate_pdf": ["NOSUCH"],
 }
 
 
@@ -335,6 +347,8 @@ POST_ONLY = (
     | housing_access.POST_ONLY
     | set(registry_access.REGISTRY_POST_ONLY)
     | {"api-1.0.0:register", "api-1.0.0:api-root"}
+    | approvals_access.POSTS
+    | {"api-1.0.0:decision_push"}
 )
 
 
