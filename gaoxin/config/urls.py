@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("gaoxin.registry.urls")),
     path("", include("gaoxin.housing.urls")),
     path("", include("gaoxin.servicedesk.urls")),
+    path("", include("gaoxin.support.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_not_found),  # shadows ninja's HTML root page
     path("api/", api.urls),

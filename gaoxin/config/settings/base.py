@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gaoxin.registry",
     "gaoxin.housing",
     "gaoxin.servicedesk",
+    "gaoxin.support",
 ]
 
 MIDDLEWARE = [

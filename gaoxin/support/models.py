@@ -1,0 +1,143 @@
+"""Enterprise support: programmes with their ceilings, awards paid in milestones, and the
+ledger of every commitment and payment. Sums are whole yuan (BigIntegerField): the policy's
+ceilings are whole yuan and a payment order is never for a fraction of one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.models import BaseModel
+from gaoxin.registry.models import Enterprise, Person
+
+from .choices import AwardStatus, LedgerKind, MilestoneStatus, ProgrammeKind
+
+
+class CeilingGroup(BaseModel):
+    """A ceiling that several programmes share for one recipient, where the policy says so
+    (e.g. "one enterprise receives at most X from the platform and the competition funds
+    together")."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    ceiling_per_recipient = models.BigIntegerField(_("ceiling per recipient (yuan)"))
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Programme(BaseModel):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProgrammeKind.choices)
+    policy = models.CharField(_("policy reference"), max_length=200, blank=True)
+    ceiling_per_recipient = models.BigIntegerField(_("ceiling per recipient (yuan)"))
+    ceiling_per_year = models.BigIntegerField(_("ceiling per budget year (yuan)"))
+    group = models.ForeignKey(
+        CeilingGroup,
+        verbose_name=_("shared ceiling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    for_people = models.BooleanField(_("awards go to people"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Award(BaseModel):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="awards")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    amount = models.BigIntegerField(_("amount (yuan)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_code = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False, person__isnull=True)
+                | Q(enterprise__isnull=True, person__isnull=False),
+                name="support_award_one_recipient",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="support_award_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def recipient_name(self) -> str:
+        """The enterprise's name, or a person's masked name (pages and exports never show a
+        person's full name or ID number; the registry's audited view does)."""
+        if self.enterprise is not None:
+            return self.enterprise.name
+        return self.person.masked_name if self.person is not None else ""
+
+
+class Milestone(BaseModel):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="milestones")
+    seq = models.PositiveSmallIntegerField(_("sequence"))
+    title = models.CharField(_("title"), max_length=200)
+    amount = models.BigIntegerField(_("amount (yuan)"))
+    status = models.CharField(
+        max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["award", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "seq"], name="support_milestone_seq"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="support_milestone_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} #{self.seq}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only: one row per commitment (an award approved) and per payment (a milestone
+    paid). The finance bureau's export reads it as it is."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="ledger")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=LedgerKind.choices)
+    amount = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
