@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gaoxin.accounts import roles
+from gaoxin.accounts.choices import ScopeKind
 
 
 def _active(user: Any) -> bool:
@@ -46,3 +47,33 @@ def can_pay_milestone(user: Any) -> bool:
 
 def can_export_ledger(user: Any) -> bool:
     return can_view_awards(user)
+
+
+def can_run_tiers(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+def can_publish_tiers(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.LEADERSHIP)
+
+
+def can_view_tiers(user: Any) -> bool:
+    """The zone's tier list: its administrators, leadership and auditors."""
+    return can_view_awards(user)
+
+
+def own_enterprises(user: Any) -> frozenset[str]:
+    """Credit codes of the enterprises the user acts for (enterprise user, scoped)."""
+    if not _active(user):
+        return frozenset()
+    return roles.scopes(user, roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE)
+
+
+def can_view_enterprise_tier(user: Any, credit_code: str) -> bool:
+    if can_view_tiers(user):
+        return True
+    return credit_code in own_enterprises(user)

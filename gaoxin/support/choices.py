@@ -21,3 +21,18 @@ class LedgerKind(models.TextChoices):
 class ProgrammeKind(models.TextChoices):
     GRANT = "grant", _("Grant")
     CREDIT_LINE = "credit_line", _("Credit line")
+
+
+class Measure(models.TextChoices):
+    """What a tier criterion reads, for one enterprise and one year (docs/support.md)."""
+
+    REVENUE = "revenue", _("Revenue of the year (10,000 yuan)")
+    GROWTH = "growth", _("Revenue growth over the previous year (%)")
+    RND_SHARE = "rnd_share", _("R&D spending as a share of revenue (%)")
+    EMPLOYEES = "employees", _("Employees (average of the months)")
+    KEY_INDUSTRY = "key_industry", _("In a key industry of the catalogue (1 = yes)")
+
+
+class TierRunStatus(models.TextChoices):
+    COMPUTED = "computed", _("Computed, under review")
+    PUBLISHED = "published", _("Published")

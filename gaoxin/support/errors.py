@@ -61,3 +61,21 @@ MILESTONES_REQUIRED = ErrorCode(
     "Award {number} has no milestones; set them first.",
     422,
 )
+TIER_RUN_PUBLISHED = ErrorCode(
+    "support.tier_run_published",
+    "{year} 年度雁阵梯队名单已公布，不能重新计算。",
+    "The {year} tier list is published; it cannot be computed again.",
+    409,
+)
+TIER_RUN_MISSING = ErrorCode(
+    "support.tier_run_missing",
+    "{year} 年度尚未计算雁阵梯队。",
+    "The tiers of {year} have not been computed yet.",
+    404,
+)
+YEAR_INVALID = ErrorCode(
+    "support.year_invalid",
+    "“年度”无效：“{value}”（应为 2000 至 2100 之间的年份）。",
+    "“Year” is not valid: “{value}” (a year from 2000 to 2100).",
+    422,
+)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.models import BaseModel
 from gaoxin.registry.models import Enterprise, Person
 
-from .choices import AwardStatus, LedgerKind, MilestoneStatus, ProgrammeKind
+from .choices import AwardStatus, LedgerKind, Measure, MilestoneStatus, ProgrammeKind, TierRunStatus
 
 
 class CeilingGroup(BaseModel):
@@ -141,3 +141,86 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+# -- tiers (雁阵) ----------------------------------------------------------------------------------
+
+
+class Tier(BaseModel):
+    """One tier of the 雁阵 formation, in force between two dates; a higher rank is a higher
+    tier. An enterprise is placed in the highest-ranked tier whose every criterion it meets."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="support_tier_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class TierCriterion(models.Model):
+    """measure >= threshold (the only comparison the policies use: at least so much)."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="criteria")
+    measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
+    threshold = models.DecimalField(_("at least"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["tier", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "measure"], name="support_criterion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} >= {self.threshold}"
+
+
+class TierRun(BaseModel):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(
+        max_length=16, choices=TierRunStatus.choices, default=TierRunStatus.COMPUTED
+    )
+    enterprises = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class TierAssignment(models.Model):
+    """One enterprise's measures for the run's year and the tier they place it in; None where
+    the data is incomplete (fewer than 12 monthly reports, no previous year, no revenue). The
+    reasons per criterion are read from these measures against the tiers' criteria
+    (selectors.tier_reasons)."""
+
+    run = models.ForeignKey(TierRun, on_delete=models.CASCADE, related_name="assignments")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, related_name="+")
+    previous_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, related_name="+")
+    months = models.PositiveSmallIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    growth = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    rnd_share = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    employees = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    key_industry = models.DecimalField(max_digits=2, decimal_places=0, null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="support_assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.enterprise_id}"

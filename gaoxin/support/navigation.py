@@ -14,6 +14,12 @@ from . import access
 
 
 def links(request: HttpRequest) -> Iterable[Link]:
-    if not access.can_view_awards(request.user):
-        return []
-    return [(50, _("Support awards"), reverse("support:awards"))]
+    user = request.user
+    if access.can_view_awards(user):
+        return [
+            (50, _("Tiers (雁阵)"), reverse("support:tiers")),
+            (51, _("Support awards"), reverse("support:awards")),
+        ]
+    if access.own_enterprises(user):
+        return [(50, _("Our tier (雁阵)"), reverse("support:tier_mine"))]
+    return []

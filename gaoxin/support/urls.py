@@ -17,3 +17,17 @@ urlpatterns = [
     ),
     path("support/ledger.xlsx", views.ledger_export, name="ledger_export"),
 ]
+
+from . import views_tiers  # noqa: E402
+
+urlpatterns += [
+    path("support/tiers/", views_tiers.zone, name="tiers"),
+    path("support/tiers/compute/", views_tiers.compute, name="tiers_compute"),
+    path("support/tiers/publish/", views_tiers.publish, name="tiers_publish"),
+    path("support/tiers/mine/", views_tiers.mine, name="tier_mine"),
+    path(
+        "support/tiers/enterprise/<str:credit_code>/",
+        views_tiers.enterprise,
+        name="tier_enterprise",
+    ),
+]

@@ -18,15 +18,20 @@ READERS = {"leadership", "auditor", "zone_admin"}
 SUPPORT_PAGES = {
     "support:awards": ("/support/awards/", READERS),
     "support:ledger_export": ("/support/ledger.xlsx", READERS),
+    "support:tiers": ("/support/tiers/", READERS),
 }
 # An award's page, tested with an award below.
-SUPPORT_OBJECT_PAGES = {"support:award"}
+# An enterprise's tier: the zone's readers and the enterprise's own users (test_tier_pages.py);
+# "mine" sends an enterprise user to it, and refuses anyone acting for no enterprise.
+SUPPORT_OBJECT_PAGES = {"support:award", "support:tier_enterprise", "support:tier_mine"}
 SUPPORT_POSTS = {
     "support:award_new",
     "support:award_milestones",
     "support:award_approve",
     "support:award_refuse",
     "support:milestone_pay",
+    "support:tiers_compute",
+    "support:tiers_publish",
 }
 
 
