@@ -77,3 +77,7 @@ def can_view_enterprise_tier(user: Any, credit_code: str) -> bool:
     if can_view_tiers(user):
         return True
     return credit_code in own_enterprises(user)
+
+
+def can_view_indicators(user: Any) -> bool:
+    return can_view_awards(user)

@@ -36,3 +36,16 @@ class Measure(models.TextChoices):
 class TierRunStatus(models.TextChoices):
     COMPUTED = "computed", _("Computed, under review")
     PUBLISHED = "published", _("Published")
+
+
+class LandUse(models.TextChoices):
+    INDUSTRIAL = "industrial", _("Industrial")
+    COMMERCIAL = "commercial", _("Commercial")
+    RESIDENTIAL = "residential", _("Residential")
+    OTHER = "other", _("Other")
+
+
+class Sector(models.TextChoices):
+    PRIMARY = "primary", _("Primary sector")
+    SECONDARY = "secondary", _("Secondary sector")
+    TERTIARY = "tertiary", _("Tertiary sector")

@@ -5,15 +5,88 @@ real use would leave. The per-year ceilings and the shared ceiling are the demo'
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.common.actors import DEMO
 from gaoxin.registry.models import Enterprise
 
-from .choices import ProgrammeKind
-from .models import CeilingGroup, Programme
-from .services import awards
+from .choices import LandUse, Measure, ProgrammeKind, Sector
+from .models import CeilingGroup, LandSale, Programme, SectorValueAdded, Tier, TierCriterion
+from .services import awards, tiers
+
+# The demo's tiers (雁阵), highest first: (code, zh, en, rank, {measure: at least}). The
+# thresholds are the demo's; a zone writes its own.
+TIERS = [
+    ("leading", "领航企业", "Leading", 4, {Measure.REVENUE: 100_000, Measure.KEY_INDUSTRY: 1}),
+    ("high_growth", "高成长企业", "High-growth", 3, {Measure.GROWTH: 20, Measure.REVENUE: 2_000}),
+    (
+        "specialised",
+        "专精特新企业",
+        "Specialised (专精特新)",
+        2,
+        {Measure.RND_SHARE: 3, Measure.EMPLOYEES: 20, Measure.REVENUE: 1_000},
+    ),
+    ("tech_sme", "科技型中小企业", "Tech-based SME", 1, {Measure.RND_SHARE: 1}),
+]
+
+
+def create_indicator_sources(last_year: int) -> None:
+    """Land sales and value added from which the indicators page computes the source page's
+    figures: industrial land 862,000 of 1,000,000 m² sold in `last_year` (86.2%); the secondary
+    sector 244.8 of 400 (61.2%) the year before and 278.08 of 440 (63.2%) in `last_year`
+    (100 million yuan)."""
+    parcels = [
+        (last_year - 1, LandUse.INDUSTRIAL, [300_000, 250_000, 150_000]),
+        (last_year - 1, LandUse.COMMERCIAL, [180_000]),
+        (last_year - 1, LandUse.RESIDENTIAL, [120_000]),
+        (last_year, LandUse.INDUSTRIAL, [412_000, 250_000, 200_000]),
+        (last_year, LandUse.COMMERCIAL, [80_000]),
+        (last_year, LandUse.RESIDENTIAL, [58_000]),
+    ]
+    rows = []
+    for year, use, areas in parcels:
+        for i, area in enumerate(areas, start=1):
+            rows.append(
+                LandSale(
+                    parcel=f"GX{year}-{use[:3].upper()}-{i:02d}",
+                    sold_on=date(year, 3 + i, 15),
+                    use=use,
+                    area_m2=Decimal(area),
+                )
+            )
+    LandSale.objects.bulk_create(rows)
+    accounts = {
+        last_year - 1: {
+            Sector.PRIMARY: "12.00",
+            Sector.SECONDARY: "244.80",
+            Sector.TERTIARY: "143.20",
+        },
+        last_year: {Sector.PRIMARY: "10.00", Sector.SECONDARY: "278.08", Sector.TERTIARY: "151.92"},
+    }
+    SectorValueAdded.objects.bulk_create(
+        SectorValueAdded(year=year, sector=sector, value=Decimal(value))
+        for year, values in accounts.items()
+        for sector, value in values.items()
+    )
+
+
+def create_tiers() -> None:
+    for code, zh, en, rank, criteria in TIERS:
+        tier, created = Tier.objects.get_or_create(
+            code=code,
+            effective_from=date(2020, 1, 1),
+            defaults={"name_zh": zh, "name_en": en, "rank": rank},
+        )
+        if created:
+            TierCriterion.objects.bulk_create(
+                TierCriterion(tier=tier, measure=m, threshold=Decimal(v))
+                for m, v in criteria.items()
+            )
+
 
 PROGRAMMES = [
     # code, zh, en, kind, per recipient, per year, shares the innovation ceiling
@@ -80,7 +153,10 @@ def load_demo_support() -> list[str]:
     if Programme.objects.exists():
         return []
     create_programmes()
+    create_tiers()
     year = timezone.localdate().year
+    create_indicator_sources(year - 1)
+    run = tiers.tier_run_compute(actor=DEMO, year=year - 1)  # under review, for the zone
     firms = list(Enterprise.objects.order_by("id")[:2])
     made = 0
     if len(firms) == 2:
@@ -116,4 +192,7 @@ def load_demo_support() -> list[str]:
             actor=DEMO, pk=prize.pk, plan=[awards.MilestonePlan("授信额度启用", 8_000_000)]
         )
         made = 2
-    return [f"support: {len(PROGRAMMES)} programmes, {made} awards"]
+    return [
+        f"support: {len(PROGRAMMES)} programmes, {made} awards, "
+        f"tiers of {run.year} computed for {run.enterprises} enterprises"
+    ]

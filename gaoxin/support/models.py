@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.models import BaseModel
 from gaoxin.registry.models import Enterprise, Person
 
-from .choices import AwardStatus, LedgerKind, Measure, MilestoneStatus, ProgrammeKind, TierRunStatus
+from .choices import (
+    AwardStatus,
+    LandUse,
+    LedgerKind,
+    Measure,
+    MilestoneStatus,
+    ProgrammeKind,
+    Sector,
+    TierRunStatus,
+)
 
 
 class CeilingGroup(BaseModel):
@@ -224,3 +233,41 @@ class TierAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.enterprise_id}"
+
+
+# -- zone indicators' source data ------------------------------------------------------------------
+
+
+class LandSale(BaseModel):
+    """One parcel of land sold (土地出让) by the zone: when, for what use, how large."""
+
+    parcel = models.CharField(_("parcel"), max_length=40, unique=True)
+    sold_on = models.DateField(_("sold on"), db_index=True)
+    use = models.CharField(_("use"), max_length=16, choices=LandUse.choices)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["sold_on", "parcel"]
+
+    def __str__(self) -> str:
+        return self.parcel
+
+
+class SectorValueAdded(BaseModel):
+    """The zone's value added (增加值) of one sector in one year, as the statistics bureau
+    reports it (100 million yuan)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    value = models.DecimalField(
+        _("value added (100 million yuan)"), max_digits=14, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["year", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sector"], name="support_value_added_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.sector}"

@@ -19,6 +19,7 @@ def links(request: HttpRequest) -> Iterable[Link]:
         return [
             (50, _("Tiers (雁阵)"), reverse("support:tiers")),
             (51, _("Support awards"), reverse("support:awards")),
+            (52, _("Zone indicators"), reverse("support:indicators")),
         ]
     if access.own_enterprises(user):
         return [(50, _("Our tier (雁阵)"), reverse("support:tier_mine"))]

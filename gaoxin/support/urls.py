@@ -31,3 +31,7 @@ urlpatterns += [
         name="tier_enterprise",
     ),
 ]
+
+from . import views_indicators  # noqa: E402
+
+urlpatterns += [path("support/indicators/", views_indicators.page, name="indicators")]

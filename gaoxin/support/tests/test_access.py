@@ -19,6 +19,7 @@ SUPPORT_PAGES = {
     "support:awards": ("/support/awards/", READERS),
     "support:ledger_export": ("/support/ledger.xlsx", READERS),
     "support:tiers": ("/support/tiers/", READERS),
+    "support:indicators": ("/support/indicators/", READERS),
 }
 # An award's page, tested with an award below.
 # An enterprise's tier: the zone's readers and the enterprise's own users (test_tier_pages.py);
