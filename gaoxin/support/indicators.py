@@ -98,11 +98,15 @@ def _reported_revenue(year: int) -> Value:
         period_start__year=year,
         status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
     )
-    per_firm = reports.values("enterprise_id").annotate(n=Count("id"))
-    firms = len(per_firm)
+    # One row back, however many enterprises: the per-enterprise counts are a subquery.
+    counts = (
+        reports.values("enterprise_id")
+        .annotate(n=Count("id"))
+        .aggregate(firms=Count("enterprise_id"), short=Count("enterprise_id", filter=Q(n__lt=12)))
+    )
+    firms, short = counts["firms"] or 0, counts["short"] or 0
     if not firms:
         return Value(None, f"{year} 年无月度报表", f"no monthly reports for {year}")
-    short = sum(1 for row in per_firm if row["n"] < 12)
     if short:
         return Value(
             None,
