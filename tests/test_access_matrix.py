@@ -150,6 +150,7 @@ def test_every_url_is_in_the_matrix():
     from gaoxin.approvals.tests import test_access as approvals
     from gaoxin.housing.tests import test_access as housing
     from gaoxin.servicedesk.tests import test_access as desk
+    from gaoxin.support.tests import test_access as support
     from tests import test_access_registry as registry
 
     covered = set(PAGES) | set(POST_ONLY) | {f"api-1.0.0:{name}" for name in API}
@@ -168,6 +169,7 @@ def test_every_url_is_in_the_matrix():
     covered |= set(desk.STATS_PAGES) | desk.STATS_OBJECT_PAGES | desk.STATS_POSTS
     covered |= set(approvals.APPROVAL_PAGES) | set(approvals.PUBLIC) | approvals.OBJECT_PAGES
     covered |= approvals.POSTS | approvals.API
+    covered |= set(support.SUPPORT_PAGES) | support.SUPPORT_OBJECT_PAGES | support.SUPPORT_POSTS
     covered.add("api-1.0.0:api-root")  # answers 404 in JSON: test_unknown_api_paths_...
     missing = _names(get_resolver()) - covered
     assert not missing, f"URLs without an access row: {sorted(missing)}"

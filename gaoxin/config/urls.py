@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("gaoxin.housing.urls")),
     path("", include("gaoxin.servicedesk.urls")),
     path("", include("gaoxin.approvals.urls")),
+    path("", include("gaoxin.support.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_not_found),  # shadows ninja's HTML root page
     path("api/", api.urls),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gaoxin.housing",
     "gaoxin.servicedesk",
     "gaoxin.approvals",
+    "gaoxin.support",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,83 @@
+"""Who may do what in enterprise support. One function per rule.
+
+zone administrator   proposes awards, sets milestones, pays them
+leadership           approves or refuses awards (the ceiling check happens then)
+auditor              reads everything, exports the ledger for the finance bureau"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaoxin.accounts import roles
+from gaoxin.accounts.choices import ScopeKind
+
+
+def _active(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _zone_wide(user: Any, *codes: str) -> bool:
+    held = roles.grants(user)
+    return any((code, "", "") in held for code in codes)
+
+
+def can_view_awards(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN, roles.LEADERSHIP, roles.AUDITOR)
+
+
+def can_propose_award(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+def can_decide_award(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.LEADERSHIP, roles.ZONE_ADMIN)
+
+
+def can_pay_milestone(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+def can_export_ledger(user: Any) -> bool:
+    return can_view_awards(user)
+
+
+def can_run_tiers(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+def can_publish_tiers(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.LEADERSHIP)
+
+
+def can_view_tiers(user: Any) -> bool:
+    """The zone's tier list: its administrators, leadership and auditors."""
+    return can_view_awards(user)
+
+
+def own_enterprises(user: Any) -> frozenset[str]:
+    """Credit codes of the enterprises the user acts for (enterprise user, scoped)."""
+    if not _active(user):
+        return frozenset()
+    return roles.scopes(user, roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE)
+
+
+def can_view_enterprise_tier(user: Any, credit_code: str) -> bool:
+    if can_view_tiers(user):
+        return True
+    return credit_code in own_enterprises(user)
+
+
+def can_view_indicators(user: Any) -> bool:
+    return can_view_awards(user)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "gaoxin.support"
+    label = "support"
+    verbose_name = _("Enterprise support (企业扶持)")
+
+    def ready(self) -> None:
+        from gaoxin.common import demo, navigation
+
+        from .auditwords import register as register_audit_words
+        from .demo import load_demo_support
+        from .navigation import links
+
+        navigation.register(links)
+        register_audit_words()
+        demo.register(50, "support", load_demo_support)

@@ -1,0 +1,273 @@
+"""Enterprise support: programmes with their ceilings, awards paid in milestones, and the
+ledger of every commitment and payment. Sums are whole yuan (BigIntegerField): the policy's
+ceilings are whole yuan and a payment order is never for a fraction of one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.models import BaseModel
+from gaoxin.registry.models import Enterprise, Person
+
+from .choices import (
+    AwardStatus,
+    LandUse,
+    LedgerKind,
+    Measure,
+    MilestoneStatus,
+    ProgrammeKind,
+    Sector,
+    TierRunStatus,
+)
+
+
+class CeilingGroup(BaseModel):
+    """A ceiling that several programmes share for one recipient, where the policy says so
+    (e.g. "one enterprise receives at most X from the platform and the competition funds
+    together")."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    ceiling_per_recipient = models.BigIntegerField(_("ceiling per recipient (yuan)"))
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Programme(BaseModel):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProgrammeKind.choices)
+    policy = models.CharField(_("policy reference"), max_length=200, blank=True)
+    ceiling_per_recipient = models.BigIntegerField(_("ceiling per recipient (yuan)"))
+    ceiling_per_year = models.BigIntegerField(_("ceiling per budget year (yuan)"))
+    group = models.ForeignKey(
+        CeilingGroup,
+        verbose_name=_("shared ceiling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    for_people = models.BooleanField(_("awards go to people"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Award(BaseModel):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="awards")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    amount = models.BigIntegerField(_("amount (yuan)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_code = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False, person__isnull=True)
+                | Q(enterprise__isnull=True, person__isnull=False),
+                name="support_award_one_recipient",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="support_award_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def recipient_name(self) -> str:
+        """The enterprise's name, or a person's masked name (pages and exports never show a
+        person's full name or ID number; the registry's audited view does)."""
+        if self.enterprise is not None:
+            return self.enterprise.name
+        return self.person.masked_name if self.person is not None else ""
+
+
+class Milestone(BaseModel):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="milestones")
+    seq = models.PositiveSmallIntegerField(_("sequence"))
+    title = models.CharField(_("title"), max_length=200)
+    amount = models.BigIntegerField(_("amount (yuan)"))
+    status = models.CharField(
+        max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["award", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "seq"], name="support_milestone_seq"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="support_milestone_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} #{self.seq}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only: one row per commitment (an award approved) and per payment (a milestone
+    paid). The finance bureau's export reads it as it is."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="ledger")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=LedgerKind.choices)
+    amount = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
+
+
+# -- tiers (雁阵) ----------------------------------------------------------------------------------
+
+
+class Tier(BaseModel):
+    """One tier of the 雁阵 formation, in force between two dates; a higher rank is a higher
+    tier. An enterprise is placed in the highest-ranked tier whose every criterion it meets."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="support_tier_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class TierCriterion(models.Model):
+    """measure >= threshold (the only comparison the policies use: at least so much)."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="criteria")
+    measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
+    threshold = models.DecimalField(_("at least"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["tier", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "measure"], name="support_criterion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} >= {self.threshold}"
+
+
+class TierRun(BaseModel):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(
+        max_length=16, choices=TierRunStatus.choices, default=TierRunStatus.COMPUTED
+    )
+    enterprises = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class TierAssignment(models.Model):
+    """One enterprise's measures for the run's year and the tier they place it in; None where
+    the data is incomplete (fewer than 12 monthly reports, no previous year, no revenue). The
+    reasons per criterion are read from these measures against the tiers' criteria
+    (selectors.tier_reasons)."""
+
+    run = models.ForeignKey(TierRun, on_delete=models.CASCADE, related_name="assignments")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, related_name="+")
+    previous_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, related_name="+")
+    months = models.PositiveSmallIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    growth = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    rnd_share = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    employees = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    key_industry = models.DecimalField(max_digits=2, decimal_places=0, null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="support_assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.enterprise_id}"
+
+
+# -- zone indicators' source data ------------------------------------------------------------------
+
+
+class LandSale(BaseModel):
+    """One parcel of land sold (土地出让) by the zone: when, for what use, how large."""
+
+    parcel = models.CharField(_("parcel"), max_length=40, unique=True)
+    sold_on = models.DateField(_("sold on"), db_index=True)
+    use = models.CharField(_("use"), max_length=16, choices=LandUse.choices)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["sold_on", "parcel"]
+
+    def __str__(self) -> str:
+        return self.parcel
+
+
+class SectorValueAdded(BaseModel):
+    """The zone's value added (增加值) of one sector in one year, as the statistics bureau
+    reports it (100 million yuan)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    value = models.DecimalField(
+        _("value added (100 million yuan)"), max_digits=14, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["year", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sector"], name="support_value_added_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.sector}"

@@ -1,0 +1,119 @@
+"""Reads of the 雁阵 tiers: an enterprise's assignment with the reason for every criterion of
+its tier and of the next tier up (what it lacks), as the housing eligibility review explains
+itself; the run's list per tier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count
+
+from .choices import Measure, TierRunStatus
+from .models import Tier, TierAssignment, TierRun
+
+
+@dataclass(frozen=True)
+class Reason:
+    measure: str
+    label: str
+    value: Decimal | None
+    threshold: Decimal
+    passed: bool
+    zh: str
+    en: str
+
+
+def _shown(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.01')):,}"
+
+
+def reasons(assignment: TierAssignment, tier: Tier) -> list[Reason]:
+    out = []
+    for criterion in tier.criteria.all():
+        value = getattr(assignment, criterion.measure)
+        value = None if value is None else Decimal(value)
+        passed = value is not None and value >= criterion.threshold
+        label = str(Measure(criterion.measure).label)
+        limit = _shown(criterion.threshold)
+        if value is None:
+            zh = (
+                f"{label}：数据不全（本年度月报 {assignment.months}/12），无法判定，"
+                f"要求不低于 {limit}"
+            )
+            en = (
+                f"{label}: data incomplete ({assignment.months} of 12 monthly reports); "
+                f"at least {limit} is required"
+            )
+        else:
+            verdict_zh, verdict_en = ("符合", "met") if passed else ("不符合", "not met")
+            zh = f"{label}：{_shown(value)}，要求不低于 {limit}，{verdict_zh}"
+            en = f"{label}: {_shown(value)}, at least {limit} required — {verdict_en}"
+        out.append(Reason(criterion.measure, label, value, criterion.threshold, passed, zh, en))
+    return out
+
+
+@dataclass(frozen=True)
+class EnterpriseTier:
+    run: TierRun
+    assignment: TierAssignment
+    tier: Tier | None
+    previous: Tier | None
+    reasons: list[Reason]
+    next_tier: Tier | None
+    lacking: list[Reason]
+
+
+def tiers_on(day: date) -> list[Tier]:
+    return list(
+        Tier.objects.filter(effective_from__lte=day)
+        .exclude(effective_to__lt=day)
+        .prefetch_related("criteria")
+        .order_by("-rank")
+    )
+
+
+def enterprise_tier(enterprise_id: int, *, published_only: bool = True) -> EnterpriseTier | None:
+    """The enterprise's tier in the latest (published) run, its reasons, and what it lacks for
+    the next tier up."""
+    runs = TierRun.objects.order_by("-year")
+    if published_only:
+        runs = runs.filter(status=TierRunStatus.PUBLISHED)
+    for run in runs[:1]:
+        assignment = (
+            TierAssignment.objects.select_related("tier", "previous_tier")
+            .filter(run=run, enterprise_id=enterprise_id)
+            .first()
+        )
+        if assignment is None:
+            return None
+        tiers = tiers_on(date(run.year, 12, 31))
+        current = next((t for t in tiers if t.pk == assignment.tier_id), None)
+        above = [t for t in tiers if current is None or t.rank > current.rank]
+        next_tier = min(above, key=lambda t: t.rank) if above else None
+        lacking = [r for r in reasons(assignment, next_tier) if not r.passed] if next_tier else []
+        return EnterpriseTier(
+            run=run,
+            assignment=assignment,
+            tier=current,
+            previous=assignment.previous_tier,
+            reasons=reasons(assignment, current) if current else [],
+            next_tier=next_tier,
+            lacking=lacking,
+        )
+    return None
+
+
+def run_summary(run: TierRun) -> list[tuple[Tier | None, int]]:
+    """Enterprises per tier in a run (one query), highest tier first, no tier last."""
+    counts: dict[int | None, int] = dict(
+        TierAssignment.objects.filter(run=run)
+        .values_list("tier_id")
+        .annotate(n=Count("id"))
+        .values_list("tier_id", "n")
+    )
+    tiers = tiers_on(date(run.year, 12, 31))
+    rows: list[tuple[Tier | None, int]] = [(t, counts.get(t.pk, 0)) for t in tiers]
+    rows.append((None, counts.get(None, 0)))
+    return rows
