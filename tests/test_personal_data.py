@@ -46,6 +46,7 @@ from gaoxin.registry.tests.factories import a_classification
 from gaoxin.servicedesk import services as desk_services
 from gaoxin.servicedesk.tests import builders as desk_builders
 from gaoxin.servicedesk.tests import test_access as desk_access
+from gaoxin.support.tests import test_access as support_access
 from tests import test_access_matrix as platform_access
 from tests import test_access_registry as registry_access
 
@@ -308,6 +309,13 @@ def urls(world: World) -> Iterator[tuple[str, str]]:
     for name in sorted(approvals_access.OBJECT_PAGES):
         yield name, reverse(name, args=MISSING_OBJECT[name])
     yield "api-1.0.0:item_get", "/api/approvals/items/NOSUCH/X-1"
+    # Enterprise support: tiers, awards (to enterprises; a person of special contribution is
+    # named on an award page, masked) and the zone's indicators.
+    for name, (path, _allowed) in support_access.SUPPORT_PAGES.items():
+        yield name, path
+    yield "support:tier_mine", "/support/tiers/mine/"
+    for name in ("support:award", "support:tier_enterprise"):
+        yield name, reverse(name, args=MISSING_OBJECT[name])
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -334,6 +342,8 @@ MISSING_OBJECT: dict[str, list[Any]] = {
     "servicedesk:stats_export": ["nope", "2026-01"],
     "approvals:project": [999_999],
     "approvals:certificate_pdf": ["NOSUCH"],
+    "support:award": [999_999],
+    "support:tier_enterprise": ["91370212MA0000000X"],
 }
 
 
@@ -348,6 +358,7 @@ POST_ONLY = (
     | set(registry_access.REGISTRY_POST_ONLY)
     | {"api-1.0.0:register", "api-1.0.0:api-root"}
     | approvals_access.POSTS
+    | support_access.SUPPORT_POSTS
     | {"api-1.0.0:decision_push"}
 )
 

@@ -30,6 +30,8 @@ ALLOWED = {
     # the statistical correction the closing report names: Chinese statistics texts call it
     # Holm 校正 (Holm's method), by the statistician's name
     "Holm",
+    # the programming language the single-file verifier needs: its name has no Chinese form
+    "Python",
 }
 
 SKIP_TAGS = {"script", "style", "template", "code", "kbd", "samp", "pre", "textarea"}
@@ -51,7 +53,7 @@ VOID_TAGS = {
 READ_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
 TOKEN = re.compile(r"\.?[A-Za-z0-9][A-Za-z0-9_.\-/:@]*")
 WORD = re.compile(r"^[A-Za-z]{2,}$")
-FILE_NAME = re.compile(r"^[\w.\-]*\.(csv|json|xlsx|pdf|txt|zip)$", re.IGNORECASE)
+FILE_NAME = re.compile(r"^[\w.\-]*\.(csv|json|xlsx|pdf|txt|zip|pyz|md)$", re.IGNORECASE)
 
 
 class _Reader(HTMLParser):
