@@ -3,41 +3,19 @@ connection — one decision stands, the other is told who decided (nothing of it
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from gaoxin.approvals import services
 from gaoxin.approvals.choices import ItemStatus
 from gaoxin.approvals.models import ProjectItem
 from gaoxin.common.errors import GaoxinError
+from gaoxin.testing.concurrency import together
 
 from .builders import dispatch, item, start, submit, zone
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _together(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def go(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except GaoxinError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_two_reviewers_decide_one_item_at_the_same_moment(on):
@@ -47,7 +25,7 @@ def test_two_reviewers_decide_one_item_at_the_same_moment(on):
     submit(z, p, 1)
     dispatch(z, p, 1)
     shown = item(p, "S1-02")
-    outcomes = _together(
+    outcomes = together(
         [
             lambda: services.item_decide(
                 actor=z.reviewers["zrzy"],

@@ -4,11 +4,9 @@ jobs at once and a job killed half-way then run again (no request escalated twic
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from gaoxin.common.errors import GaoxinError
@@ -17,33 +15,12 @@ from gaoxin.servicedesk.choices import Level
 from gaoxin.servicedesk.choices import RequestStatus as R
 from gaoxin.servicedesk.models import RequestStep, ServiceRequest
 from gaoxin.servicedesk.services import escalation
+from gaoxin.testing.concurrency import together
 from gaoxin.testing.processes import manage, run, start_paused
 
 from .builders import desk
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _together(calls):
-    """Run the calls at the same moment, each on its own connection; their outcomes in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def go(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except GaoxinError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_two_officers_take_one_request_at_the_same_moment():
@@ -56,7 +33,7 @@ def test_two_officers_take_one_request_at_the_same_moment():
         description="需要对接",
     )
     shown = r.version
-    outcomes = _together(
+    outcomes = together(
         [
             lambda: services.take(actor=d.officer, pk=r.pk, version=shown),
             lambda: services.take(actor=d.officer2, pk=r.pk, version=shown),
@@ -84,7 +61,7 @@ def test_one_hotline_case_sent_twice_at_the_same_moment_makes_one_request():
             description="园区停电",
         )
 
-    outcomes = _together([send, send, send, send])
+    outcomes = together([send, send, send, send])
     assert all(isinstance(o, tuple) for o in outcomes), outcomes
     assert sorted(created for _r, created in outcomes) == [False, False, False, True]
     assert len({made.pk for made, _c in outcomes}) == 1
@@ -130,7 +107,7 @@ def _escalated_once_each(count):
 def test_two_deadline_jobs_at_once_escalate_each_request_once():
     d = desk()
     _overdue(d, 600)
-    moved = _together([escalation.escalate_overdue, escalation.escalate_overdue])
+    moved = together([escalation.escalate_overdue, escalation.escalate_overdue])
     assert sum(moved) == 600
     _escalated_once_each(600)
 

@@ -3,41 +3,19 @@ recipient's ceiling but not together. Only one passes; the other is refused nami
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from gaoxin.common.errors import GaoxinError
 from gaoxin.support.choices import AwardStatus, LedgerKind
 from gaoxin.support.models import Award, LedgerEntry
 from gaoxin.support.services import awards
+from gaoxin.testing.concurrency import together
 
 from .builders import proposed, zone
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _together(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def go(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except GaoxinError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.parametrize("programme", ["competition", "talent-year"])
@@ -58,7 +36,7 @@ def test_two_leaders_approving_at_once_cannot_pass_a_ceiling_together(programme)
         a = proposed(z, "talent", z.talent.id_number, 3_000_000)
         b = proposed(z, "talent", people[3].id_number, 3_000_000)
         expected = "support.over_year_ceiling"
-    outcomes = _together(
+    outcomes = together(
         [
             lambda: awards.award_approve(actor=z.leader, pk=a.pk),
             lambda: awards.award_approve(actor=z.leader2, pk=b.pk),
