@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection
 
 from gaoxin.common.errors import GaoxinError
 
 
-def together(calls: Sequence[Callable[[], object]]) -> list[object]:
+def together(calls: Sequence[Callable[[], Any]]) -> list[Any]:
     """Run the calls at the same moment, each in its own thread on its own database
     connection; their outcomes in order (a refusal, ``GaoxinError``, is an outcome)."""
     barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
+    outcomes: list[Any] = [None] * len(calls)
 
-    def go(index: int, call: Callable[[], object]) -> None:
+    def go(index: int, call: Callable[[], Any]) -> None:
         try:
             barrier.wait()
             outcomes[index] = call()
