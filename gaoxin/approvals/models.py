@@ -192,6 +192,11 @@ class ProjectDocument(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_promised(self) -> bool:
+        """Not received yet: 容缺, promised by ``promised_on``."""
+        return self.status == DocumentStatus.PROMISED
+
 
 class ProjectItem(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
@@ -237,6 +242,11 @@ class ProjectItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.number}/{self.code}"
+
+    @property
+    def in_correction(self) -> bool:
+        """The department asked for a correction; the clock stands until the applicant answers."""
+        return self.status == ItemStatus.CORRECTION
 
 
 class ExternalDecision(BaseModel):

@@ -58,9 +58,14 @@ def project_detail(pk: int) -> Project | None:
     )
 
 
-def item_actions(item: ProjectItem, *, may_decide: bool, land: date | None) -> list[str]:
-    """The decisions a page offers on this item now."""
+def item_actions(
+    item: ProjectItem, *, may_decide: bool, land: date | None, may_answer: bool = False
+) -> list[str]:
+    """What a page offers on this item now: the department's decisions, a pre-review, and the
+    applicant's answer to a correction."""
     out: list[str] = []
+    if may_answer and item.status == ItemStatus.CORRECTION:
+        out.append("answer")
     if may_decide and item.status == ItemStatus.IN_REVIEW:
         out += ["approve", "conditional", "correction", "refuse"]
     if (
@@ -70,6 +75,17 @@ def item_actions(item: ProjectItem, *, may_decide: bool, land: date | None) -> l
         and item.status in (ItemStatus.PENDING, ItemStatus.IN_REVIEW)
     ):
         out.append("prereview")
+    return out
+
+
+def stage_actions(stage: ProjectStage, *, may_intake: bool, applicant: bool) -> list[str]:
+    """What a page offers on this stage now: the applicant submits an open stage's package, the
+    lead department dispatches (or returns) a submitted one."""
+    out: list[str] = []
+    if applicant and stage.status == StageStatus.OPEN:
+        out.append("submit")
+    if may_intake and stage.status == StageStatus.SUBMITTED:
+        out.append("dispatch")
     return out
 
 

@@ -116,13 +116,17 @@ def project(http: HttpRequest, pk: int) -> HttpResponse:
                     (
                         i,
                         selectors.item_actions(
-                            i, may_decide=access.can_decide(user, i), land=p.land_contract_on
+                            i,
+                            may_decide=access.can_decide(user, i),
+                            land=p.land_contract_on,
+                            may_answer=applicant,
                         ),
                     )
                     for i in own
                 ],
-                "may_intake": access.can_intake(user, s),
-                "may_submit": applicant and s.status == "open",
+                "actions": selectors.stage_actions(
+                    s, may_intake=access.can_intake(user, s), applicant=applicant
+                ),
                 "documents": sorted({(d[0], d[1], bool(d[2])) for i in own for d in i.documents}),
             }
         )

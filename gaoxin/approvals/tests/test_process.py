@@ -263,3 +263,24 @@ def test_every_event_of_the_desk_is_told_as_a_sentence(on):
         "approvals.item.prereview",
     } <= actions
     assert actions <= auditwords.known_actions(), actions - auditwords.known_actions()
+
+
+def test_the_actions_a_page_offers_follow_the_stage_and_the_items_state():
+    """The project page renders only what these selectors say is available now."""
+    from gaoxin.approvals.models import ProjectItem, ProjectStage
+
+    stage_ = ProjectStage(status=StageStatus.OPEN)
+    assert selectors.stage_actions(stage_, may_intake=True, applicant=True) == ["submit"]
+    stage_.status = StageStatus.SUBMITTED
+    assert selectors.stage_actions(stage_, may_intake=True, applicant=True) == ["dispatch"]
+    assert selectors.stage_actions(stage_, may_intake=False, applicant=True) == []
+    item_ = ProjectItem(status=ItemStatus.CORRECTION, prereviewable=False)
+    assert selectors.item_actions(item_, may_decide=True, land=None, may_answer=True) == ["answer"]
+    assert selectors.item_actions(item_, may_decide=True, land=None) == []
+    item_.status = ItemStatus.IN_REVIEW
+    assert selectors.item_actions(item_, may_decide=True, land=None, may_answer=True) == [
+        "approve",
+        "conditional",
+        "correction",
+        "refuse",
+    ]
