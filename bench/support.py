@@ -11,8 +11,10 @@ four tiers, land sales and value added. Then, in the same process:
 1. the yearly tier run (`services.tiers.tier_run_compute`) of the year before the last, then
    published, then the last year's run (which also reads the previous tier): wall time of each
    (target: ≤ 60 s);
-2. the indicators page (`/support/indicators/`) as the leadership sees it, requested
-   `--repeat` times through Django's test client: p50 and p95 (target: p95 ≤ 500 ms)."""
+2. the indicators page (`/support/indicators/`) as the leadership sees it through Django's test
+   client: the first request (which computes the stored indicator's five years), then
+   `--repeat` requests: p50 and p95 (target: p95 ≤ 500 ms), then one request after a report
+   of the last year changed (which recomputes that year)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +40,13 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
 
     from gaoxin.accounts import roles
     from gaoxin.accounts.models import RoleGrant, User
     from gaoxin.common.actors import OPERATOR
+    from gaoxin.servicedesk.signals import statistics_changed
     from gaoxin.support.demo import create_indicator_sources, create_tiers
     from gaoxin.support.models import TierAssignment
     from gaoxin.support.services import tiers
@@ -147,7 +151,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(leader)
     path = f"/support/indicators/?year={last}"
-    client.get(path)  # warm
+    t = time.perf_counter()
+    client.get(path)  # the first request computes the stored indicator's five years
+    cold_ms = (time.perf_counter() - t) * 1000
     times = []
     for _ in range(args.repeat):
         t = time.perf_counter()
@@ -155,6 +161,13 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         times.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200, response.status_code
     times.sort()
+    # One report of the last year changes (as the grid desk's services signal it): the next
+    # request recomputes that year of the stored indicator.
+    with transaction.atomic():
+        statistics_changed.send(sender=None, form=None, periods=[date(last, 6, 1)])
+    t = time.perf_counter()
+    client.get(path)
+    changed_ms = (time.perf_counter() - t) * 1000
     return {
         "enterprises": args.enterprises,
         "years": args.years,
@@ -168,6 +181,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
             "max_ms": round(times[-1], 1),
+            "first_request_ms": round(cold_ms, 1),
+            "after_a_report_changed_ms": round(changed_ms, 1),
         },
     }
 

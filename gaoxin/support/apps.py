@@ -8,8 +8,10 @@ class SupportConfig(AppConfig):
     verbose_name = _("Enterprise support (企业扶持)")
 
     def ready(self) -> None:
-        from gaoxin.common import demo, navigation
+        from gaoxin.common import demo, navigation, scheduler
+        from gaoxin.servicedesk.signals import statistics_changed
 
+        from . import indicator_store, tasks
         from .auditwords import register as register_audit_words
         from .demo import load_demo_support
         from .navigation import links
@@ -17,3 +19,7 @@ class SupportConfig(AppConfig):
         navigation.register(links)
         register_audit_words()
         demo.register(50, "support", load_demo_support)
+        statistics_changed.connect(
+            indicator_store.on_statistics_changed, dispatch_uid="support.indicator_store"
+        )
+        scheduler.register("support.refresh_indicators", "*/5 * * * *", tasks.refresh_indicators)

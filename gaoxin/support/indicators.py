@@ -6,13 +6,16 @@ data is incomplete returns `Value(None, reason)`: the page says why instead of a
     secondary_share         secondary value added ÷ (primary + secondary + tertiary) × 100 (%)
     key_industry_firms      active enterprises classified in a key industry on 31 December
     reported_revenue        sum of the 12 monthly revenues of the enterprises that report
-                            (万元); incomplete while any of them lacks a month"""
+                            (万元); incomplete while any of them lacks a month
+
+An indicator marked `stored` is read from `indicator_store` (computed by the same function,
+recomputed when its source changes); the others are computed on every request."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -24,6 +27,7 @@ from gaoxin.registry.models import EnterpriseClassification
 from gaoxin.servicedesk.choices import PeriodType, ReportStatus
 from gaoxin.servicedesk.models import StatisticsReport, StatisticsValue
 
+from . import indicator_store
 from .choices import LandUse, Sector
 from .models import LandSale, SectorValueAdded
 
@@ -35,6 +39,7 @@ class Value:
     number: Decimal | None
     missing_zh: str = ""
     missing_en: str = ""
+    computed_at: datetime | None = None  # a stored value: when it was computed
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Indicator:
     source: Promise
     period: Promise
     compute: Callable[[int], Value]
+    stored: bool = False  # read from indicator_store: the source is too large for each request
 
 
 def _industrial_land_share(year: int) -> Value:
@@ -155,9 +161,11 @@ INDICATORS: list[Indicator] = [
         _("monthly statistics reports (submitted or accepted)"),
         _("calendar year"),
         _reported_revenue,
+        stored=True,
     ),
 ]
 BY_CODE = {i.code: i for i in INDICATORS}
+STORED = [i for i in INDICATORS if i.stored]
 
 
 @dataclass(frozen=True)
@@ -184,4 +192,12 @@ def with_change(indicator: Indicator, year: int, value: Value, previous: Value) 
 
 
 def series(indicator: Indicator, years: list[int]) -> list[tuple[int, Value]]:
-    return [(y, indicator.compute(y)) for y in years]
+    """The indicator's value for each year: stored ones from the store (as last computed),
+    the others computed now."""
+    if not indicator.stored:
+        return [(y, indicator.compute(y)) for y in years]
+    rows = indicator_store.values(indicator, years)
+    return [
+        (y, Value(r.number, r.missing_zh, r.missing_en, r.computed_at))
+        for y, r in ((y, rows[y]) for y in years)
+    ]

@@ -271,3 +271,33 @@ class SectorValueAdded(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.sector}"
+
+
+class IndicatorYear(models.Model):
+    """An indicator's value for a year, stored because its source is too large to read on every
+    request (`indicator_store.py`): recomputed when the source marks the year changed."""
+
+    code = models.CharField(_("indicator"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    missing_zh = models.CharField(max_length=200, blank=True)
+    missing_en = models.CharField(max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], name="support_indicator_year_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.year}"
+
+
+class IndicatorYearChanged(models.Model):
+    """A mark: the source data of this year changed since the stored values were computed.
+    Append-only, written in the changing transaction; the store deletes the marks it has read."""
+
+    year = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import access, charts, indicators
+from . import access, charts, indicator_store, indicators
 
 YEARS = 5
 
@@ -24,6 +24,7 @@ def page(http: HttpRequest) -> HttpResponse:
     raw = http.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year - 1
     years = list(range(year - YEARS + 1, year + 1))
+    pending = indicator_store.pending_years()  # recomputed by the scheduler, not here
     cards = []
     for indicator in indicators.INDICATORS:
         points = indicators.series(indicator, years)
@@ -33,6 +34,7 @@ def page(http: HttpRequest) -> HttpResponse:
                 "row": indicators.with_change(indicator, year, current, previous),
                 "points": points,
                 "chart": charts.svg(points, str(indicator.name), indicator.code),
+                "pending": indicator.stored and year in pending,
             }
         )
     return render(http, "support/indicators.html", {"year": year, "cards": cards})

@@ -27,7 +27,7 @@ from gaoxin.common.actors import Actor, user_of
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
 from gaoxin.registry.models import Enterprise
 
-from .. import access, clock, errors, selectors
+from .. import access, clock, errors, selectors, signals
 from .. import selectors_statistics as stats
 from ..choices import FieldKind, PeriodType, ReportStatus
 from ..models import (
@@ -401,6 +401,7 @@ def save_report(
     jumped = {j.field.code for j in stats.jumps(fields, parsed, previous)}
     written = _write(report, fields, parsed, explanations or {}, jumped, actor)
     report.save()
+    _changed(report)
     audit.record(
         actor=actor,
         action="servicedesk.statistics_report.saved",
@@ -472,6 +473,7 @@ def submit_report(
             "last_changed_by",
         ],
     )
+    _changed(report)
     if not report.filled_by_officer:
         holders = DutyHolder.objects.filter(
             grid=report.grid, duty__code=access.STATISTICS_DUTY, valid_to__isnull=True
@@ -486,6 +488,13 @@ def submit_report(
                 link=_link(report),
             )
     return report
+
+
+def _changed(report: StatisticsReport) -> None:
+    """Tell the apps that read the statistics (in this transaction) that a period changed."""
+    signals.statistics_changed.send(
+        sender=StatisticsReport, form=report.form, periods=[report.period_start]
+    )
 
 
 def _link(report: StatisticsReport) -> str:
@@ -534,6 +543,7 @@ def accept_report(*, actor: Actor, pk: int, revision: int | None = None) -> Stat
         after={"form": report.form.code, "period": report.period},
         update_fields=REVIEW_FIELDS,
     )
+    _changed(report)
     return report
 
 
@@ -555,6 +565,7 @@ def return_report(
         after={"form": report.form.code, "period": report.period, "reason": reason},
         update_fields=[*REVIEW_FIELDS, "return_reason"],
     )
+    _changed(report)
     people = granted(roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE, {report.enterprise.credit_code})
     if people:
         notifications.notify(

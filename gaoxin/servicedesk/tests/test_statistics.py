@@ -21,6 +21,7 @@ from gaoxin.common.notifications import Notification
 from gaoxin.registry.models import Enterprise
 from gaoxin.registry.tests.factories import EnterpriseFactory
 from gaoxin.servicedesk import selectors_statistics as stats
+from gaoxin.servicedesk import signals
 from gaoxin.servicedesk.choices import ReportStatus
 from gaoxin.servicedesk.models import (
     Duty,
@@ -331,6 +332,35 @@ def test_the_grid_returns_a_report_the_enterprise_corrects_and_the_grid_accepts(
         statistics.return_report(actor=d.officer2, pk=report.pk, reason="太晚了")
     with raises_code("servicedesk.report_locked"):
         _submit(d.officer2, d.enterprise, "2026-01", GOOD)
+
+
+def test_every_change_of_a_report_is_signalled_with_its_period(world):
+    """Apps built on the statistics (the support app's stored indicators) hear of every change
+    that could move a figure: a draft saved, a report submitted, returned, accepted."""
+    d, _other = world
+    heard: list[tuple[str, list[date]]] = []
+
+    def listen(sender: object, *, form: Any, periods: list[date], **kwargs: object) -> None:
+        heard.append((form.code, periods))
+
+    signals.statistics_changed.connect(listen)
+    try:
+        statistics.save_report(
+            actor=d.company,
+            form_code="monthly",
+            period="2026-02",
+            credit_code=d.enterprise.credit_code,
+            values={"revenue": "90"},
+        )
+        report = _submit(d.company, d.enterprise, "2026-02", GOOD)
+        statistics.return_report(actor=d.officer2, pk=report.pk, reason="从业人员有误")
+        report = _submit(d.company, d.enterprise, "2026-02", GOOD)
+        statistics.accept_report(actor=d.officer2, pk=report.pk)
+        with raises_code("servicedesk.value_required"):  # refused: nothing changed or heard
+            _submit(d.company, d.enterprise, "2026-03", {**GOOD, "revenue": ""})
+    finally:
+        signals.statistics_changed.disconnect(listen)
+    assert heard == [("monthly", [date(2026, 2, 1)])] * 5
 
 
 def _month(label: str) -> stats.StatPeriod:
