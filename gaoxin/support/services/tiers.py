@@ -130,6 +130,10 @@ def tier_run_compute(*, actor: Actor, year: object) -> TierRun:
     params: list[Any] = [start] * 6 + [date(year - 1, 1, 1), end, end, end]
     params += [run.pk, *case_params, previous.pk if previous else -1]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One yearly query over millions of monthly figures: let its hash join and
+            # aggregate work in memory rather than in batches on disk (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, params)
     count = TierAssignment.objects.filter(run=run).count()  # SQLite gives no rowcount here
     run.enterprises = count

@@ -75,6 +75,8 @@ def test_key_industry_firms_and_reported_revenue_by_hand():
     c.save()
     firms = indicators.BY_CODE["key_industry_firms"]
     assert firms.compute(2025).number == 1  # b ended on 30 Dec, c is deregistered
+    # The page's five years in one pass give what each year gives alone.
+    assert [v.number for _y, v in indicators.series(firms, [2023, 2024, 2025])] == [0, 1, 1]
     stats = Monthly()
     stats.year(a, 2025, revenue=100)
     stats.year(b, 2025, revenue=50)
