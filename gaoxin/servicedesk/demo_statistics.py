@@ -1,6 +1,7 @@
 """Demo data for statistics collection (called from demo.py): the monthly form of four fields and
-a year of reports from every key enterprise, generated from each enterprise's own scale with a
-season (the Spring Festival dip, the year-end push), a slow trend and noise. Completeness is what
+the reports since January of the year before last from every key enterprise, generated from
+each enterprise's own scale with a season (the Spring Festival dip, the year-end push), a slow
+trend and noise. Completeness is what
 it would be: nearly everyone for the older months, fewer for the month just ended (still within
 its deadline); a few reports returned or left as drafts. A rare real jump (a new line, a lost
 order) is beyond its band and carries the explanation the form would have asked for; whether a
@@ -65,8 +66,11 @@ def load(
     today: date,
     ours: Enterprise,
 ) -> str:
+    # From January of the year before last: two whole calendar years and this one so far (the
+    # support app's yearly 雁阵 tiering reads a whole year and compares it with the year before).
+    months = 24 + today.month - 1
     first = stats.period_of(PeriodType.MONTHLY, today)
-    for _ in range(12):
+    for _ in range(months):
         first = stats.previous_period(PeriodType.MONTHLY, first)
     form = StatisticsForm.objects.create(
         code="monthly",
@@ -103,7 +107,7 @@ def load(
             "grid_id", "officer_id"
         )
     )
-    periods = list(reversed(stats.ended_periods(form, today, limit=12)))
+    periods = list(reversed(stats.ended_periods(form, today, limit=months)))
     latest = len(periods) - 1
     cal = workdays.calendar()
     deadlines = {p.label: stats.due_date(form, p, cal).due for p in periods}

@@ -157,7 +157,10 @@ def load_demo_support() -> list[str]:
     create_tiers()
     year = timezone.localdate().year
     create_indicator_sources(year - 1)
-    run = tiers.tier_run_compute(actor=DEMO, year=year - 1)  # under review, for the zone
+    # The year before last published (the "previous tier" column), last year under review.
+    tiers.tier_run_compute(actor=DEMO, year=year - 2)
+    tiers.tier_run_publish(actor=DEMO, year=year - 2)
+    run = tiers.tier_run_compute(actor=DEMO, year=year - 1)
     indicator_store.rebuild()  # the grid desk's demo wrote its statistics past the services
     firms = list(Enterprise.objects.order_by("id")[:2])
     made = 0

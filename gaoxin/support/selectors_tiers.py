@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, QuerySet
 
 from .choices import Measure, TierRunStatus
 from .models import Tier, TierAssignment, TierRun
@@ -117,3 +117,43 @@ def run_summary(run: TierRun) -> list[tuple[Tier | None, int]]:
     rows: list[tuple[Tier | None, int]] = [(t, counts.get(t.pk, 0)) for t in tiers]
     rows.append((None, counts.get(None, 0)))
     return rows
+
+
+#: The list's movement filter: a tier above or below the previous year's (none counts lowest).
+MOVED_UP = Q(tier__isnull=False) & (
+    Q(previous_tier__isnull=True) | Q(tier__rank__gt=F("previous_tier__rank"))
+)
+MOVED_DOWN = Q(previous_tier__isnull=False) & (
+    Q(tier__isnull=True) | Q(tier__rank__lt=F("previous_tier__rank"))
+)
+
+
+def run_rows(
+    run: TierRun, *, tier: str = "", query: str = "", moved: str = ""
+) -> QuerySet[TierAssignment]:
+    """A run's assignments, highest tier first then by name: of one tier (its code, or "none"
+    for the enterprises in no tier), matching a name or credit code, moved up or down."""
+    rows = TierAssignment.objects.filter(run=run).select_related(
+        "enterprise", "tier", "previous_tier"
+    )
+    if tier == "none":
+        rows = rows.filter(tier__isnull=True)
+    elif tier:
+        rows = rows.filter(tier__code=tier)
+    query = query.strip()[:60]
+    if query:
+        rows = rows.filter(
+            Q(enterprise__name__icontains=query) | Q(enterprise__credit_code=query.upper())
+        )
+    if moved == "up":
+        rows = rows.filter(MOVED_UP)
+    elif moved == "down":
+        rows = rows.filter(MOVED_DOWN)
+    return rows.order_by(F("tier__rank").desc(nulls_last=True), "enterprise__name", "pk")
+
+
+def movement(assignment: TierAssignment) -> str:
+    """ "up", "down" or "" against the previous year's tier (no tier ranks lowest)."""
+    now = assignment.tier.rank if assignment.tier else 0
+    before = assignment.previous_tier.rank if assignment.previous_tier else 0
+    return "up" if now > before else "down" if now < before else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +18,10 @@ from gaoxin.registry.models import Enterprise
 
 from . import access, selectors_tiers
 from .choices import TierRunStatus
-from .models import TierAssignment, TierRun
+from .models import TierRun
 from .services import tiers as services
 
-LIST_ROWS = 200
+LIST_ROWS = 50
 
 
 @require_GET
@@ -31,13 +32,17 @@ def zone(http: HttpRequest) -> HttpResponse:
     runs = list(TierRun.objects.order_by("-year"))
     raw = http.GET.get("year", "")
     run = next((r for r in runs if str(r.year) == raw), runs[0] if runs else None)
-    rows = []
+    filters = {
+        "tier": http.GET.get("tier", "")[:40],
+        "query": http.GET.get("q", ""),
+        "moved": http.GET.get("moved", "") if http.GET.get("moved") in ("up", "down") else "",
+    }
+    page, rows = None, []
     if run is not None:
-        rows = list(
-            TierAssignment.objects.filter(run=run)
-            .select_related("enterprise", "tier", "previous_tier")
-            .order_by("-tier__rank", "enterprise__name")[:LIST_ROWS]
+        page = Paginator(selectors_tiers.run_rows(run, **filters), LIST_ROWS).get_page(
+            http.GET.get("page")
         )
+        rows = [(row, selectors_tiers.movement(row)) for row in page.object_list]
     return render(
         http,
         "support/tiers.html",
@@ -45,7 +50,10 @@ def zone(http: HttpRequest) -> HttpResponse:
             "runs": runs,
             "run": run,
             "summary": selectors_tiers.run_summary(run) if run else [],
+            "page": page,
             "rows": rows,
+            "filters": filters,
+            "filtered": any(filters.values()),
             "published": run is not None and run.status == TierRunStatus.PUBLISHED,
             "can_run": access.can_run_tiers(http.user),
             "can_publish": access.can_publish_tiers(http.user),

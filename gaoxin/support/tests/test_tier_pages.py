@@ -53,3 +53,41 @@ def test_compute_review_publish_then_the_enterprise_sees_its_tier_and_what_it_la
     again = admin.post("/support/tiers/compute/", {"year": "2026"}, follow=True)
     assert "已公布，不能重新计算" in again.content.decode()
     assert _client(user("stranger", roles.APPLICANT)).get("/support/tiers/mine/").status_code == 403
+
+
+def test_the_zones_list_filters_by_tier_name_and_movement_and_pages(world):  # noqa: F811
+    from gaoxin.registry.tests.factories import EnterpriseFactory
+    from gaoxin.support.services import tiers
+
+    faded = "渐弱科技有限公司"
+    fading = EnterpriseFactory(name=faded)
+    world["stats"].year(fading, 2025, revenue=100, rnd=10)  # R&D 10% → 科技型 in 2025
+    world["stats"].year(fading, 2026, revenue=100)  # no R&D in 2026 → no tier
+    tiers.tier_run_compute(actor=OPERATOR, year=2025)
+    tiers.tier_run_publish(actor=OPERATOR, year=2025)
+    tiers.tier_run_compute(actor=OPERATOR, year=2026)
+    admin = _client(user("tieradmin", roles.ZONE_ADMIN))
+
+    def names(query: str) -> str:
+        return admin.get(f"/support/tiers/?year=2026&{query}").content.decode()
+
+    everyone = names("")
+    assert "5 家企业" in everyone and 'data-testid="moved-up"' in everyone
+    up = names("moved=up")  # big (none → 领航) and mid (none → 专精特新)
+    assert world["big"].name in up and world["mid"].name in up and faded not in up
+    assert "2 家企业" in up
+    down = names("moved=down")
+    assert faded in down and world["big"].name not in down and "降档" in down
+    spec = names("tier=specialised")
+    assert world["mid"].name in spec and world["big"].name not in spec
+    none = names("tier=none")
+    assert faded in none and world["small"].name in none and world["mid"].name not in none
+    found = names(f"q={world['small'].credit_code}")
+    assert world["small"].name in found and "1 家企业" in found
+    assert "没有符合筛选条件的企业" in names("q=不存在的企业")
+    # Fifty to a page: the 51st enterprise is on page 2.
+    EnterpriseFactory.create_batch(50)
+    tiers.tier_run_compute(actor=OPERATOR, year=2026)
+    first = names("")
+    assert "55 家企业" in first and "第 1 页，共 2 页" in first
+    assert names("page=2").count("/support/tiers/enterprise/") == 5
