@@ -37,7 +37,20 @@ def reasons(assignment: TierAssignment, tier: Tier) -> list[Reason]:
         passed = value is not None and value >= criterion.threshold
         label = str(Measure(criterion.measure).label)
         limit = _shown(criterion.threshold)
-        if value is None:
+        if value is None and assignment.months == 12 and criterion.measure == Measure.GROWTH:
+            # This year is whole: the year before is what is missing (or had no revenue).
+            zh = (
+                f"{label}：上一年度数据不全（需 12 个月月报且营业收入大于 0），无法判定，"
+                f"要求不低于 {limit}"
+            )
+            en = (
+                f"{label}: the year before is incomplete (12 monthly reports with revenue above "
+                f"0 are needed); at least {limit} is required"
+            )
+        elif value is None and assignment.months == 12:
+            zh = f"{label}：本年度营业收入为 0，无法计算，要求不低于 {limit}"
+            en = f"{label}: this year's revenue is 0, so it cannot be computed; at least {limit}"
+        elif value is None:
             zh = (
                 f"{label}：数据不全（本年度月报 {assignment.months}/12），无法判定，"
                 f"要求不低于 {limit}"

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from gaoxin.common.actors import OPERATOR
 from gaoxin.common.errors import GaoxinError
 from gaoxin.registry.models import EnterpriseClassification, KeyIndustry
 from gaoxin.registry.tests.factories import EnterpriseFactory
@@ -109,6 +110,19 @@ def test_reasons_name_each_criterion_and_what_is_lacking_for_the_next_tier(world
     assert patchy is not None and patchy.tier is None
     assert patchy.next_tier is not None and patchy.next_tier.code == "tech"
     assert "11/12" in patchy.lacking[0].zh and "11 of 12" in patchy.lacking[0].en
+
+
+def test_a_whole_year_without_the_year_before_says_the_year_before_is_missing(world):
+    tiers.tier_run_compute(actor=OPERATOR, year=2025)  # 12 months of 2025, none of 2024
+    mid = selectors_tiers.enterprise_tier(world["mid"].pk, published_only=False)
+    assert mid is not None and mid.tier is None and mid.next_tier is not None
+    reasons = {r.measure: r for r in selectors_tiers.reasons(mid.assignment, world["tiers"][1])}
+    growth = reasons[Measure.GROWTH]
+    assert not growth.passed and "上一年度数据不全" in growth.zh and "12/12" not in growth.zh
+    assert "the year before is incomplete" in growth.en
+    # mid's 2025 R&D is 0 of revenue 1,200: a share of 0, computed, not missing
+    share = reasons[Measure.RND_SHARE]
+    assert share.value == 0 and share.zh.endswith("0.00，要求不低于 5.00，不符合")
 
 
 def test_the_previous_years_published_tier_stands_beside_and_a_published_year_is_final(world):
