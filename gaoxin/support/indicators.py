@@ -32,6 +32,7 @@ from .choices import LandUse, Sector
 from .models import LandSale, SectorValueAdded
 
 HUNDRED = Decimal(100)
+YEARS = 5  # the page shows the chosen year and the four before it
 
 
 @dataclass(frozen=True)

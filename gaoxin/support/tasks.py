@@ -8,7 +8,14 @@ from django_tasks import task
 @task()
 def refresh_indicators() -> int:
     """Recompute the stored indicators of the years whose statistics changed
-    (indicator_store.py): the indicators page reads them, never waits for them."""
+    (indicator_store.py), and compute the years the page shows by default if they are not
+    stored yet, so that no reader waits for them."""
+    from django.utils import timezone
+
     from . import indicator_store, indicators
 
-    return indicator_store.refresh(indicators.STORED)
+    recomputed = indicator_store.refresh(indicators.STORED)
+    last = timezone.localdate().year - 1
+    for indicator in indicators.STORED:
+        indicator_store.values(indicator, list(range(last - indicators.YEARS + 1, last + 1)))
+    return recomputed

@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET
 
 from . import access, charts, indicator_store, indicators
 
-YEARS = 5
-
 
 @require_GET
 @login_required
@@ -23,7 +21,7 @@ def page(http: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     raw = http.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year - 1
-    years = list(range(year - YEARS + 1, year + 1))
+    years = list(range(year - indicators.YEARS + 1, year + 1))
     pending = indicator_store.pending_years()  # recomputed by the scheduler, not here
     cards = []
     for indicator in indicators.INDICATORS:

@@ -114,3 +114,13 @@ def test_rebuild_forgets_and_the_next_read_computes_again():
     StatisticsValue.objects.filter(code="revenue").update(value=1)
     indicator_store.rebuild()
     assert _shown(2025) == Decimal(12)
+
+
+def test_the_job_stores_the_default_years_before_anyone_asks():
+    from django.utils import timezone
+
+    last = timezone.localdate().year - 1
+    assert not IndicatorYear.objects.exists()
+    tasks.refresh_indicators.call()
+    stored = set(IndicatorYear.objects.values_list("code", "year"))
+    assert stored == {(REVENUE.code, y) for y in range(last - 4, last + 1)}
