@@ -81,3 +81,10 @@ def can_view_enterprise_tier(user: Any, credit_code: str) -> bool:
 
 def can_view_indicators(user: Any) -> bool:
     return can_view_awards(user)
+
+
+def can_edit_indicator_sources(user: Any) -> bool:
+    """Land sales and value added, the indicators' own sources: the zone administrator."""
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)

@@ -79,3 +79,15 @@ YEAR_INVALID = ErrorCode(
     "“Year” is not valid: “{value}” (a year from 2000 to 2100).",
     422,
 )
+VALUE_INVALID = ErrorCode(
+    "support.value_invalid",
+    "“{field_zh}”无效：“{value}”（{reason_zh}）。",
+    "“{field_en}” is not valid: “{value}” ({reason_en}).",
+    422,
+)
+PARCEL_EXISTS = ErrorCode(
+    "support.parcel_exists",
+    "地块“{parcel}”已于 {sold_on} 登记出让，不能重复登记。",
+    "Parcel “{parcel}” is already recorded as sold on {sold_on}; it cannot be recorded twice.",
+    409,
+)

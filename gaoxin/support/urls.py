@@ -35,3 +35,11 @@ urlpatterns += [
 from . import views_indicators  # noqa: E402
 
 urlpatterns += [path("support/indicators/", views_indicators.page, name="indicators")]
+
+from . import views_sources  # noqa: E402
+
+urlpatterns += [
+    path("support/indicators/sources/", views_sources.page, name="indicator_sources"),
+    path("support/indicators/sources/land/", views_sources.land_sale, name="land_sale"),
+    path("support/indicators/sources/value-added/", views_sources.value_added, name="value_added"),
+]

@@ -35,4 +35,12 @@ def page(http: HttpRequest) -> HttpResponse:
                 "pending": indicator.stored and year in pending,
             }
         )
-    return render(http, "support/indicators.html", {"year": year, "cards": cards})
+    return render(
+        http,
+        "support/indicators.html",
+        {
+            "year": year,
+            "cards": cards,
+            "can_edit_sources": access.can_edit_indicator_sources(http.user),
+        },
+    )

@@ -20,6 +20,7 @@ SUPPORT_PAGES = {
     "support:ledger_export": ("/support/ledger.xlsx", READERS),
     "support:tiers": ("/support/tiers/", READERS),
     "support:indicators": ("/support/indicators/", READERS),
+    "support:indicator_sources": ("/support/indicators/sources/", {"zone_admin"}),
 }
 # An award's page, tested with an award below.
 # An enterprise's tier: the zone's readers and the enterprise's own users (test_tier_pages.py);
@@ -33,6 +34,8 @@ SUPPORT_POSTS = {
     "support:milestone_pay",
     "support:tiers_compute",
     "support:tiers_publish",
+    "support:land_sale",
+    "support:value_added",
 }
 
 
