@@ -15,7 +15,7 @@ from gaoxin.accounts.services import role_grant
 from gaoxin.common.actors import OPERATOR
 from gaoxin.registry.choices import BindingMethod
 from gaoxin.registry.models import Employment, IdentityBinding
-from gaoxin.registry.tests.factories import PersonFactory
+from gaoxin.registry.tests.factories import a_person
 from gaoxin.support.choices import CallEligibility
 from gaoxin.support.models import CallApplication, OpenCall
 from gaoxin.support.services import calls
@@ -49,7 +49,7 @@ def enterprise_user(username: str, credit_code: str) -> Any:
 def expert(username: str, employer: Any = None) -> Any:
     """A review expert bound to a registry person, employed by `employer` if given."""
     made = user(username, roles.SUPPORT_EXPERT)
-    person = PersonFactory()
+    person = a_person()
     IdentityBinding.objects.create(
         user=made, person=person, method=BindingMethod.COUNTER, bound_at=timezone.now()
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from gaoxin.common import auditwords
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError
 from gaoxin.common.models import AuditEvent
 from gaoxin.support import errors, selectors_calls
@@ -233,12 +234,15 @@ def test_notice_objections_then_confirmation_makes_the_award():
     calls.objection_answer(actor=admin, objection_pk=objection.pk, answer="评分依据已在排名页列明")
     call = calls.call_confirm(actor=admin, pk=pk)
     assert call.status == CallStatus.CONFIRMED
-    award = Award.objects.get(pk=call.award_id)
+    award = call.award
+    assert award is not None
     assert award.enterprise == a1.enterprise and award.amount == 3_000_000
     assert award.status == AwardStatus.PROPOSED and award.programme.code == "competition"
     actions = [e.action for e in AuditEvent.objects.filter(action__startswith="support.call.")]
     for name in ("publish", "close", "start_review", "decide", "announce", "confirm"):
         assert f"support.call.{name}" in actions
+    written = set(AuditEvent.objects.values_list("action", flat=True))
+    assert written - auditwords.known_actions() == set()
 
 
 def test_confirmation_passing_the_ceiling_is_refused_and_nothing_is_written():
