@@ -319,3 +319,24 @@ def test_a_team_call_takes_bound_people_and_excludes_the_leads_colleagues():
     assert set(
         CallConflict.objects.filter(application=app).values_list("expert__username", flat=True)
     ) == {"expert1"}
+
+
+def test_the_demo_has_an_open_call_and_one_in_notice_with_an_excluded_expert():
+    from gaoxin.registry.tests.factories import EnterpriseFactory, PersonFactory
+    from gaoxin.support.demo import load_demo_support
+
+    EnterpriseFactory.create_batch(2)
+    PersonFactory.create_batch(3)
+    assert any("open calls" in line for line in load_demo_support())
+    statuses = sorted(OpenCall.objects.values_list("status", flat=True))
+    assert statuses == sorted([CallStatus.OPEN, CallStatus.NOTICE])
+    noticed = OpenCall.objects.get(status=CallStatus.NOTICE)
+    assert (
+        CallScore.objects.filter(application__call=noticed).values("expert").distinct().count() == 3
+    )
+    conflict = CallConflict.objects.get(application__call=noticed)
+    assert conflict.source == ConflictSource.REGISTRY and conflict.expert.username == "zhuanjia1"
+    ranked = selectors_calls.ranking(noticed)
+    assert noticed.winner == ranked[0].application
+    # first: (88 + 84) / 2 * 0.4 + (85 + 80) / 2 * 0.3 + (90 + 86) / 2 * 0.3 = 85.55
+    assert ranked[0].total == Decimal("85.55")
