@@ -68,6 +68,14 @@ class CallEligibility(models.TextChoices):
     TEAMS = "teams", _("Teams led by a person in the registry")
 
 
+class ConflictTie(models.TextChoices):
+    """How the registry ties an expert to an applicant (a registry conflict's kind)."""
+
+    EMPLOYED = "employed", _("Employed by")
+    ACTS_FOR = "acts_for", _("Acts for")
+    LEADS = "leads", _("Leads the applying team")
+
+
 class ConflictSource(models.TextChoices):
     REGISTRY = "registry", _("Tied to the applicant in the registry")
     DECLARED = "declared", _("Declared by the expert")

@@ -17,6 +17,7 @@ from .choices import (
     CallEligibility,
     CallStatus,
     ConflictSource,
+    ConflictTie,
     LandUse,
     LedgerKind,
     Measure,
@@ -396,7 +397,12 @@ class CallConflict(BaseModel):
     )
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=16, choices=ConflictSource.choices)
-    reason = models.CharField(_("reason"), max_length=300)
+    # registry conflicts: the tie and the enterprise; declared ones: the expert's reason
+    tie = models.CharField(max_length=16, choices=ConflictTie.choices, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["application", "id"]
@@ -408,6 +414,14 @@ class CallConflict(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.expert_id}"
+
+    @property
+    def describe(self) -> str:
+        """The reason in the reader's language: the registry tie, or the expert's own words."""
+        if not self.tie:
+            return self.reason
+        label = str(ConflictTie(self.tie).label)
+        return f"{label} {self.enterprise.name}" if self.enterprise is not None else label
 
 
 class CallScore(BaseModel):

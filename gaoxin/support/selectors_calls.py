@@ -17,7 +17,7 @@ from gaoxin.accounts.choices import ScopeKind
 from gaoxin.registry.models import Employment, Enterprise, IdentityBinding
 
 from . import access, scoring, states
-from .choices import CallStatus
+from .choices import CallStatus, ConflictTie
 from .models import (
     CallApplication,
     CallConflict,
@@ -127,7 +127,7 @@ def notice_running(call: OpenCall) -> bool:
 # -- registry ties (conflicts of interest) ---------------------------------------------------------
 
 
-def expert_ties(user: Any) -> dict[int, str]:
+def expert_ties(user: Any) -> dict[int, str]:  # enterprise pk -> ConflictTie
     """The enterprises the registry ties an expert to, with the reason: employment (current,
     or ended less than three years ago) of the person the account is bound to, and the
     enterprises the account acts for (enterprise user)."""
@@ -140,12 +140,12 @@ def expert_ties(user: Any) -> dict[int, str]:
         rows = Employment.objects.filter(person_id=person_id).filter(
             ended_on__isnull=True
         ) | Employment.objects.filter(person_id=person_id, ended_on__gte=since)
-        for enterprise_id, name in rows.values_list("enterprise_id", "enterprise__name"):
-            ties[enterprise_id] = f"登记簿：受雇于 {name} / registry: employed by {name}"
+        for enterprise_id in rows.values_list("enterprise_id", flat=True):
+            ties[enterprise_id] = ConflictTie.EMPLOYED
     codes = roles.scopes(user, roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE)
     if codes:
-        for pk, name in Enterprise.objects.filter(credit_code__in=codes).values_list("pk", "name"):
-            ties.setdefault(pk, f"代表 {name} / acts for {name}")
+        for pk in Enterprise.objects.filter(credit_code__in=codes).values_list("pk", flat=True):
+            ties.setdefault(pk, ConflictTie.ACTS_FOR)
     return ties
 
 

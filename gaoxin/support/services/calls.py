@@ -24,7 +24,7 @@ from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
 from gaoxin.registry.models import Enterprise, IdentityBinding
 
 from .. import access, errors, selectors_calls
-from ..choices import CallEligibility, CallStatus, ConflictSource
+from ..choices import CallEligibility, CallStatus, ConflictSource, ConflictTie
 from ..models import (
     CallApplication,
     CallConflict,
@@ -322,19 +322,23 @@ def review_start(*, actor: Actor, pk: int) -> list[CallConflict]:
         ties = selectors_calls.expert_ties(expert)
         person_id = selectors_calls.expert_person_id(expert)
         for application in apps:
-            reason = ""
+            tie, enterprise_id = "", None
             if application.lead_id is not None and application.lead_id == person_id:
-                reason = "本人牵头 / leads the team"
+                tie = ConflictTie.LEADS
             else:
-                for enterprise_id in sorted(selectors_calls.applicant_enterprises(application)):
-                    if enterprise_id in ties:
-                        reason = ties[enterprise_id]
+                for candidate in sorted(selectors_calls.applicant_enterprises(application)):
+                    if candidate in ties:
+                        tie, enterprise_id = ties[candidate], candidate
                         break
-            if reason:
+            if tie:
                 conflict, created = CallConflict.objects.get_or_create(
                     application=application,
                     expert=expert,
-                    defaults={"source": ConflictSource.REGISTRY, "reason": reason[:300]},
+                    defaults={
+                        "source": ConflictSource.REGISTRY,
+                        "tie": tie,
+                        "enterprise_id": enterprise_id,
+                    },
                 )
                 if created:
                     made.append(conflict)
@@ -342,7 +346,7 @@ def review_start(*, actor: Actor, pk: int) -> list[CallConflict]:
                         actor=actor,
                         action="support.call_conflict.found",
                         obj=application,
-                        after={"expert": expert.username, "reason": reason[:300]},
+                        after={"expert": expert.username, "tie": tie, "enterprise": enterprise_id},
                     )
     CALL.apply(actor=actor, obj=call, target=CallStatus.REVIEW, after={"excluded": len(made)})
     return made
@@ -407,7 +411,7 @@ def scores_submit(
         )
     conflict = CallConflict.objects.filter(application=application, expert=user).first()
     if conflict is not None:
-        raise GaoxinError(errors.CALL_EXCLUDED, number=application.number, reason=conflict.reason)
+        raise GaoxinError(errors.CALL_EXCLUDED, number=application.number, reason=conflict.describe)
     parsed: list[tuple[CallCriterion, int]] = []
     for criterion in call.criteria.order_by("seq"):
         raw = str(values.get(criterion.pk, "")).strip()

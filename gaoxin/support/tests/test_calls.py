@@ -59,7 +59,8 @@ def test_an_expert_employed_by_the_applicant_is_excluded_from_its_application_on
     e1 = world.experts[0]
     found = CallConflict.objects.get(expert=e1)
     assert found.application == a1 and found.source == ConflictSource.REGISTRY
-    assert world.z.firm.name in found.reason
+    assert found.tie == "employed" and found.enterprise == world.z.firm
+    assert world.z.firm.name in found.describe
     assert list(selectors_calls.expert_applications(e1)) == [a2]
     assert set(selectors_calls.expert_applications(world.experts[1])) == {a1, a2}
     error = _refused(errors.CALL_EXCLUDED, score, e1, a1, 80, 80, 80)
