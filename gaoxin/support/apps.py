@@ -8,12 +8,14 @@ class SupportConfig(AppConfig):
     verbose_name = _("Enterprise support (企业扶持)")
 
     def ready(self) -> None:
-        from gaoxin.common import demo, navigation
+        from gaoxin.common import demo, navigation, todos
 
         from .auditwords import register as register_audit_words
         from .demo import load_demo_support
         from .navigation import links
+        from .navigation import todos as support_todos
 
         navigation.register(links)
+        todos.register(support_todos)
         register_audit_words()
         demo.register(50, "support", load_demo_support)

@@ -190,6 +190,19 @@ def expert_applications(user: Any) -> QuerySet[CallApplication]:
     )
 
 
+def expert_unscored_count(user: Any) -> int:
+    """Applications assigned to the expert on which they have not scored yet."""
+    return (
+        expert_applications(user).exclude(scores__expert_id=user.pk).values("pk").distinct().count()
+    )
+
+
+def unanswered_objections() -> int:
+    return CallObjection.objects.filter(
+        call__status=CallStatus.NOTICE, answered_at__isnull=True
+    ).count()
+
+
 def expert_exclusions(user: Any) -> QuerySet[CallConflict]:
     return (
         CallConflict.objects.filter(expert_id=user.pk, application__call__status=CallStatus.REVIEW)

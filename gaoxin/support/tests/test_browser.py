@@ -126,7 +126,8 @@ def test_tiers_then_an_open_call_to_a_paid_milestone_and_a_refused_second_award(
         "expert3": {first: (88, 84, 82), second: (75, 70, 72)},
     }
     for who in experts:
-        page = _as(browser, live_server, who)
+        viewport = PHONE if who.username == "expert2" else DESKTOP
+        page = _as(browser, live_server, who, viewport)
         page.goto(live_server.url + "/support/expert/")
         shown = page.get_by_test_id("to-score")
         assert shown.count() == len(marks[who.username])
@@ -139,6 +140,7 @@ def test_tiers_then_an_open_call_to_a_paid_milestone_and_a_refused_second_award(
             card.get_by_role("button", name="保存我的评分").click()
         if who.username == "expert1":
             assert first in page.get_by_test_id("exclusions").inner_text()
+        _fits(page, viewport)
         page.context.close()
     expert_page = _as(browser, live_server, experts[1])
     refused = expert_page.goto(live_server.url + f"/support/calls/{call.pk}/ranking/")
@@ -156,6 +158,7 @@ def test_tiers_then_an_open_call_to_a_paid_milestone_and_a_refused_second_award(
     admin.get_by_label("公示天数").fill("7")
     admin.get_by_role("button", name="公示", exact=True).click()
     assert "公示中" in admin.get_by_test_id("call-status").inner_text()
+    _fits(admin, DESKTOP)
 
     # 8. Anyone logged in objects during the notice; the zone answers.
     citizen = _as(browser, live_server, stranger, PHONE)
@@ -164,6 +167,7 @@ def test_tiers_then_an_open_call_to_a_paid_milestone_and_a_refused_second_award(
     citizen.get_by_label("您的异议").fill("请说明评分依据和专家回避情况")
     citizen.get_by_role("button", name="提交异议").click()
     assert "请说明评分依据" in citizen.get_by_test_id("objection").inner_text()
+    _fits(citizen, PHONE)
     admin.reload()
     admin.get_by_test_id("objection").get_by_label("答复").fill("评分规则与回避情况已在排名页列明")
     admin.get_by_test_id("objection").get_by_role("button", name="答复").click()

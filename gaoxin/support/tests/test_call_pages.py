@@ -86,3 +86,24 @@ def test_zone_pages_and_the_transitions_are_post_only_and_for_the_zone_administr
         assert auditor.post(f"/support/calls/{pk}/{step}/").status_code == 403
     refused = admin.post(f"/support/calls/{pk}/close/", follow=True).content.decode()
     assert "未到" in refused  # the deadline has not passed
+
+
+def test_the_home_page_lists_what_waits_for_an_expert():
+    from django.test import RequestFactory
+
+    from gaoxin.common.todos import todos_for
+
+    world = open_call()
+    a1, _a2 = in_review(world)
+    e2 = world.experts[1]
+
+    def waiting(who):
+        request = RequestFactory().get("/")
+        request.user = who
+        return [(t.url, t.count) for t in todos_for(request).get("support_expert", [])]
+
+    assert waiting(e2) == [("/support/expert/", 2)]
+    score(e2, a1, 80, 80, 80)
+    assert waiting(e2) == [("/support/expert/", 1)]
+    assert waiting(world.experts[0]) == [("/support/expert/", 1)]  # excluded from a1
+    assert "待评审的申报" in _client(e2).get("/").content.decode()
