@@ -307,6 +307,20 @@ def call_close(*, actor: Actor, pk: int) -> OpenCall:
     return call
 
 
+def calls_close_due(*, actor: Actor) -> int:
+    """Close every open call whose deadline has passed (the scheduler's sweep), one transaction
+    per call; returns how many were closed."""
+    due = OpenCall.objects.filter(status=CallStatus.OPEN, deadline__lte=timezone.now())
+    closed = 0
+    for pk in due.values_list("pk", flat=True):
+        try:
+            call_close(actor=actor, pk=pk)
+        except GaoxinError:  # closed by the zone meanwhile
+            continue
+        closed += 1
+    return closed
+
+
 @transaction.atomic
 def review_start(*, actor: Actor, pk: int) -> list[CallConflict]:
     """Start the panel's review: every expert tied in the registry to an application's

@@ -341,3 +341,18 @@ def test_the_demo_has_an_open_call_and_one_in_notice_with_an_excluded_expert():
     assert noticed.winner == ranked[0].application
     # first: (88 + 84) / 2 * 0.4 + (85 + 80) / 2 * 0.3 + (90 + 86) / 2 * 0.3 = 85.55
     assert ranked[0].total == Decimal("85.55")
+
+
+def test_the_scheduler_closes_calls_whose_deadline_passed_and_only_those():
+    from gaoxin.common.actors import SCHEDULER
+
+    world = open_call()
+    later = calls.call_create(actor=world.z.admin, data=call_input(title="另一个榜单"))
+    calls.call_publish(actor=world.z.admin, pk=later.pk)
+    assert calls.calls_close_due(actor=SCHEDULER) == 0
+    deadline_passed(world.call)
+    assert calls.calls_close_due(actor=SCHEDULER) == 1
+    assert OpenCall.objects.get(pk=world.call.pk).status == CallStatus.CLOSED
+    assert OpenCall.objects.get(pk=later.pk).status == CallStatus.OPEN
+    event = AuditEvent.objects.filter(action="support.call.close").get()
+    assert event.actor is None and "scheduler" in event.actor_name
