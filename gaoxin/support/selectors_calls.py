@@ -64,7 +64,7 @@ def public_call_get(pk: int) -> OpenCall | None:
 
 
 def applications(call: OpenCall) -> QuerySet[CallApplication]:
-    return call.applications.select_related("enterprise", "lead").order_by("id")
+    return call.applications.select_related("enterprise", "lead", "submitted_by").order_by("id")
 
 
 def own_applications(user: Any) -> QuerySet[CallApplication]:

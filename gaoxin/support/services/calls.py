@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from gaoxin.accounts.models import User
-from gaoxin.common import audit
+from gaoxin.common import audit, notifications
 from gaoxin.common.actors import Actor, is_system, user_of
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError, ensure
 from gaoxin.registry.models import Enterprise, IdentityBinding
@@ -363,6 +363,12 @@ def review_start(*, actor: Actor, pk: int) -> list[CallConflict]:
                         after={"expert": expert.username, "tie": tie, "enterprise": enterprise_id},
                     )
     CALL.apply(actor=actor, obj=call, target=CallStatus.REVIEW, after={"excluded": len(made)})
+    notifications.notify(
+        recipients=experts,
+        subject=f"揭榜挂帅评审开始 Review started: {call.number} {call.title}",
+        body="请在评审期内为分配给您的申报打分 / score the applications assigned to you",
+        link="/support/expert/",
+    )
     return made
 
 
@@ -486,6 +492,13 @@ def call_announce(*, actor: Actor, pk: int, days: object) -> OpenCall:
         target=CallStatus.NOTICE,
         after={"notice_ends_at": _when(call.notice_ends_at)},
         update_fields=["notice_ends_at"],
+    )
+    applicants = {a.submitted_by_id: a.submitted_by for a in selectors_calls.applications(call)}
+    notifications.notify(
+        recipients=list(applicants.values()),
+        subject=f"揭榜挂帅结果公示 Award in public notice: {call.number} {call.title}",
+        body=f"公示至 {_when(call.notice_ends_at)} / objections until {_when(call.notice_ends_at)}",
+        link=f"/support/open-calls/{call.pk}/",
     )
     return call
 

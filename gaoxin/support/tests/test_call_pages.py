@@ -107,3 +107,19 @@ def test_the_home_page_lists_what_waits_for_an_expert():
     assert waiting(e2) == [("/support/expert/", 1)]
     assert waiting(world.experts[0]) == [("/support/expert/", 1)]  # excluded from a1
     assert "待评审的申报" in _client(e2).get("/").content.decode()
+
+
+def test_the_call_pages_read_in_english_too():
+    world = open_call()
+    in_review(world)
+    admin = _client(world.z.admin)
+    admin.cookies["gaoxin_language"] = "en"
+    page = admin.get(f"/support/calls/{world.call.pk}/").content.decode()
+    assert "Under expert review" in page and "Employed by " + world.z.firm.name in page
+    ranking = admin.get(f"/support/calls/{world.call.pk}/ranking/").content.decode()
+    assert "Scoring rule: for each criterion" in ranking and "at least 5 of them" in ranking
+    chinese = _client(world.z.admin).get(f"/support/calls/{world.call.pk}/").content.decode()
+    assert "专家评审中" in chinese and "受雇于 " + world.z.firm.name in chinese
+    expert = _client(world.experts[0])
+    expert.cookies["gaoxin_language"] = "en"
+    assert "You see your own scores only" in expert.get("/support/expert/").content.decode()

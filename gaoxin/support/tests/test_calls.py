@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from gaoxin.common import auditwords
 from gaoxin.common.errors import NOT_ALLOWED, GaoxinError
-from gaoxin.common.models import AuditEvent
+from gaoxin.common.models import AuditEvent, Notification
 from gaoxin.support import errors, selectors_calls
 from gaoxin.support.choices import AwardStatus, CallStatus, ConflictSource
 from gaoxin.support.models import Award, CallApplication, CallConflict, CallScore, OpenCall
@@ -235,6 +235,17 @@ def test_notice_objections_then_confirmation_makes_the_award():
     calls.objection_answer(actor=admin, objection_pk=objection.pk, answer="评分依据已在排名页列明")
     call = calls.call_confirm(actor=admin, pk=pk)
     assert call.status == CallStatus.CONFIRMED
+    told = Notification.objects.filter(subject__contains=call.number)
+    assert set(
+        told.filter(link="/support/expert/").values_list("recipient__username", flat=True)
+    ) == {
+        "expert1",
+        "expert2",
+        "expert3",
+    }
+    assert set(
+        told.filter(link=f"/support/open-calls/{pk}/").values_list("recipient__username", flat=True)
+    ) == {"rep1", "rep2"}
     award = call.award
     assert award is not None
     assert award.enterprise == a1.enterprise and award.amount == 3_000_000
