@@ -316,6 +316,10 @@ def urls(world: World) -> Iterator[tuple[str, str]]:
     yield "support:tier_mine", "/support/tiers/mine/"
     for name in ("support:award", "support:tier_enterprise"):
         yield name, reverse(name, args=MISSING_OBJECT[name])
+    # Open calls: an application names its enterprise and team (a team's lead masked); the
+    # call pages are fetched for a call this world does not have (404).
+    for name in ("support:call_zone", "support:call_ranking", "support:call_public"):
+        yield name, reverse(name, args=MISSING_OBJECT[name])
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -344,6 +348,9 @@ MISSING_OBJECT: dict[str, list[Any]] = {
     "approvals:certificate_pdf": ["NOSUCH"],
     "support:award": [999_999],
     "support:tier_enterprise": ["91370212MA0000000X"],
+    "support:call_zone": [999_999],
+    "support:call_ranking": [999_999],
+    "support:call_public": [999_999],
 }
 
 

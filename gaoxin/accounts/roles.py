@@ -62,6 +62,7 @@ APPROVAL_REVIEWER = "approval_reviewer"
 APPROVAL_HEAD = "approval_head"
 APPROVAL_INTAKE = "approval_intake"
 APPROVAL_AGENT = "approval_agent"
+SUPPORT_EXPERT = "support_expert"
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -275,6 +276,16 @@ ROLES: tuple[Role, ...] = (
         _("Zone staff who file approvals for an enterprise under its recorded authorisation."),
         (),
         (Capability(_("File the projects you are authorised for"), "approvals:mine"),),
+    ),
+    Role(
+        SUPPORT_EXPERT,
+        _("Review expert (揭榜挂帅)"),
+        _(
+            "Scores the applications of the open calls whose panel they sit on, blind to the "
+            "other experts' scores; excluded where the registry ties them to the applicant."
+        ),
+        (),
+        (Capability(_("Score the applications assigned to you"), "support:expert"),),
     ),
 )
 

@@ -88,3 +88,38 @@ def can_edit_indicator_sources(user: Any) -> bool:
     if not _active(user):
         return False
     return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+# -- open calls (揭榜挂帅) ------------------------------------------------------------------------
+# zone administrator   posts calls, sets the panel, moves the call along, answers objections
+# leadership, auditor  read the zone's call pages and the ranking
+# review expert        scores the applications of the calls whose panel they sit on
+# enterprise user      applies for its enterprise (calls open to enterprises)
+# a bound person       applies as a team's lead (calls open to teams)
+# anyone logged in     reads published calls and objects during the notice
+
+
+def can_manage_calls(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.ZONE_ADMIN)
+
+
+def can_view_calls_zone(user: Any) -> bool:
+    """The zone's call pages, with every application and the ranking."""
+    return can_view_awards(user)
+
+
+def is_expert(user: Any) -> bool:
+    if not _active(user):
+        return False
+    return _zone_wide(user, roles.SUPPORT_EXPERT)
+
+
+def can_read_calls(user: Any) -> bool:
+    """The public list of calls (and a published call's page, its notice and objections)."""
+    return _active(user)
+
+
+def can_object_call(user: Any) -> bool:
+    return _active(user)

@@ -49,3 +49,33 @@ class Sector(models.TextChoices):
     PRIMARY = "primary", _("Primary sector")
     SECONDARY = "secondary", _("Secondary sector")
     TERTIARY = "tertiary", _("Tertiary sector")
+
+
+class CallStatus(models.TextChoices):
+    """An open call (揭榜挂帅), one state machine (states.CALL)."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for applications")
+    CLOSED = "closed", _("Closed for applications")
+    REVIEW = "review", _("Under expert review")
+    DECIDED = "decided", _("Winner decided")
+    NOTICE = "notice", _("In public notice")
+    CONFIRMED = "confirmed", _("Award confirmed")
+
+
+class CallEligibility(models.TextChoices):
+    ENTERPRISES = "enterprises", _("Enterprises registered in the zone")
+    TEAMS = "teams", _("Teams led by a person in the registry")
+
+
+class ConflictTie(models.TextChoices):
+    """How the registry ties an expert to an applicant (a registry conflict's kind)."""
+
+    EMPLOYED = "employed", _("Employed by")
+    ACTS_FOR = "acts_for", _("Acts for")
+    LEADS = "leads", _("Leads the applying team")
+
+
+class ConflictSource(models.TextChoices):
+    REGISTRY = "registry", _("Tied to the applicant in the registry")
+    DECLARED = "declared", _("Declared by the expert")

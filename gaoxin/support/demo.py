@@ -16,6 +16,7 @@ from gaoxin.registry.models import Enterprise
 
 from . import indicator_store
 from .choices import LandUse, Measure, ProgrammeKind, Sector
+from .demo_calls import load_demo_calls
 from .models import CeilingGroup, LandSale, Programme, SectorValueAdded, Tier, TierCriterion
 from .services import awards, tiers
 
@@ -197,7 +198,9 @@ def load_demo_support() -> list[str]:
             actor=DEMO, pk=prize.pk, plan=[awards.MilestonePlan("授信额度启用", 8_000_000)]
         )
         made = 2
+    lines = load_demo_calls(firms)
     return [
         f"support: {len(PROGRAMMES)} programmes, {made} awards, "
-        f"tiers of {run.year} computed for {run.enterprises} enterprises"
+        f"tiers of {run.year} computed for {run.enterprises} enterprises",
+        *lines,
     ]

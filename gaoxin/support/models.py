@@ -14,6 +14,10 @@ from gaoxin.registry.models import Enterprise, Person
 
 from .choices import (
     AwardStatus,
+    CallEligibility,
+    CallStatus,
+    ConflictSource,
+    ConflictTie,
     LandUse,
     LedgerKind,
     Measure,
@@ -301,3 +305,194 @@ class IndicatorYearChanged(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+# -- open calls (揭榜挂帅) ------------------------------------------------------------------------
+
+
+class OpenCall(BaseModel):
+    """A challenge the zone posts: the problem, the outcome wanted, the reward (an award under
+    `programme`, so its ceilings apply when the award is made), the deadline and who may apply."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem"))
+    outcome = models.TextField(_("outcome wanted"))
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    reward = models.BigIntegerField(_("reward (yuan)"))
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    eligibility = models.CharField(
+        _("who may apply"), max_length=16, choices=CallEligibility.choices
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    trim_from = models.PositiveSmallIntegerField(
+        _("drop highest and lowest from this many scores"), default=5
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
+    )
+    winner = models.ForeignKey(
+        "CallApplication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notice_ends_at = models.DateTimeField(_("notice ends"), null=True, blank=True)
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reward__gt=0), name="support_call_reward"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CallCriterion(models.Model):
+    """One published criterion of a call with its weight (the weights need not add to 100:
+    the total is the weighted mean)."""
+
+    call = models.ForeignKey(OpenCall, on_delete=models.CASCADE, related_name="criteria")
+    seq = models.PositiveSmallIntegerField()
+    name = models.CharField(_("criterion"), max_length=100)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+
+    class Meta:
+        ordering = ["call", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "seq"], name="support_call_criterion_seq")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallExpert(models.Model):
+    """An expert on a call's panel (a user holding the support_expert role)."""
+
+    call = models.ForeignKey(OpenCall, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["call", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "user"], name="support_call_expert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}/{self.user_id}"
+
+
+class CallApplication(BaseModel):
+    """An enterprise's (or a team's, led by a registry person) proposal for a call."""
+
+    call = models.ForeignKey(OpenCall, on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lead = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    team = models.CharField(_("team"), max_length=100)
+    proposal = models.TextField(_("proposal"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | Q(lead__isnull=False),
+                name="support_call_application_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def applicant_name(self) -> str:
+        if self.enterprise is not None:
+            return f"{self.enterprise.name}（{self.team}）"
+        return f"{self.team}（{self.lead.masked_name if self.lead else ''}）"
+
+
+class CallConflict(BaseModel):
+    """An expert excluded from one application: tied to the applicant in the registry (found
+    when review starts) or declared by the expert."""
+
+    application = models.ForeignKey(
+        CallApplication, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=ConflictSource.choices)
+    # registry conflicts: the tie and the enterprise; declared ones: the expert's reason
+    tie = models.CharField(max_length=16, choices=ConflictTie.choices, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["application", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expert"], name="support_call_conflict_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.expert_id}"
+
+    @property
+    def describe(self) -> str:
+        """The reason in the reader's language: the registry tie, or the expert's own words."""
+        if not self.tie:
+            return self.reason
+        label = str(ConflictTie(self.tie).label)
+        return f"{label} {self.enterprise.name}" if self.enterprise is not None else label
+
+
+class CallScore(BaseModel):
+    """One expert's score (0–100) of one application on one criterion. Only the expert who gave
+    it sees it until the zone reads the ranking (selectors_calls)."""
+
+    application = models.ForeignKey(
+        CallApplication, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(CallCriterion, on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        ordering = ["application", "criterion", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion", "expert"], name="support_call_score_once"
+            ),
+            models.CheckConstraint(condition=Q(value__lte=100), name="support_call_score_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.criterion_id}/{self.expert_id}"
+
+
+class CallObjection(BaseModel):
+    """An objection to a call's announced award during its public notice (公示), answered by the
+    zone (the housing notice's pattern)."""
+
+    call = models.ForeignKey(OpenCall, on_delete=models.CASCADE, related_name="objections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("objection"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "id"]
+
+    def __str__(self) -> str:
+        return f"objection {self.pk}"

@@ -1,8 +1,10 @@
-"""The support app's background jobs, run by the worker on the scheduler (apps.py)."""
+"""Enterprise support's background jobs, run by the worker on the scheduler (apps.py)."""
 
 from __future__ import annotations
 
 from django_tasks import task
+
+from gaoxin.common.actors import SCHEDULER
 
 
 @task()
@@ -19,3 +21,11 @@ def refresh_indicators() -> int:
     for indicator in indicators.STORED:
         indicator_store.values(indicator, list(range(last - indicators.YEARS + 1, last + 1)))
     return recomputed
+
+
+@task()
+def close_due_calls() -> int:
+    """Every open call whose deadline has passed closed for applications (services/calls.py)."""
+    from .services import calls
+
+    return calls.calls_close_due(actor=SCHEDULER)

@@ -15,8 +15,14 @@ from .builders import proposed, zone
 pytestmark = pytest.mark.django_db
 
 READERS = {"leadership", "auditor", "zone_admin"}
+EVERYONE = set(ALL_ROLES)
 SUPPORT_PAGES = {
     "support:awards": ("/support/awards/", READERS),
+    "support:calls_zone": ("/support/calls/", READERS),
+    # the published open calls and one's own applications: anyone logged in
+    "support:calls_public": ("/support/open-calls/", EVERYONE),
+    "support:calls_mine": ("/support/open-calls/mine/", EVERYONE),
+    "support:expert": ("/support/expert/", {"support_expert"}),
     "support:ledger_export": ("/support/ledger.xlsx", READERS),
     "support:tiers": ("/support/tiers/", READERS),
     "support:indicators": ("/support/indicators/", READERS),
@@ -25,7 +31,16 @@ SUPPORT_PAGES = {
 # An award's page, tested with an award below.
 # An enterprise's tier: the zone's readers and the enterprise's own users (test_tier_pages.py);
 # "mine" sends an enterprise user to it, and refuses anyone acting for no enterprise.
-SUPPORT_OBJECT_PAGES = {"support:award", "support:tier_enterprise", "support:tier_mine"}
+# A call's zone page and ranking (the zone's readers) and its public page (anyone logged in, once
+# published): test_call_pages.py.
+SUPPORT_OBJECT_PAGES = {
+    "support:award",
+    "support:tier_enterprise",
+    "support:tier_mine",
+    "support:call_zone",
+    "support:call_ranking",
+    "support:call_public",
+}
 SUPPORT_POSTS = {
     "support:award_new",
     "support:award_milestones",
@@ -36,6 +51,20 @@ SUPPORT_POSTS = {
     "support:tiers_publish",
     "support:land_sale",
     "support:value_added",
+    "support:call_new",
+    "support:call_edit",
+    "support:call_panel",
+    "support:call_publish",
+    "support:call_close",
+    "support:call_review",
+    "support:call_decide",
+    "support:call_announce",
+    "support:call_confirm",
+    "support:call_objection_answer",
+    "support:call_apply",
+    "support:call_object",
+    "support:expert_score",
+    "support:expert_conflict",
 }
 
 
