@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AwardStatus(models.TextChoices):
@@ -35,7 +36,7 @@ class Measure(models.TextChoices):
 
 class TierRunStatus(models.TextChoices):
     COMPUTED = "computed", _("Computed, under review")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("tier list", "Published")
 
 
 class LandUse(models.TextChoices):

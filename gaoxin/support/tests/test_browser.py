@@ -64,7 +64,7 @@ def test_tiers_then_an_open_call_to_a_paid_milestone_and_a_refused_second_award(
     leader = _as(browser, live_server, z.leader)
     leader.goto(live_server.url + "/support/tiers/?year=2026")
     leader.get_by_role("button", name="公布", exact=True).click()
-    assert "已发布" in leader.get_by_test_id("run-status").inner_text()
+    assert "已公布" in leader.get_by_test_id("run-status").inner_text()
 
     # 2. The enterprise, on a phone, sees its tier and what it lacks for the next one.
     firm = _as(browser, live_server, mid_user, PHONE)
