@@ -6,11 +6,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 
 from .certfacts import facts_digest
-from .choices import ItemStatus, ProjectStatus, StageStatus
-from .models import Certificate, Department, Project, ProjectItem, ProjectStage
+from .choices import ItemStatus, ProjectStatus, StageStatus, VersionStatus
+from .models import (
+    Certificate,
+    Department,
+    DocumentDef,
+    ItemDef,
+    Project,
+    ProjectItem,
+    ProjectStage,
+    StageDef,
+    TemplateVersion,
+)
 
 
 def department_choices() -> list[tuple[str, str]]:
@@ -185,3 +195,64 @@ def queue_count(department_codes: frozenset[str] | set[str]) -> int:
         department__code__in=department_codes,
         status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION],
     ).count()
+
+
+# -- the process template's editor ------------------------------------------------------------
+
+
+@dataclass
+class VersionRow:
+    version: TemplateVersion
+    running: int  # projects in progress on it
+    completed: int
+
+
+def template_versions(template_code: str = "default") -> list[VersionRow]:
+    """The template's versions, newest first, with how many projects run on each."""
+    rows = (
+        TemplateVersion.objects.filter(template__code=template_code)
+        .annotate(
+            running=Count("projects", filter=Q(projects__status=ProjectStatus.IN_PROGRESS)),
+            completed=Count("projects", filter=Q(projects__status=ProjectStatus.COMPLETED)),
+        )
+        .order_by("-number")
+    )
+    return [VersionRow(v, v.running, v.completed) for v in rows]
+
+
+def template_actions(rows: list[VersionRow]) -> list[str]:
+    """What the editor's list offers: a new draft unless one is already being edited."""
+    if any(r.version.status == VersionStatus.DRAFT for r in rows):
+        return []
+    return ["new_draft"] if rows else []
+
+
+def version_detail(pk: int) -> TemplateVersion | None:
+    return (
+        TemplateVersion.objects.select_related("template")
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=StageDef.objects.select_related("lead_department").prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=ItemDef.objects.select_related("department").order_by("code"),
+                    )
+                ),
+            ),
+            Prefetch("documents", queryset=DocumentDef.objects.order_by("code")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def version_actions(version: TemplateVersion) -> list[str]:
+    """A draft is edited and published; a published or retired version is only read."""
+    if version.status == VersionStatus.DRAFT:
+        return ["edit", "publish"]
+    return []
+
+
+def version_running_projects(version: TemplateVersion) -> int:
+    return version.projects.filter(status=ProjectStatus.IN_PROGRESS).count()

@@ -22,7 +22,7 @@ from gaoxin.common import pdf
 from gaoxin.common.errors import GaoxinError
 from gaoxin.common.viewguards import require_rule
 
-from . import access, charts, clock, selectors, services
+from . import access, charts, clock, errors, selectors, services
 from .choices import Decision
 from .models import Project
 
@@ -390,4 +390,188 @@ def verify(http: HttpRequest) -> HttpResponse:
         http,
         "approvals/verify.html",
         {"code": code, "cert": cert, "intact": intact},
+    )
+
+
+# -- the process template's editor (the zone administrator) -----------------------------------
+
+
+def _edit(http: HttpRequest, version_pk: int, call: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        call()
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+    else:
+        messages.success(http, done)
+    return redirect("approvals:template_version", pk=version_pk)
+
+
+def _limit(raw: str) -> int:
+    value = _int(raw.strip())
+    if value is None:
+        raise GaoxinError(
+            errors.VALUE_INVALID,
+            field_zh="法定时限",
+            field_en="statutory limit",
+            value=raw[:20],
+            reason_zh="应为 1 至 365 的整数（工作日）",
+            reason_en="a whole number of working days, 1 to 365",
+        )
+    return value
+
+
+@require_GET
+@require_rule(access.can_edit_template)
+def templates(http: HttpRequest) -> HttpResponse:
+    rows = selectors.template_versions()
+    return render(
+        http,
+        "approvals/templates.html",
+        {"rows": rows, "actions": selectors.template_actions(rows)},
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_draft(http: HttpRequest) -> HttpResponse:
+    try:
+        draft = services.version_new_draft(actor=http.user)
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+        return redirect("approvals:templates")
+    messages.success(http, _("Draft v%(number)s is ready to edit.") % {"number": draft.number})
+    return redirect("approvals:template_version", pk=draft.pk)
+
+
+@require_GET
+@require_rule(access.can_edit_template)
+def template_version(http: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.version_detail(pk)
+    if version is None:
+        raise Http404
+    stages = list(version.stages.all())
+    documents = list(version.documents.all())
+    rows = []
+    for s in stages:
+        items = []
+        for it in s.items.all():
+            held = {d[0]: bool(d[2]) for d in it.documents}
+            items.append(
+                {
+                    "item": it,
+                    "documents": [(d, d.code in held, held.get(d.code, False)) for d in documents],
+                }
+            )
+        rows.append({"stage": s, "items": items})
+    return render(
+        http,
+        "approvals/template_version.html",
+        {
+            "v": version,
+            "rows": rows,
+            "documents": documents,
+            "departments": selectors.department_choices(),
+            "actions": selectors.version_actions(version),
+            "running": selectors.version_running_projects(version),
+        },
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_edit(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    post = http.POST
+    documents = [
+        (name.removeprefix("doc_"), post[name] == "deferrable")
+        for name in post
+        if name.startswith("doc_") and post[name] in ("required", "deferrable")
+    ]
+    waits = [c.strip() for c in post.get("waits_for", "").replace("，", ",").split(",")]
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_edit(
+            actor=http.user,
+            item_def_pk=item_pk,
+            limit_days=_limit(post.get("limit_days", "")),
+            department=post.get("department", ""),
+            commitment=post.get("commitment") == "on",
+            prereviewable=post.get("prereviewable") == "on",
+            waits_for=[c for c in waits if c],
+            documents=documents,
+        ),
+        _("The item was saved."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_add(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    post = http.POST
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_add(
+            actor=http.user,
+            stage_def_pk=stage_pk,
+            code=post.get("code", ""),
+            name=post.get("name", ""),
+            department=post.get("department", ""),
+            limit_days=_limit(post.get("limit_days", "")),
+        ),
+        _("The item was added; set its documents below."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_remove(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_remove(actor=http.user, item_def_pk=item_pk),
+        _("The item was removed from the draft."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_stage_edit(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.stage_def_edit(
+            actor=http.user,
+            stage_def_pk=stage_pk,
+            name=http.POST.get("name", ""),
+            lead_department=http.POST.get("lead_department", ""),
+        ),
+        _("The stage was saved."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_document_add(http: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.document_def_add(
+            actor=http.user,
+            version_pk=pk,
+            code=http.POST.get("code", ""),
+            name=http.POST.get("name", ""),
+        ),
+        _("The document was added; choose it on the items that need it."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_publish(http: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.version_publish(actor=http.user, version_pk=pk),
+        _("Published: new projects start on this version; running projects keep theirs."),
     )

@@ -25,10 +25,11 @@ APPROVAL_PAGES = {
     "approvals:queue": ("/approvals/queue/", set()),
     "approvals:intake": ("/approvals/intake/", set()),
     "approvals:dashboard": ("/approvals/dashboard/", READERS),
+    "approvals:templates": ("/approvals/templates/", {"zone_admin"}),
 }
 PUBLIC = {"approvals:verify": "/verify/approvals/?code=NOSUCH"}
 # A project's page and its certificate PDF: tested with a project below.
-OBJECT_PAGES = {"approvals:project", "approvals:certificate_pdf"}
+OBJECT_PAGES = {"approvals:project", "approvals:certificate_pdf", "approvals:template_version"}
 POSTS = {
     "approvals:start",
     "approvals:land",
@@ -42,6 +43,13 @@ POSTS = {
     "approvals:check",
     "approvals:ship",
     "approvals:delivered",
+    "approvals:template_draft",
+    "approvals:template_publish",
+    "approvals:template_document_add",
+    "approvals:template_stage_edit",
+    "approvals:template_item_add",
+    "approvals:template_item_edit",
+    "approvals:template_item_remove",
 }
 API = {"api-1.0.0:decision_push", "api-1.0.0:item_get"}  # test_api.py
 
