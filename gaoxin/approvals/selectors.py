@@ -30,13 +30,18 @@ def department_choices() -> list[tuple[str, str]]:
 def queue(
     department_codes: frozenset[str] | set[str], *, limit: int = 100
 ) -> QuerySet[ProjectItem]:
-    """A department's open items: green channel first, then the nearest deadline."""
+    """A department's items to work on: in review, in correction, and pending items it may
+    pre-review before land; green channel first, then the nearest deadline."""
     return (
         ProjectItem.objects.filter(
             department__code__in=department_codes,
             status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION, ItemStatus.PENDING],
         )
-        .exclude(status=ItemStatus.PENDING, stage__status=StageStatus.WAITING, prereviewable=False)
+        # A pending item is the department's only when it may be pre-reviewed before land.
+        .exclude(
+            Q(status=ItemStatus.PENDING)
+            & (Q(prereviewable=False) | Q(project__land_contract_on__isnull=False))
+        )
         .select_related("project", "project__enterprise", "department", "stage")
         .order_by("-project__green_channel", "due_on", "pk")[:limit]
     )

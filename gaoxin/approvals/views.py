@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,8 +24,8 @@ from gaoxin.common.errors import GaoxinError
 from gaoxin.common.viewguards import require_rule
 
 from . import access, charts, clock, errors, selectors, services
-from .choices import Decision
-from .models import Project
+from .choices import Decision, ItemStatus, ProjectStatus
+from .models import Project, ProjectItem
 
 MAX_UPLOAD = 20 * 1024 * 1024
 NO_FILE = services.Upload("", b"")
@@ -136,6 +137,7 @@ def project(http: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": p,
             "rows": rows,
+            "next_steps": _next_steps(p, rows, applicant),
             "applicant": applicant,
             "documents": list(p.documents.all()),
             "may_land": access.can_enter_land_contract(user, p) and p.land_contract_on is None,
@@ -146,6 +148,64 @@ def project(http: HttpRequest, pk: int) -> HttpResponse:
             "today": clock.today(),
         },
     )
+
+
+def _next_steps(p: Project, rows: list[dict[str, Any]], applicant: bool) -> list[str]:
+    """What this user should do next on the project, from the actions the page offers."""
+    out: list[str] = []
+    for row in rows:
+        s = row["stage"]
+        if "submit" in row["actions"]:
+            out.append(
+                _(
+                    "Submit the package of stage %(order)s (%(name)s) below: each document "
+                    "once; a 容缺 document may follow by the date you promise."
+                )
+                % {"order": s.order, "name": s.name}
+            )
+        if "dispatch" in row["actions"]:
+            out.append(
+                _(
+                    "Check the package of stage %(order)s: if it is complete, dispatch every "
+                    "item; if not, return it saying what is missing."
+                )
+                % {"order": s.order}
+            )
+        for it, actions in row["items"]:
+            if "answer" in actions:
+                out.append(
+                    _("Answer the correction of %(item)s: %(request)s")
+                    % {"item": f"{it.code} {it.name}", "request": it.correction_request}
+                )
+            if "approve" in actions:
+                out.append(
+                    _("Decide %(item)s (due %(due)s).")
+                    % {
+                        "item": f"{it.code} {it.name}",
+                        "due": date_format(it.due_on) if it.due_on else "—",
+                    }
+                )
+            elif "prereview" in actions:
+                out.append(
+                    _("%(item)s may be pre-reviewed now, before the land contract.")
+                    % {"item": f"{it.code} {it.name}"}
+                )
+    if not out and applicant and p.status == ProjectStatus.IN_PROGRESS:
+        out.append(
+            _(
+                "Nothing is needed from you now: the departments are working. You will be "
+                "told when one asks for a correction or a stage opens."
+            )
+        )
+    return out
+
+
+def _queue_todo(item: ProjectItem) -> str:
+    if item.status == ItemStatus.CORRECTION:
+        return str(_("Wait for the applicant's correction"))
+    if item.status == ItemStatus.PENDING:
+        return str(_("May be pre-reviewed before land"))
+    return str(_("Decide"))
 
 
 @require_POST
@@ -322,7 +382,10 @@ def queue(http: HttpRequest) -> HttpResponse:
     return render(
         http,
         "approvals/queue.html",
-        {"items": selectors.queue(depts), "today": clock.today()},
+        {
+            "items": [(it, _queue_todo(it)) for it in selectors.queue(depts)],
+            "today": clock.today(),
+        },
     )
 
 

@@ -53,6 +53,8 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     agent.get_by_role("button", name="创建").click()
     agent.get_by_test_id("stage-1").wait_for()
     project_url = agent.url
+    # The page says what to do next.
+    assert "提交第 1 阶段" in agent.get_by_test_id("next-steps").inner_text()
     stage1 = agent.get_by_test_id("stage-1")
     stage1.locator("input[name=doc_D01]").set_input_files(_file("D01"))
     stage1.locator("input[name=doc_D02]").set_input_files(_file("D02"))
@@ -65,6 +67,7 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
 
     window = _as(browser, live_server, z.intake["fgw"])
     window.goto(project_url)
+    assert "审核第 1 阶段的材料包" in window.get_by_test_id("next-steps").inner_text()
     window.get_by_role("button", name="材料齐全：同时分送全部事项").click()
     assert (
         "并联审批中" in window.get_by_test_id("stage-1").get_by_test_id("stage-status").inner_text()
@@ -124,6 +127,7 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     # The land contract, signed on 15 June: the permit issues the same day.
     on(date(2026, 6, 15))
     agent.reload()
+    agent.get_by_text("已签订土地出让合同？录入签订日期").click()
     agent.get_by_label("土地合同签订日期").fill("2026-06-15")
     agent.get_by_role("button", name="录入土地合同").click()
     land_permit = agent.get_by_test_id("land-permit").inner_text()
