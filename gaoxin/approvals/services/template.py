@@ -227,12 +227,12 @@ def _department(code: str) -> Department:
     return dept
 
 
-def _limit(value: int) -> int:
+def _limit(value: int, item_code: str) -> int:
     ensure(
         0 < value <= 365,
         errors.VALUE_INVALID,
-        field_zh="法定时限",
-        field_en="statutory limit",
+        field_zh=f"{item_code} 法定时限",
+        field_en=f"{item_code} statutory limit",
         value=value,
         reason_zh="应为 1 至 365 个工作日",
         reason_en="1 to 365 working days",
@@ -374,7 +374,7 @@ def item_def_edit(
     fields = ("limit_days", "department_id", "commitment", "prereviewable", "waits_for")
     before = {f: getattr(item, f) for f in fields} | {"documents": item.documents}
     if limit_days is not None:
-        item.limit_days = _limit(limit_days)
+        item.limit_days = _limit(limit_days, item.code)
     if department is not None:
         item.department = _department(department)
     if commitment is not None:
@@ -431,7 +431,7 @@ def item_def_add(
         code=code,
         name=name,
         department=_department(department),
-        limit_days=_limit(limit_days),
+        limit_days=_limit(limit_days, code),
     )
     audit.record(
         actor=actor,
