@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -410,6 +411,12 @@ def dashboard(http: HttpRequest) -> HttpResponse:
     )
 
 
+def _chinese_day(value: str) -> str:
+    """An ISO day of a certificate's facts as a Chinese document writes it: 2026年1月8日."""
+    day = _date(value or "")
+    return f"{day.year}年{day.month}月{day.day}日" if day else (value or "—")
+
+
 @require_GET
 @login_required
 def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
@@ -430,15 +437,16 @@ def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
             ("审批部门", f["department"]),
             ("决定", "准予许可" if f["decision"] == "approved" else "附条件准予许可"),
             ("条件", f["conditions"] or "—"),
-            ("决定日期", f["decided_on"]),
-            ("出证日期", f["issued_on"]),
+            ("决定日期", _chinese_day(f["decided_on"])),
+            ("出证日期", _chinese_day(f["issued_on"])),
             ("验证码", cert.code),
             ("摘要 SHA-256", cert.digest),
         ]
     )
+    verify_url = http.build_absolute_uri(reverse("approvals:verify"))
     doc.paragraph(
-        "本证照可在高新区政务服务网站“证照验证”页输入验证码核对，页面将比对存档摘要。"
-        + ("（本证照已撤销）" if cert.revoked else "")
+        f"本证照可在 {verify_url} （证照验证）输入验证码 {cert.code} 核对，页面将比对存档摘要，"
+        "并显示证照是否已撤销。" + ("（本证照已撤销）" if cert.revoked else "")
     )
     response = HttpResponse(doc.build(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{cert.code}.pdf"'

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pypdfium2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -76,6 +77,10 @@ def test_the_pages_walk_one_project(on):
     cert = Certificate.objects.get(item=it)
     pdf = agent.get(f"/approvals/certificates/{cert.code}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The paper tells its reader where to check it, and dates as a Chinese document does.
+    text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_range()
+    assert "/verify/approvals/" in text and cert.code in text
+    assert "决定日期 2026年6月4日" in text, text
     verdict = Client().get(f"/verify/approvals/?code={cert.code}").content.decode()
     assert "matches the stored digest" in verdict or "存档摘要" in verdict
     forged = Client().get("/verify/approvals/?code=ABCDEF012345").content.decode()
