@@ -76,7 +76,7 @@ def timeline(
             )
     # The legend: what a stage bar's colour says.
     y += 8
-    lx = 2
+    lx = 2.0
     for status in (StageStatus.OPEN, StageStatus.SUBMITTED, StageStatus.IN_REVIEW):
         parts.append(
             f'<rect x="{lx}" y="{y}" width="10" height="10" fill="{COLOURS[status]}"/>'
