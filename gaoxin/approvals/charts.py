@@ -79,13 +79,13 @@ def timeline(
     lx = 2.0
     for status in (StageStatus.OPEN, StageStatus.SUBMITTED, StageStatus.IN_REVIEW):
         parts.append(
-            f'<rect x="{lx}" y="{y}" width="10" height="10" fill="{COLOURS[status]}"/>'
-            f'<text x="{lx + 13}" y="{y + 9}" font-size="11">{escape(status.label)}</text>'
+            f'<rect x="{lx:.1f}" y="{y}" width="10" height="10" fill="{COLOURS[status]}"/>'
+            f'<text x="{lx + 13:.1f}" y="{y + 9}" font-size="11">{escape(status.label)}</text>'
         )
         lx += 22 + _text_width(str(status.label))
     parts.append(
-        f'<rect x="{lx}" y="{y}" width="10" height="10" fill="{COLOURS["closed"]}"/>'
-        f'<text x="{lx + 13}" y="{y + 9}" font-size="11">'
+        f'<rect x="{lx:.1f}" y="{y}" width="10" height="10" fill="{COLOURS["closed"]}"/>'
+        f'<text x="{lx + 13:.1f}" y="{y + 9}" font-size="11">'
         f"{escape(StageStatus.CLOSED.label)}</text>"
     )
     height = y + 16
