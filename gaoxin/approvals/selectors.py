@@ -64,6 +64,18 @@ def projects_of(*, credit_codes: frozenset[str], agent: Any) -> QuerySet[Project
     return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
 
 
+def applicant_todo(project_pks: list[int]) -> set[int]:
+    """Of these projects, those waiting for their applicant: a stage open for its package or
+    an item whose correction is asked for (two set-based queries)."""
+    open_stage = ProjectStage.objects.filter(
+        project_id__in=project_pks, status=StageStatus.OPEN
+    ).values_list("project_id", flat=True)
+    correction = ProjectItem.objects.filter(
+        project_id__in=project_pks, status=ItemStatus.CORRECTION
+    ).values_list("project_id", flat=True)
+    return set(open_stage) | set(correction)
+
+
 def project_detail(pk: int) -> Project | None:
     return (
         Project.objects.select_related("enterprise", "version", "agent")

@@ -69,12 +69,13 @@ def _int(value: str) -> int | None:
 @require_rule(access.can_use_desk)
 def mine(http: HttpRequest) -> HttpResponse:
     user = http.user
-    rows = selectors.projects_of(credit_codes=access.enterprises(user), agent=user)
+    rows = list(selectors.projects_of(credit_codes=access.enterprises(user), agent=user)[:200])
+    todo = selectors.applicant_todo([p.pk for p in rows])
     return render(
         http,
         "approvals/mine.html",
         {
-            "projects": rows[:200],
+            "projects": [(p, p.pk in todo) for p in rows],
             "may_start": bool(access.enterprises(user)) or access.is_agent(user),
         },
     )

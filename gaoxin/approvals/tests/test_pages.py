@@ -49,6 +49,8 @@ def test_the_pages_walk_one_project(on):
     from gaoxin.approvals.models import Project
 
     p = Project.objects.get(pk=pk)
+    # The agent's list marks the project as its turn while stage 1 waits for the package.
+    assert 'data-testid="your-turn"' in agent.get("/approvals/").content.decode()
     s1 = stage(p, 1)
     posted = agent.post(
         f"{url}stages/{s1.pk}/submit/",
@@ -61,6 +63,7 @@ def test_the_pages_walk_one_project(on):
     )
     assert stage(p, 1).status == "submitted"
     assert p.documents.get(code="D06").promised_on == date(2026, 6, 20)
+    assert 'data-testid="your-turn"' not in agent.get("/approvals/").content.decode()
     _client(z.intake["fgw"]).post(f"{url}stages/{s1.pk}/dispatch/")
     on(date(2026, 6, 2))
     it = item(p, "S1-02")
@@ -68,6 +71,7 @@ def test_the_pages_walk_one_project(on):
     rev.post(f"{url}items/{it.pk}/decide/correction/", {"version": it.version, "text": "补红线图"})
     page = agent.get(url).content.decode()
     assert 'data-testid="clock-stopped"' in page and "补红线图" in page
+    assert 'data-testid="your-turn"' in agent.get("/approvals/").content.decode()
     on(date(2026, 6, 4))
     agent.post(f"{url}items/{it.pk}/answer/", {"note": "已补"})
     it = item(p, "S1-02")
