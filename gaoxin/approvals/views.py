@@ -454,6 +454,11 @@ def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def _certificate_decision(value: str) -> str:
+    """What the certificate decided, in the reader's language (the facts keep the state)."""
+    return str(ItemStatus(value).label) if value in ItemStatus.values else value
+
+
 @require_GET
 def verify(http: HttpRequest) -> HttpResponse:
     code = http.GET.get("code", "")[:40]
@@ -461,7 +466,12 @@ def verify(http: HttpRequest) -> HttpResponse:
     return render(
         http,
         "approvals/verify.html",
-        {"code": code, "cert": cert, "intact": intact},
+        {
+            "code": code,
+            "cert": cert,
+            "intact": intact,
+            "decision": _certificate_decision(cert.facts.get("decision", "")) if cert else "",
+        },
     )
 
 

@@ -87,6 +87,7 @@ def test_the_pages_walk_one_project(on):
     assert "决定日期 2026年6月4日" in text, text
     verdict = Client().get(f"/verify/approvals/?code={cert.code}").content.decode()
     assert "matches the stored digest" in verdict or "存档摘要" in verdict
+    assert 'data-testid="decision">已批准' in verdict
     forged = Client().get("/verify/approvals/?code=ABCDEF012345").content.decode()
     assert "No certificate" in forged or "没有" in forged
 
