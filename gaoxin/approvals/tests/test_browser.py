@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from .builders import PASSWORD, zone
+from .builders import PASSWORD, item, start, zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +148,35 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     # stage 2 and stage 3, pre-reviewed 8 Jun, waiting for the land 9–14 Jun, closed 15 Jun: 1
     # each. 85 − 5 = 80 over the one project with closed stages.
     assert board.get_by_test_id("average-saved").inner_text() == "80.0"
+
+
+def test_the_administrator_edits_and_publishes_the_template_on_a_phone(browser, live_server, on):
+    z = zone()
+    on(date(2026, 6, 1))
+    running = start(z)
+    admin = _as(browser, live_server, z.admin, PHONE)
+    admin.goto(live_server.url + "/approvals/templates/")
+    assert "1" in admin.get_by_test_id("version-1").inner_text()  # the running project
+    admin.get_by_test_id("new-draft").click()
+    assert "草稿" in admin.get_by_test_id("version-status").inner_text()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    card.get_by_text("修改事项").click()
+    card.locator("input[name=limit_days]").fill("400")
+    card.get_by_test_id("save-S1-02").click()
+    assert "S1-02 法定时限" in admin.locator("ul.messages").inner_text()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    card.get_by_text("修改事项").click()
+    card.locator("input[name=limit_days]").fill("6")
+    card.locator("select[name=doc_D01]").select_option("deferrable")
+    card.get_by_test_id("save-S1-02").click()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    assert "6" in card.inner_text() and "容缺" in card.inner_text()
+    assert admin.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    asked: list[str] = []
+    admin.on("dialog", lambda dialog: asked.append(dialog.message))  # _as accepts it
+    admin.get_by_test_id("publish").click()
+    assert "在办项目仍沿用其启动时的版本" in asked[0]
+    assert "在办项目保留原版本" in admin.locator("ul.messages").inner_text()
+    assert "已发布" in admin.get_by_test_id("version-status").inner_text()
+    assert item(running, "S1-02").limit_days == 10
+    assert item(start(z), "S1-02").limit_days == 6
