@@ -43,7 +43,7 @@ def queue(
             & (Q(prereviewable=False) | Q(project__land_contract_on__isnull=False))
         )
         .select_related("project", "project__enterprise", "department", "stage")
-        .order_by("-project__green_channel", "due_on", "pk")[:limit]
+        .order_by("-project__green_channel", F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
 
 

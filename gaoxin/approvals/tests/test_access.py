@@ -125,3 +125,20 @@ def test_a_department_reviewer_sees_its_queue(on):
     assert p.number in page and "S1-03" in page and "S1-02" not in page
     scoped = person("win-x", roles.APPROVAL_INTAKE, DEPT, "fgw")
     assert _client(scoped).get("/approvals/intake/").status_code == 200
+
+
+def test_the_queue_lists_what_the_department_can_act_on_dated_first(on):
+    z = zone()
+    on(date(2026, 6, 1))
+    reviewing = start(z)
+    submit(z, reviewing, 1)
+    dispatch(z, reviewing, 1)
+    waiting = start(z)  # stage 1 open: its S1-02 is not the department's yet
+    rows = _client(z.reviewers["zrzy"]).get("/approvals/queue/").context["items"]
+    listed = [(it.project.number, it.code, todo) for it, todo in rows]
+    # zrzy: S1-02 to decide (dated) first; then the pre-reviewable S2-01/S2-02 of both projects.
+    assert listed[0][:2] == (reviewing.number, "S1-02") and listed[0][2] in ("请办理", "Decide")
+    assert (waiting.number, "S1-02") not in [row[:2] for row in listed]
+    later = {row[:2] for row in listed[1:]}
+    assert later == {(p.number, c) for p in (reviewing, waiting) for c in ("S2-01", "S2-02")}
+    assert {row[2] for row in listed[1:]} <= {"可拿地前预审", "May be pre-reviewed before land"}
