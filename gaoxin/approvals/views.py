@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gaoxin.common import pdf
+from gaoxin.common import pdf, workdays
 from gaoxin.common.errors import GaoxinError
 from gaoxin.common.viewguards import require_rule
 
@@ -394,10 +394,19 @@ def queue(http: HttpRequest) -> HttpResponse:
 @require_GET
 @require_rule(lambda u: bool(access.intake_departments(u)))
 def intake(http: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    calendar = workdays.calendar()
+    stages = list(selectors.intake_queue(access.intake_departments(http.user))[:200])
     return render(
         http,
         "approvals/intake.html",
-        {"stages": selectors.intake_queue(access.intake_departments(http.user))},
+        {
+            # A package not checked within one working day of its submission is late.
+            "stages": [
+                (s, s.submitted_on is not None and calendar.add(s.submitted_on, 1).due < today)
+                for s in stages
+            ]
+        },
     )
 
 

@@ -142,3 +142,16 @@ def test_the_queue_lists_what_the_department_can_act_on_dated_first(on):
     later = {row[:2] for row in listed[1:]}
     assert later == {(p.number, c) for p in (reviewing, waiting) for c in ("S2-01", "S2-02")}
     assert {row[2] for row in listed[1:]} <= {"可拿地前预审", "May be pre-reviewed before land"}
+
+
+def test_the_intake_marks_a_package_waiting_more_than_one_working_day(on):
+    z = zone()
+    on(date(2026, 6, 5))  # a Friday
+    p = start(z)
+    submit(z, p, 1)
+    window = _client(z.intake["fgw"])
+    on(date(2026, 6, 8))  # Monday: one working day after Friday, still on time
+    page = window.get("/approvals/intake/").content.decode()
+    assert p.number in page and 'data-testid="intake-late"' not in page
+    on(date(2026, 6, 9))
+    assert 'data-testid="intake-late"' in window.get("/approvals/intake/").content.decode()
