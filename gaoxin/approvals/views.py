@@ -487,14 +487,19 @@ def verify(http: HttpRequest) -> HttpResponse:
 # -- the process template's editor (the zone administrator) -----------------------------------
 
 
-def _edit(http: HttpRequest, version_pk: int, call: Callable[[], Any], done: str) -> HttpResponse:
+def _edit(
+    http: HttpRequest, version_pk: int, call: Callable[[], Any], done: str, anchor: str = ""
+) -> HttpResponse:
+    """Run an edit of the draft. Done: back on its page at the part edited (`anchor`). Refused:
+    at the top of the page, where the message names the field."""
+    url = reverse("approvals:template_version", kwargs={"pk": version_pk})
     try:
         call()
     except GaoxinError as failure:
         messages.error(http, failure.message())
-    else:
-        messages.success(http, done)
-    return redirect("approvals:template_version", pk=version_pk)
+        return redirect(url)
+    messages.success(http, done)
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _limit(raw: str) -> int:
@@ -592,6 +597,7 @@ def template_item_edit(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse
             documents=documents,
         ),
         _("The item was saved."),
+        anchor=f"item-{item_pk}",
     )
 
 
@@ -611,6 +617,7 @@ def template_item_add(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse
             limit_days=_limit(post.get("limit_days", "")),
         ),
         _("The item was added; set its documents below."),
+        anchor=f"stage-{stage_pk}",
     )
 
 
@@ -638,6 +645,7 @@ def template_stage_edit(http: HttpRequest, pk: int, stage_pk: int) -> HttpRespon
             lead_department=http.POST.get("lead_department", ""),
         ),
         _("The stage was saved."),
+        anchor=f"stage-{stage_pk}",
     )
 
 

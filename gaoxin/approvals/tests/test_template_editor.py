@@ -80,6 +80,8 @@ def test_the_editor_pages_change_new_projects_only(on):
     )
     page = saved.content.decode()
     assert saved.status_code == 200 and "节能审查意见" in page
+    # Saved: back at the item; refused (below): at the top, where the message is.
+    assert saved.redirect_chain[-1][0].endswith(f"#item-{s102.pk}")
     s102.refresh_from_db()
     assert (s102.limit_days, s102.department.code, s102.commitment, s102.prereviewable) == (
         4,
@@ -132,7 +134,7 @@ def test_the_editor_pages_change_new_projects_only(on):
     page = admin.get(url).content.decode()
     assert 'data-testid="save-S1-02"' not in page and 'data-testid="publish"' not in page
     refused = admin.post(f"{url}items/{s102.pk}/", {"limit_days": "9", "department": "fgw"})
-    assert refused.status_code == 302
+    assert refused.status_code == 302 and refused["Location"] == url
     s102.refresh_from_db()
     assert s102.limit_days == 4
 
