@@ -64,6 +64,11 @@ def projects_of(*, credit_codes: frozenset[str], agent: Any) -> QuerySet[Project
     return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
 
 
+def projects_all() -> QuerySet[Project]:
+    """Every project, newest first: what leadership, auditors and the administrator read."""
+    return Project.objects.select_related("enterprise").order_by("-pk")
+
+
 def applicant_todo(project_pks: list[int]) -> set[int]:
     """Of these projects, those waiting for their applicant: a stage open for its package or
     an item whose correction is asked for (two set-based queries)."""

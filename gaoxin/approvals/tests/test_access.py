@@ -155,3 +155,16 @@ def test_the_intake_marks_a_package_waiting_more_than_one_working_day(on):
     assert p.number in page and 'data-testid="intake-late"' not in page
     on(date(2026, 6, 9))
     assert 'data-testid="intake-late"' in window.get("/approvals/intake/").content.decode()
+
+
+def test_the_zone_readers_list_every_project_and_applicants_only_theirs(on):
+    z = zone()
+    on(date(2026, 6, 1))
+    mine = start(z)
+    stranger = person("other-co", roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE, "91110000000000000X")
+    for user in (z.leadership, z.admin):
+        assert mine.number in _client(user).get("/approvals/").content.decode()
+    assert mine.number not in _client(stranger).get("/approvals/").content.decode()
+    page = _client(z.leadership).get("/approvals/").content.decode()
+    assert 'data-testid="your-turn"' not in page  # nobody's turn but the applicant's
+    assert 'data-testid="your-turn"' in _client(z.agent).get("/approvals/").content.decode()
