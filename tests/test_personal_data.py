@@ -346,6 +346,7 @@ MISSING_OBJECT: dict[str, list[Any]] = {
     "servicedesk:stats_export": ["nope", "2026-01"],
     "approvals:project": [999_999],
     "approvals:certificate_pdf": ["NOSUCH"],
+    "approvals:template_version": [999_999],
     "support:award": [999_999],
     "support:tier_enterprise": ["91370212MA0000000X"],
     "support:call_zone": [999_999],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gaoxin.common import auditwords
 
-from .models import Project, ProjectItem, ProjectStage
+from .models import ItemDef, Project, ProjectItem, ProjectStage, StageDef, TemplateVersion
 from .states import ITEM, PROJECT, STAGE
 
 ACTIONS = {
@@ -63,6 +63,18 @@ ACTIONS = {
     "approvals.template.item_edited": gettext_lazy(
         "{actor} changed the approval item {object} of a draft template"
     ),
+    "approvals.template.item_added": gettext_lazy(
+        "{actor} added the approval item {object} to a draft template"
+    ),
+    "approvals.template.item_removed": gettext_lazy(
+        "{actor} removed an approval item from the draft template {object}"
+    ),
+    "approvals.template.stage_edited": gettext_lazy(
+        "{actor} changed the stage {object} of a draft template"
+    ),
+    "approvals.template.document_added": gettext_lazy(
+        "{actor} added a document to the draft template {object}"
+    ),
 }
 
 
@@ -89,8 +101,36 @@ def items(ids: list[str]) -> Mapping[str, str]:
     return {str(pk): auditwords.label(_("approval item"), f"{n} {s}") for pk, n, s in rows}
 
 
+def versions(ids: list[str]) -> Mapping[str, str]:
+    rows = TemplateVersion.objects.filter(pk__in=_by_pk(ids)).values_list(
+        "pk", "template__name", "number"
+    )
+    return {str(pk): auditwords.label(_("process template"), f"{n} v{v}") for pk, n, v in rows}
+
+
+def stage_defs(ids: list[str]) -> Mapping[str, str]:
+    rows = StageDef.objects.filter(pk__in=_by_pk(ids)).values_list(
+        "pk", "version__number", "order", "name"
+    )
+    return {
+        str(pk): auditwords.label(_("template stage"), f"v{v} {o}. {n}") for pk, v, o, n in rows
+    }
+
+
+def item_defs(ids: list[str]) -> Mapping[str, str]:
+    rows = ItemDef.objects.filter(pk__in=_by_pk(ids)).values_list(
+        "pk", "stage__version__number", "code", "name"
+    )
+    return {str(pk): auditwords.label(_("template item"), f"v{v} {c} {n}") for pk, v, c, n in rows}
+
+
 def register() -> None:
     auditwords.register_actions(ACTIONS)
     auditwords.register_objects("approvals.project", projects, gettext_lazy("approval project"))
     auditwords.register_objects("approvals.projectstage", stages, gettext_lazy("stage"))
     auditwords.register_objects("approvals.projectitem", items, gettext_lazy("approval item"))
+    auditwords.register_objects(
+        "approvals.templateversion", versions, gettext_lazy("process template")
+    )
+    auditwords.register_objects("approvals.stagedef", stage_defs, gettext_lazy("template stage"))
+    auditwords.register_objects("approvals.itemdef", item_defs, gettext_lazy("template item"))

@@ -9,13 +9,20 @@ from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from gaoxin.common.charts import CSS_FONT
 
+from .choices import StageStatus
 from .models import Project, ProjectItem, ProjectStage
 
-WIDTH, LEFT, ROW = 360, 110, 16
+WIDTH, LEFT, ROW = 640, 150, 20
 COLOURS = {"closed": "#2e7d32", "in_review": "#1565c0", "submitted": "#6a1b9a", "open": "#f9a825"}
+
+
+def _text_width(text: str) -> float:
+    """About how wide a label is at font size 11: a Chinese character is square."""
+    return sum(11 if ord(c) > 0x2E80 else 6.2 for c in text)
 
 
 def timeline(
@@ -31,10 +38,10 @@ def timeline(
         return LEFT + (WIDTH - LEFT - 4) * (day - first).days / span
 
     parts: list[str] = []
-    y = 18
+    y = 22
     for s in stages:
         label = escape(f"{s.order}. {s.name}")
-        parts.append(f'<text x="2" y="{y + 11}" font-size="10">{label}</text>')
+        parts.append(f'<text x="2" y="{y + 11}" font-size="12">{label}</text>')
         if s.opened_on:
             end = s.closed_on or today
             colour = COLOURS.get(s.status, "#9e9e9e")
@@ -56,20 +63,36 @@ def timeline(
             )
             y += 4
         y += 4
-    for day, text, colour in (
-        (project.land_contract_on, "拿地", "#c62828"),
-        (project.permit_on, "施工许可", "#000000"),
+    land, permit = project.land_contract_on, project.permit_on
+    for day, text, colour, anchor, dx in (
+        (land, _("Land"), "#c62828", "end", -3),
+        (permit, _("Permit"), "#000000", "start", 3),
     ):
         if day:
             parts.append(
-                f'<line x1="{x(day):.1f}" y1="12" x2="{x(day):.1f}" y2="{y}" stroke="{colour}" '
-                f'stroke-dasharray="3 2"/><text x="{x(day):.1f}" y="10" font-size="9" '
-                f'text-anchor="middle" fill="{colour}">{text} {day:%m-%d}</text>'
+                f'<line x1="{x(day):.1f}" y1="14" x2="{x(day):.1f}" y2="{y}" stroke="{colour}" '
+                f'stroke-dasharray="3 2"/><text x="{x(day) + dx:.1f}" y="12" font-size="11" '
+                f'text-anchor="{anchor}" fill="{colour}">{escape(text)} {day:%m-%d}</text>'
             )
-    height = y + 4
+    # The legend: what a stage bar's colour says.
+    y += 8
+    lx = 2.0
+    for status in (StageStatus.OPEN, StageStatus.SUBMITTED, StageStatus.IN_REVIEW):
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{y}" width="10" height="10" fill="{COLOURS[status]}"/>'
+            f'<text x="{lx + 13:.1f}" y="{y + 9}" font-size="11">{escape(status.label)}</text>'
+        )
+        lx += 22 + _text_width(str(status.label))
+    parts.append(
+        f'<rect x="{lx:.1f}" y="{y}" width="10" height="10" fill="{COLOURS["closed"]}"/>'
+        f'<text x="{lx + 13:.1f}" y="{y + 9}" font-size="11">'
+        f"{escape(StageStatus.CLOSED.label)}</text>"
+    )
+    height = y + 16
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" font-family="{CSS_FONT}" data-testid="timeline">'
+        f'width="{WIDTH}" height="{height}" role="img" font-family="{CSS_FONT}" '
+        f'data-testid="timeline">'
         f"<title>{escape(project.number)}</title>{''.join(parts)}</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every text above is escaped

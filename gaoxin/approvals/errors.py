@@ -105,3 +105,16 @@ CERTIFICATE_HELD = ErrorCode(
     "The certificate of item {item} is held until the promised documents arrive.",
     409,
 )
+STAGE_LEFT_EMPTY = ErrorCode(
+    "approvals.stage_left_empty",
+    "阶段“{stage}”只剩事项 {item}，不能删除：每个阶段至少要有一个审批事项。",
+    "Stage “{stage}” has only item {item} left; it cannot be removed: every stage needs at "
+    "least one approval item.",
+    409,
+)
+ITEM_WAITED_FOR = ErrorCode(
+    "approvals.item_waited_for",
+    "事项 {item} 是 {others} 的前置事项（“须等待”），请先修改这些事项再删除。",
+    "Item {item} is what {others} wait for (“waits for”); change those items before removing it.",
+    409,
+)

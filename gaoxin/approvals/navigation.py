@@ -27,6 +27,8 @@ def links(request: HttpRequest) -> Iterable[Link]:
         out.append((52, _("One-window intake"), reverse("approvals:intake")))
     if access.can_view_dashboard(user):
         out.append((53, _("Approval figures"), reverse("approvals:dashboard")))
+    if access.can_edit_template(user):
+        out.append((54, _("Approval process template"), reverse("approvals:templates")))
     return out
 
 

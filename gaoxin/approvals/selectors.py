@@ -6,11 +6,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 
 from .certfacts import facts_digest
-from .choices import ItemStatus, ProjectStatus, StageStatus
-from .models import Certificate, Department, Project, ProjectItem, ProjectStage
+from .choices import ItemStatus, ProjectStatus, StageStatus, VersionStatus
+from .models import (
+    Certificate,
+    Department,
+    DocumentDef,
+    ItemDef,
+    Project,
+    ProjectItem,
+    ProjectStage,
+    StageDef,
+    TemplateVersion,
+)
 
 
 def department_choices() -> list[tuple[str, str]]:
@@ -20,15 +30,20 @@ def department_choices() -> list[tuple[str, str]]:
 def queue(
     department_codes: frozenset[str] | set[str], *, limit: int = 100
 ) -> QuerySet[ProjectItem]:
-    """A department's open items: green channel first, then the nearest deadline."""
+    """A department's items to work on: in review, in correction, and pending items it may
+    pre-review before land; green channel first, then the nearest deadline."""
     return (
         ProjectItem.objects.filter(
             department__code__in=department_codes,
             status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION, ItemStatus.PENDING],
         )
-        .exclude(status=ItemStatus.PENDING, stage__status=StageStatus.WAITING, prereviewable=False)
+        # A pending item is the department's only when it may be pre-reviewed before land.
+        .exclude(
+            Q(status=ItemStatus.PENDING)
+            & (Q(prereviewable=False) | Q(project__land_contract_on__isnull=False))
+        )
         .select_related("project", "project__enterprise", "department", "stage")
-        .order_by("-project__green_channel", "due_on", "pk")[:limit]
+        .order_by("-project__green_channel", F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
 
 
@@ -47,6 +62,23 @@ def projects_of(*, credit_codes: frozenset[str], agent: Any) -> QuerySet[Project
     if getattr(agent, "pk", None):
         q |= Q(agent_id=agent.pk)
     return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
+
+
+def projects_all() -> QuerySet[Project]:
+    """Every project, newest first: what leadership, auditors and the administrator read."""
+    return Project.objects.select_related("enterprise").order_by("-pk")
+
+
+def applicant_todo(project_pks: list[int]) -> set[int]:
+    """Of these projects, those waiting for their applicant: a stage open for its package or
+    an item whose correction is asked for (two set-based queries)."""
+    open_stage = ProjectStage.objects.filter(
+        project_id__in=project_pks, status=StageStatus.OPEN
+    ).values_list("project_id", flat=True)
+    correction = ProjectItem.objects.filter(
+        project_id__in=project_pks, status=ItemStatus.CORRECTION
+    ).values_list("project_id", flat=True)
+    return set(open_stage) | set(correction)
 
 
 def project_detail(pk: int) -> Project | None:
@@ -185,3 +217,64 @@ def queue_count(department_codes: frozenset[str] | set[str]) -> int:
         department__code__in=department_codes,
         status__in=[ItemStatus.IN_REVIEW, ItemStatus.CORRECTION],
     ).count()
+
+
+# -- the process template's editor ------------------------------------------------------------
+
+
+@dataclass
+class VersionRow:
+    version: TemplateVersion
+    running: int  # projects in progress on it
+    completed: int
+
+
+def template_versions(template_code: str = "default") -> list[VersionRow]:
+    """The template's versions, newest first, with how many projects run on each."""
+    rows = (
+        TemplateVersion.objects.filter(template__code=template_code)
+        .annotate(
+            running=Count("projects", filter=Q(projects__status=ProjectStatus.IN_PROGRESS)),
+            completed=Count("projects", filter=Q(projects__status=ProjectStatus.COMPLETED)),
+        )
+        .order_by("-number")
+    )
+    return [VersionRow(v, v.running, v.completed) for v in rows]
+
+
+def template_actions(rows: list[VersionRow]) -> list[str]:
+    """What the editor's list offers: a new draft unless one is already being edited."""
+    if any(r.version.status == VersionStatus.DRAFT for r in rows):
+        return []
+    return ["new_draft"] if rows else []
+
+
+def version_detail(pk: int) -> TemplateVersion | None:
+    return (
+        TemplateVersion.objects.select_related("template")
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=StageDef.objects.select_related("lead_department").prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=ItemDef.objects.select_related("department").order_by("code"),
+                    )
+                ),
+            ),
+            Prefetch("documents", queryset=DocumentDef.objects.order_by("code")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def version_actions(version: TemplateVersion) -> list[str]:
+    """A draft is edited and published; a published or retired version is only read."""
+    if version.status == VersionStatus.DRAFT:
+        return ["edit", "publish"]
+    return []
+
+
+def version_running_projects(version: TemplateVersion) -> int:
+    return version.projects.filter(status=ProjectStatus.IN_PROGRESS).count()

@@ -48,4 +48,33 @@ urlpatterns = [
     ),
     path("approvals/certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("verify/approvals/", views.verify, name="verify"),
+    path("approvals/templates/", views.templates, name="templates"),
+    path("approvals/templates/draft/", views.template_draft, name="template_draft"),
+    path("approvals/templates/<int:pk>/", views.template_version, name="template_version"),
+    path("approvals/templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
+    path(
+        "approvals/templates/<int:pk>/documents/",
+        views.template_document_add,
+        name="template_document_add",
+    ),
+    path(
+        "approvals/templates/<int:pk>/stages/<int:stage_pk>/",
+        views.template_stage_edit,
+        name="template_stage_edit",
+    ),
+    path(
+        "approvals/templates/<int:pk>/stages/<int:stage_pk>/items/",
+        views.template_item_add,
+        name="template_item_add",
+    ),
+    path(
+        "approvals/templates/<int:pk>/items/<int:item_pk>/",
+        views.template_item_edit,
+        name="template_item_edit",
+    ),
+    path(
+        "approvals/templates/<int:pk>/items/<int:item_pk>/remove/",
+        views.template_item_remove,
+        name="template_item_remove",
+    ),
 ]

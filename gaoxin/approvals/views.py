@@ -15,16 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gaoxin.common import pdf
+from gaoxin.common import pdf, workdays
 from gaoxin.common.errors import GaoxinError
 from gaoxin.common.viewguards import require_rule
 
-from . import access, charts, clock, selectors, services
-from .choices import Decision
-from .models import Project
+from . import access, charts, clock, errors, selectors, services
+from .choices import Decision, ItemStatus, ProjectStatus
+from .models import Project, ProjectItem
 
 MAX_UPLOAD = 20 * 1024 * 1024
 NO_FILE = services.Upload("", b"")
@@ -67,12 +69,18 @@ def _int(value: str) -> int | None:
 @require_rule(access.can_use_desk)
 def mine(http: HttpRequest) -> HttpResponse:
     user = http.user
-    rows = selectors.projects_of(credit_codes=access.enterprises(user), agent=user)
+    everything = access.sees_everything(user)
+    if everything:
+        rows = list(selectors.projects_all()[:200])
+    else:
+        rows = list(selectors.projects_of(credit_codes=access.enterprises(user), agent=user)[:200])
+    # "Your turn" is for the applicant: the zone's readers see every project, nobody's turn.
+    todo = set() if everything else selectors.applicant_todo([p.pk for p in rows])
     return render(
         http,
         "approvals/mine.html",
         {
-            "projects": rows[:200],
+            "projects": [(p, p.pk in todo) for p in rows],
             "may_start": bool(access.enterprises(user)) or access.is_agent(user),
         },
     )
@@ -136,6 +144,7 @@ def project(http: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": p,
             "rows": rows,
+            "next_steps": _next_steps(p, rows, applicant),
             "applicant": applicant,
             "documents": list(p.documents.all()),
             "may_land": access.can_enter_land_contract(user, p) and p.land_contract_on is None,
@@ -146,6 +155,64 @@ def project(http: HttpRequest, pk: int) -> HttpResponse:
             "today": clock.today(),
         },
     )
+
+
+def _next_steps(p: Project, rows: list[dict[str, Any]], applicant: bool) -> list[str]:
+    """What this user should do next on the project, from the actions the page offers."""
+    out: list[str] = []
+    for row in rows:
+        s = row["stage"]
+        if "submit" in row["actions"]:
+            out.append(
+                _(
+                    "Submit the package of stage %(order)s (%(name)s) below: each document "
+                    "once; a 容缺 document may follow by the date you promise."
+                )
+                % {"order": s.order, "name": s.name}
+            )
+        if "dispatch" in row["actions"]:
+            out.append(
+                _(
+                    "Check the package of stage %(order)s: if it is complete, dispatch every "
+                    "item; if not, return it saying what is missing."
+                )
+                % {"order": s.order}
+            )
+        for it, actions in row["items"]:
+            if "answer" in actions:
+                out.append(
+                    _("Answer the correction of %(item)s: %(request)s")
+                    % {"item": f"{it.code} {it.name}", "request": it.correction_request}
+                )
+            if "approve" in actions:
+                out.append(
+                    _("Decide %(item)s (due %(due)s).")
+                    % {
+                        "item": f"{it.code} {it.name}",
+                        "due": date_format(it.due_on) if it.due_on else "—",
+                    }
+                )
+            elif "prereview" in actions:
+                out.append(
+                    _("%(item)s may be pre-reviewed now, before the land contract.")
+                    % {"item": f"{it.code} {it.name}"}
+                )
+    if not out and applicant and p.status == ProjectStatus.IN_PROGRESS:
+        out.append(
+            _(
+                "Nothing is needed from you now: the departments are working. You will be "
+                "told when one asks for a correction or a stage opens."
+            )
+        )
+    return out
+
+
+def _queue_todo(item: ProjectItem) -> str:
+    if item.status == ItemStatus.CORRECTION:
+        return str(_("Wait for the applicant's correction"))
+    if item.status == ItemStatus.PENDING:
+        return str(_("May be pre-reviewed before land"))
+    return str(_("Decide"))
 
 
 @require_POST
@@ -322,17 +389,29 @@ def queue(http: HttpRequest) -> HttpResponse:
     return render(
         http,
         "approvals/queue.html",
-        {"items": selectors.queue(depts), "today": clock.today()},
+        {
+            "items": [(it, _queue_todo(it)) for it in selectors.queue(depts)],
+            "today": clock.today(),
+        },
     )
 
 
 @require_GET
 @require_rule(lambda u: bool(access.intake_departments(u)))
 def intake(http: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    calendar = workdays.calendar()
+    stages = list(selectors.intake_queue(access.intake_departments(http.user))[:200])
     return render(
         http,
         "approvals/intake.html",
-        {"stages": selectors.intake_queue(access.intake_departments(http.user))},
+        {
+            # A package not checked within one working day of its submission is late.
+            "stages": [
+                (s, s.submitted_on is not None and calendar.add(s.submitted_on, 1).due < today)
+                for s in stages
+            ]
+        },
     )
 
 
@@ -345,6 +424,12 @@ def dashboard(http: HttpRequest) -> HttpResponse:
         "approvals/dashboard.html",
         {"f": selectors.dashboard(today), "today": today},
     )
+
+
+def _chinese_day(value: str) -> str:
+    """An ISO day of a certificate's facts as a Chinese document writes it: 2026年1月8日."""
+    day = _date(value or "")
+    return f"{day.year}年{day.month}月{day.day}日" if day else (value or "—")
 
 
 @require_GET
@@ -367,19 +452,25 @@ def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
             ("审批部门", f["department"]),
             ("决定", "准予许可" if f["decision"] == "approved" else "附条件准予许可"),
             ("条件", f["conditions"] or "—"),
-            ("决定日期", f["decided_on"]),
-            ("出证日期", f["issued_on"]),
+            ("决定日期", _chinese_day(f["decided_on"])),
+            ("出证日期", _chinese_day(f["issued_on"])),
             ("验证码", cert.code),
             ("摘要 SHA-256", cert.digest),
         ]
     )
+    verify_url = http.build_absolute_uri(reverse("approvals:verify"))
     doc.paragraph(
-        "本证照可在高新区政务服务网站“证照验证”页输入验证码核对，页面将比对存档摘要。"
-        + ("（本证照已撤销）" if cert.revoked else "")
+        f"本证照可在 {verify_url} （证照验证）输入验证码 {cert.code} 核对，页面将比对存档摘要，"
+        "并显示证照是否已撤销。" + ("（本证照已撤销）" if cert.revoked else "")
     )
     response = HttpResponse(doc.build(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{cert.code}.pdf"'
     return response
+
+
+def _certificate_decision(value: str) -> str:
+    """What the certificate decided, in the reader's language (the facts keep the state)."""
+    return str(ItemStatus(value).label) if value in ItemStatus.values else value
 
 
 @require_GET
@@ -389,5 +480,202 @@ def verify(http: HttpRequest) -> HttpResponse:
     return render(
         http,
         "approvals/verify.html",
-        {"code": code, "cert": cert, "intact": intact},
+        {
+            "code": code,
+            "cert": cert,
+            "intact": intact,
+            "decision": _certificate_decision(cert.facts.get("decision", "")) if cert else "",
+        },
+    )
+
+
+# -- the process template's editor (the zone administrator) -----------------------------------
+
+
+def _edit(
+    http: HttpRequest, version_pk: int, call: Callable[[], Any], done: str, anchor: str = ""
+) -> HttpResponse:
+    """Run an edit of the draft. Done: back on its page at the part edited (`anchor`). Refused:
+    at the top of the page, where the message names the field."""
+    url = reverse("approvals:template_version", kwargs={"pk": version_pk})
+    try:
+        call()
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+        return redirect(url)
+    messages.success(http, done)
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _limit(raw: str) -> int:
+    value = _int(raw.strip())
+    if value is None:
+        raise GaoxinError(
+            errors.VALUE_INVALID,
+            field_zh="法定时限",
+            field_en="statutory limit",
+            value=raw[:20],
+            reason_zh="应为 1 至 365 的整数（工作日）",
+            reason_en="a whole number of working days, 1 to 365",
+        )
+    return value
+
+
+@require_GET
+@require_rule(access.can_edit_template)
+def templates(http: HttpRequest) -> HttpResponse:
+    rows = selectors.template_versions()
+    return render(
+        http,
+        "approvals/templates.html",
+        {"rows": rows, "actions": selectors.template_actions(rows)},
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_draft(http: HttpRequest) -> HttpResponse:
+    try:
+        draft = services.version_new_draft(actor=http.user)
+    except GaoxinError as failure:
+        messages.error(http, failure.message())
+        return redirect("approvals:templates")
+    messages.success(http, _("Draft v%(number)s is ready to edit.") % {"number": draft.number})
+    return redirect("approvals:template_version", pk=draft.pk)
+
+
+@require_GET
+@require_rule(access.can_edit_template)
+def template_version(http: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.version_detail(pk)
+    if version is None:
+        raise Http404
+    stages = list(version.stages.all())
+    documents = list(version.documents.all())
+    rows = []
+    for s in stages:
+        items = []
+        for it in s.items.all():
+            held = {d[0]: bool(d[2]) for d in it.documents}
+            items.append(
+                {
+                    "item": it,
+                    "documents": [(d, d.code in held, held.get(d.code, False)) for d in documents],
+                }
+            )
+        rows.append({"stage": s, "items": items})
+    return render(
+        http,
+        "approvals/template_version.html",
+        {
+            "v": version,
+            "rows": rows,
+            "documents": documents,
+            "departments": selectors.department_choices(),
+            "actions": selectors.version_actions(version),
+            "running": selectors.version_running_projects(version),
+        },
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_edit(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    post = http.POST
+    documents = [
+        (name.removeprefix("doc_"), post[name] == "deferrable")
+        for name in post
+        if name.startswith("doc_") and post[name] in ("required", "deferrable")
+    ]
+    waits = [c.strip() for c in post.get("waits_for", "").replace("，", ",").split(",")]
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_edit(
+            actor=http.user,
+            item_def_pk=item_pk,
+            limit_days=_limit(post.get("limit_days", "")),
+            department=post.get("department", ""),
+            commitment=post.get("commitment") == "on",
+            prereviewable=post.get("prereviewable") == "on",
+            waits_for=[c for c in waits if c],
+            documents=documents,
+        ),
+        _("The item was saved."),
+        anchor=f"item-{item_pk}",
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_add(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    post = http.POST
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_add(
+            actor=http.user,
+            stage_def_pk=stage_pk,
+            code=post.get("code", ""),
+            name=post.get("name", ""),
+            department=post.get("department", ""),
+            limit_days=_limit(post.get("limit_days", "")),
+        ),
+        _("The item was added; set its documents below."),
+        anchor=f"stage-{stage_pk}",
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_item_remove(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.item_def_remove(actor=http.user, item_def_pk=item_pk),
+        _("The item was removed from the draft."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_stage_edit(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.stage_def_edit(
+            actor=http.user,
+            stage_def_pk=stage_pk,
+            name=http.POST.get("name", ""),
+            lead_department=http.POST.get("lead_department", ""),
+        ),
+        _("The stage was saved."),
+        anchor=f"stage-{stage_pk}",
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_document_add(http: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.document_def_add(
+            actor=http.user,
+            version_pk=pk,
+            code=http.POST.get("code", ""),
+            name=http.POST.get("name", ""),
+        ),
+        _("The document was added; choose it on the items that need it."),
+    )
+
+
+@require_POST
+@require_rule(access.can_edit_template)
+def template_publish(http: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(
+        http,
+        pk,
+        lambda: services.version_publish(actor=http.user, version_pk=pk),
+        _("Published: new projects start on this version; running projects keep theirs."),
     )

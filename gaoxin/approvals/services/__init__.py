@@ -18,7 +18,16 @@ from .review import (
     item_decide,
     item_prereview,
 )
-from .template import item_def_edit, template_default, version_new_draft, version_publish
+from .template import (
+    document_def_add,
+    item_def_add,
+    item_def_edit,
+    item_def_remove,
+    stage_def_edit,
+    template_default,
+    version_new_draft,
+    version_publish,
+)
 
 __all__ = [
     "Upload",
@@ -26,15 +35,19 @@ __all__ = [
     "correction_answer",
     "decision_push",
     "delivery_record",
+    "document_def_add",
     "document_receive",
     "item_decide",
+    "item_def_add",
     "item_def_edit",
+    "item_def_remove",
     "item_prereview",
     "land_contract_enter",
     "package_dispatch",
     "package_return",
     "package_submit",
     "project_start",
+    "stage_def_edit",
     "sweep",
     "template_default",
     "version_new_draft",

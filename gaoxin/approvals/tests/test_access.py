@@ -25,10 +25,11 @@ APPROVAL_PAGES = {
     "approvals:queue": ("/approvals/queue/", set()),
     "approvals:intake": ("/approvals/intake/", set()),
     "approvals:dashboard": ("/approvals/dashboard/", READERS),
+    "approvals:templates": ("/approvals/templates/", {"zone_admin"}),
 }
 PUBLIC = {"approvals:verify": "/verify/approvals/?code=NOSUCH"}
 # A project's page and its certificate PDF: tested with a project below.
-OBJECT_PAGES = {"approvals:project", "approvals:certificate_pdf"}
+OBJECT_PAGES = {"approvals:project", "approvals:certificate_pdf", "approvals:template_version"}
 POSTS = {
     "approvals:start",
     "approvals:land",
@@ -42,6 +43,13 @@ POSTS = {
     "approvals:check",
     "approvals:ship",
     "approvals:delivered",
+    "approvals:template_draft",
+    "approvals:template_publish",
+    "approvals:template_document_add",
+    "approvals:template_stage_edit",
+    "approvals:template_item_add",
+    "approvals:template_item_edit",
+    "approvals:template_item_remove",
 }
 API = {"api-1.0.0:decision_push", "api-1.0.0:item_get"}  # test_api.py
 
@@ -117,3 +125,46 @@ def test_a_department_reviewer_sees_its_queue(on):
     assert p.number in page and "S1-03" in page and "S1-02" not in page
     scoped = person("win-x", roles.APPROVAL_INTAKE, DEPT, "fgw")
     assert _client(scoped).get("/approvals/intake/").status_code == 200
+
+
+def test_the_queue_lists_what_the_department_can_act_on_dated_first(on):
+    z = zone()
+    on(date(2026, 6, 1))
+    reviewing = start(z)
+    submit(z, reviewing, 1)
+    dispatch(z, reviewing, 1)
+    waiting = start(z)  # stage 1 open: its S1-02 is not the department's yet
+    rows = _client(z.reviewers["zrzy"]).get("/approvals/queue/").context["items"]
+    listed = [(it.project.number, it.code, todo) for it, todo in rows]
+    # zrzy: S1-02 to decide (dated) first; then the pre-reviewable S2-01/S2-02 of both projects.
+    assert listed[0][:2] == (reviewing.number, "S1-02") and listed[0][2] in ("请办理", "Decide")
+    assert (waiting.number, "S1-02") not in [row[:2] for row in listed]
+    later = {row[:2] for row in listed[1:]}
+    assert later == {(p.number, c) for p in (reviewing, waiting) for c in ("S2-01", "S2-02")}
+    assert {row[2] for row in listed[1:]} <= {"可拿地前预审", "May be pre-reviewed before land"}
+
+
+def test_the_intake_marks_a_package_waiting_more_than_one_working_day(on):
+    z = zone()
+    on(date(2026, 6, 5))  # a Friday
+    p = start(z)
+    submit(z, p, 1)
+    window = _client(z.intake["fgw"])
+    on(date(2026, 6, 8))  # Monday: one working day after Friday, still on time
+    page = window.get("/approvals/intake/").content.decode()
+    assert p.number in page and 'data-testid="intake-late"' not in page
+    on(date(2026, 6, 9))
+    assert 'data-testid="intake-late"' in window.get("/approvals/intake/").content.decode()
+
+
+def test_the_zone_readers_list_every_project_and_applicants_only_theirs(on):
+    z = zone()
+    on(date(2026, 6, 1))
+    mine = start(z)
+    stranger = person("other-co", roles.ENTERPRISE_USER, ScopeKind.ENTERPRISE, "91110000000000000X")
+    for user in (z.leadership, z.admin):
+        assert mine.number in _client(user).get("/approvals/").content.decode()
+    assert mine.number not in _client(stranger).get("/approvals/").content.decode()
+    page = _client(z.leadership).get("/approvals/").content.decode()
+    assert 'data-testid="your-turn"' not in page  # nobody's turn but the applicant's
+    assert 'data-testid="your-turn"' in _client(z.agent).get("/approvals/").content.decode()

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from .builders import PASSWORD, zone
+from .builders import PASSWORD, item, start, zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,8 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     agent.get_by_role("button", name="创建").click()
     agent.get_by_test_id("stage-1").wait_for()
     project_url = agent.url
+    # The page says what to do next.
+    assert "提交第 1 阶段" in agent.get_by_test_id("next-steps").inner_text()
     stage1 = agent.get_by_test_id("stage-1")
     stage1.locator("input[name=doc_D01]").set_input_files(_file("D01"))
     stage1.locator("input[name=doc_D02]").set_input_files(_file("D02"))
@@ -65,6 +67,7 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
 
     window = _as(browser, live_server, z.intake["fgw"])
     window.goto(project_url)
+    assert "审核第 1 阶段的材料包" in window.get_by_test_id("next-steps").inner_text()
     window.get_by_role("button", name="材料齐全：同时分送全部事项").click()
     assert (
         "并联审批中" in window.get_by_test_id("stage-1").get_by_test_id("stage-status").inner_text()
@@ -124,6 +127,7 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     # The land contract, signed on 15 June: the permit issues the same day.
     on(date(2026, 6, 15))
     agent.reload()
+    agent.get_by_text("已签订土地出让合同？录入签订日期").click()
     agent.get_by_label("土地合同签订日期").fill("2026-06-15")
     agent.get_by_role("button", name="录入土地合同").click()
     land_permit = agent.get_by_test_id("land-permit").inner_text()
@@ -144,3 +148,35 @@ def test_one_project_from_filing_to_the_permit_on_the_land_day(browser, live_ser
     # stage 2 and stage 3, pre-reviewed 8 Jun, waiting for the land 9–14 Jun, closed 15 Jun: 1
     # each. 85 − 5 = 80 over the one project with closed stages.
     assert board.get_by_test_id("average-saved").inner_text() == "80.0"
+
+
+def test_the_administrator_edits_and_publishes_the_template_on_a_phone(browser, live_server, on):
+    z = zone()
+    on(date(2026, 6, 1))
+    running = start(z)
+    admin = _as(browser, live_server, z.admin, PHONE)
+    admin.goto(live_server.url + "/approvals/templates/")
+    assert "1" in admin.get_by_test_id("version-1").inner_text()  # the running project
+    admin.get_by_test_id("new-draft").click()
+    assert "草稿" in admin.get_by_test_id("version-status").inner_text()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    card.get_by_text("修改事项").click()
+    card.locator("input[name=limit_days]").fill("400")
+    card.get_by_test_id("save-S1-02").click()
+    assert "S1-02 法定时限" in admin.locator("ul.messages").inner_text()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    card.get_by_text("修改事项").click()
+    card.locator("input[name=limit_days]").fill("6")
+    card.locator("select[name=doc_D01]").select_option("deferrable")
+    card.get_by_test_id("save-S1-02").click()
+    card = admin.get_by_test_id("itemdef-S1-02")
+    assert "6" in card.inner_text() and "容缺" in card.inner_text()
+    assert admin.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    asked: list[str] = []
+    admin.on("dialog", lambda dialog: asked.append(dialog.message))  # _as accepts it
+    admin.get_by_test_id("publish").click()
+    assert "在办项目仍沿用其启动时的版本" in asked[0]
+    assert "在办项目保留原版本" in admin.locator("ul.messages").inner_text()
+    assert "已发布" in admin.get_by_test_id("version-status").inner_text()
+    assert item(running, "S1-02").limit_days == 10
+    assert item(start(z), "S1-02").limit_days == 6

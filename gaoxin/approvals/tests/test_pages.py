@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pypdfium2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -48,6 +49,8 @@ def test_the_pages_walk_one_project(on):
     from gaoxin.approvals.models import Project
 
     p = Project.objects.get(pk=pk)
+    # The agent's list marks the project as its turn while stage 1 waits for the package.
+    assert 'data-testid="your-turn"' in agent.get("/approvals/").content.decode()
     s1 = stage(p, 1)
     posted = agent.post(
         f"{url}stages/{s1.pk}/submit/",
@@ -60,6 +63,7 @@ def test_the_pages_walk_one_project(on):
     )
     assert stage(p, 1).status == "submitted"
     assert p.documents.get(code="D06").promised_on == date(2026, 6, 20)
+    assert 'data-testid="your-turn"' not in agent.get("/approvals/").content.decode()
     _client(z.intake["fgw"]).post(f"{url}stages/{s1.pk}/dispatch/")
     on(date(2026, 6, 2))
     it = item(p, "S1-02")
@@ -67,6 +71,7 @@ def test_the_pages_walk_one_project(on):
     rev.post(f"{url}items/{it.pk}/decide/correction/", {"version": it.version, "text": "补红线图"})
     page = agent.get(url).content.decode()
     assert 'data-testid="clock-stopped"' in page and "补红线图" in page
+    assert 'data-testid="your-turn"' in agent.get("/approvals/").content.decode()
     on(date(2026, 6, 4))
     agent.post(f"{url}items/{it.pk}/answer/", {"note": "已补"})
     it = item(p, "S1-02")
@@ -76,8 +81,13 @@ def test_the_pages_walk_one_project(on):
     cert = Certificate.objects.get(item=it)
     pdf = agent.get(f"/approvals/certificates/{cert.code}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The paper tells its reader where to check it, and dates as a Chinese document does.
+    text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_range()
+    assert "/verify/approvals/" in text and cert.code in text
+    assert "决定日期 2026年6月4日" in text, text
     verdict = Client().get(f"/verify/approvals/?code={cert.code}").content.decode()
     assert "matches the stored digest" in verdict or "存档摘要" in verdict
+    assert 'data-testid="decision">已批准' in verdict
     forged = Client().get("/verify/approvals/?code=ABCDEF012345").content.decode()
     assert "No certificate" in forged or "没有" in forged
 
