@@ -493,15 +493,23 @@ def verify(http: HttpRequest) -> HttpResponse:
 
 
 def _edit(
-    http: HttpRequest, version_pk: int, call: Callable[[], Any], done: str, anchor: str = ""
+    http: HttpRequest,
+    version_pk: int,
+    call: Callable[[], Any],
+    done: str,
+    anchor: str = "",
+    form: str = "",
 ) -> HttpResponse:
     """Run an edit of the draft. Done: back on its page at the part edited (`anchor`). Refused:
-    at the top of the page, where the message names the field."""
+    the page again, the message naming the field at the top and the form (`form`) open with
+    what was typed."""
     url = reverse("approvals:template_version", kwargs={"pk": version_pk})
     try:
         call()
     except GaoxinError as failure:
         messages.error(http, failure.message())
+        if form:
+            return _version_page(http, version_pk, typed=(form, http.POST))
         return redirect(url)
     messages.success(http, done)
     return redirect(f"{url}#{anchor}" if anchor else url)
@@ -547,9 +555,16 @@ def template_draft(http: HttpRequest) -> HttpResponse:
 @require_GET
 @require_rule(access.can_edit_template)
 def template_version(http: HttpRequest, pk: int) -> HttpResponse:
+    return _version_page(http, pk)
+
+
+def _version_page(http: HttpRequest, pk: int, typed: tuple[str, Any] | None = None) -> HttpResponse:
+    """The version's page. After a refused edit (`typed`: the form's key and what was posted)
+    that form is open again with what was typed, so nothing is lost (status 422)."""
     version = selectors.version_detail(pk)
     if version is None:
         raise Http404
+    form, post = typed if typed else ("", None)
     stages = list(version.stages.all())
     documents = list(version.documents.all())
     rows = []
@@ -557,13 +572,65 @@ def template_version(http: HttpRequest, pk: int) -> HttpResponse:
         items = []
         for it in s.items.all():
             held = {d[0]: bool(d[2]) for d in it.documents}
+            shown = [(d, d.code in held, held.get(d.code, False)) for d in documents]
+            mine = post if form == f"item-{it.pk}" else None
+            values = (
+                {
+                    "department": mine.get("department", ""),
+                    "limit_days": mine.get("limit_days", ""),
+                    "commitment": mine.get("commitment") == "on",
+                    "prereviewable": mine.get("prereviewable") == "on",
+                    "waits_for": mine.get("waits_for", ""),
+                }
+                if mine is not None
+                else {
+                    "department": it.department.code,
+                    "limit_days": it.limit_days,
+                    "commitment": it.commitment,
+                    "prereviewable": it.prereviewable,
+                    "waits_for": ", ".join(it.waits_for),
+                }
+            )
+            chosen = (
+                [
+                    (
+                        d,
+                        mine.get(f"doc_{d.code}") in ("required", "deferrable"),
+                        mine.get(f"doc_{d.code}") == "deferrable",
+                    )
+                    for d in documents
+                ]
+                if mine is not None
+                else shown
+            )
             items.append(
                 {
                     "item": it,
-                    "documents": [(d, d.code in held, held.get(d.code, False)) for d in documents],
+                    "documents": shown,
+                    "form": values,
+                    "form_documents": chosen,
+                    "open": mine is not None,
                 }
             )
-        rows.append({"stage": s, "items": items})
+        stage_post = post if form == f"stage-{s.pk}" else None
+        add_post = post if form == f"add-{s.pk}" else None
+        rows.append(
+            {
+                "stage": s,
+                "items": items,
+                "form": {
+                    "name": stage_post.get("name", "") if stage_post else s.name,
+                    "lead_department": (
+                        stage_post.get("lead_department", "")
+                        if stage_post
+                        else s.lead_department.code
+                    ),
+                },
+                "open": stage_post is not None,
+                "add": add_post or {},
+                "add_open": add_post is not None,
+            }
+        )
     return render(
         http,
         "approvals/template_version.html",
@@ -571,10 +638,13 @@ def template_version(http: HttpRequest, pk: int) -> HttpResponse:
             "v": version,
             "rows": rows,
             "documents": documents,
+            "document_form": post if form == "document" else {},
+            "document_open": form == "document",
             "departments": selectors.department_choices(),
             "actions": selectors.version_actions(version),
             "running": selectors.version_running_projects(version),
         },
+        status=422 if typed else 200,
     )
 
 
@@ -603,6 +673,7 @@ def template_item_edit(http: HttpRequest, pk: int, item_pk: int) -> HttpResponse
         ),
         _("The item was saved."),
         anchor=f"item-{item_pk}",
+        form=f"item-{item_pk}",
     )
 
 
@@ -623,6 +694,7 @@ def template_item_add(http: HttpRequest, pk: int, stage_pk: int) -> HttpResponse
         ),
         _("The item was added; set its documents below."),
         anchor=f"stage-{stage_pk}",
+        form=f"add-{stage_pk}",
     )
 
 
@@ -651,6 +723,7 @@ def template_stage_edit(http: HttpRequest, pk: int, stage_pk: int) -> HttpRespon
         ),
         _("The stage was saved."),
         anchor=f"stage-{stage_pk}",
+        form=f"stage-{stage_pk}",
     )
 
 
@@ -667,6 +740,7 @@ def template_document_add(http: HttpRequest, pk: int) -> HttpResponse:
             name=http.POST.get("name", ""),
         ),
         _("The document was added; choose it on the items that need it."),
+        form="document",
     )
 
 

@@ -134,7 +134,7 @@ def test_the_editor_pages_change_new_projects_only(on):
     page = admin.get(url).content.decode()
     assert 'data-testid="save-S1-02"' not in page and 'data-testid="publish"' not in page
     refused = admin.post(f"{url}items/{s102.pk}/", {"limit_days": "9", "department": "fgw"})
-    assert refused.status_code == 302 and refused["Location"] == url
+    assert refused.status_code == 422 and "save-S1-02" not in refused.content.decode()
     s102.refresh_from_db()
     assert s102.limit_days == 4
 
@@ -168,6 +168,11 @@ def test_a_bad_edit_names_the_field_and_changes_nothing(code, post, words):
     answer = admin.post(f"/approvals/templates/{draft.pk}/items/{target.pk}/", form, follow=True)
     text = _messages(answer)
     assert all(w in text for w in words), text
+    # The item's form comes back open with what was typed: nothing typed is lost.
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    typed = next(iter(post.values()))
+    assert f'value="{typed}"' in page and page.count("<details open>") == 1
     after = ItemDef.objects.filter(stage__version=draft).values_list(
         "code", "limit_days", "waits_for", "documents"
     )
@@ -236,3 +241,22 @@ def test_only_the_zone_administrator_edits_the_template():
             department="fgw",
             limit_days=1,
         )
+
+
+def test_a_refused_new_item_stage_or_document_comes_back_as_typed():
+    z = zone()
+    admin = _client(z.admin)
+    draft = _draft(admin)
+    stage = draft.stages.order_by("order")[0]
+    base = f"/approvals/templates/{draft.pk}/"
+    added = admin.post(
+        f"{base}stages/{stage.pk}/items/",
+        {"code": "S1-01", "name": "重复编号的事项", "department": "fgw", "limit_days": "5"},
+    )
+    page = added.content.decode()
+    assert added.status_code == 422 and 'value="重复编号的事项"' in page
+    assert page.count("<details open>") == 1
+    renamed = admin.post(f"{base}stages/{stage.pk}/", {"name": " ", "lead_department": "fgw"})
+    assert renamed.status_code == 422 and renamed.content.decode().count("<details open>") == 1
+    document = admin.post(f"{base}documents/", {"code": "D01", "name": "已有编号的材料"})
+    assert document.status_code == 422 and 'value="已有编号的材料"' in document.content.decode()
