@@ -450,7 +450,7 @@ def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
             ("企业", f"{f['enterprise']}（{f['credit_code']}）"),
             ("地块", f["parcel"]),
             ("审批部门", f["department"]),
-            ("决定", "准予许可" if f["decision"] == "approved" else "附条件准予许可"),
+            ("决定", _decision_words(f["item_name"], f["decision"])),
             ("条件", f["conditions"] or "—"),
             ("决定日期", _chinese_day(f["decided_on"])),
             ("出证日期", _chinese_day(f["issued_on"])),
@@ -466,6 +466,13 @@ def certificate_pdf(http: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(doc.build(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{cert.code}.pdf"'
     return response
+
+
+def _decision_words(item_name: str, decision: str) -> str:
+    """The decision as the certificate words it: a filing (备案) is filed, anything else is
+    permitted; with conditions when it was approved with them."""
+    words = "予以备案" if item_name.endswith("备案") else "准予许可"
+    return words if decision == "approved" else f"附条件{words}"
 
 
 def _certificate_decision(value: str) -> str:
