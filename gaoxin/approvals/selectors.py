@@ -64,6 +64,21 @@ def projects_of(*, credit_codes: frozenset[str], agent: Any) -> QuerySet[Project
     return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
 
 
+def projects_of_departments(
+    *, reviewing: frozenset[str], intake: frozenset[str]
+) -> QuerySet[Project]:
+    """The projects a department's staff may open (access.can_view_project): those with an
+    item of a department they review, or a stage their window takes in."""
+    q = Q(pk__in=[])
+    if reviewing:
+        q |= Q(pk__in=ProjectItem.objects.filter(department__code__in=reviewing).values("project"))
+    if intake:
+        q |= Q(
+            pk__in=ProjectStage.objects.filter(lead_department__code__in=intake).values("project")
+        )
+    return Project.objects.filter(q).select_related("enterprise").order_by("-pk")
+
+
 def projects_all() -> QuerySet[Project]:
     """Every project, newest first: what leadership, auditors and the administrator read."""
     return Project.objects.select_related("enterprise").order_by("-pk")

@@ -74,13 +74,24 @@ def mine(http: HttpRequest) -> HttpResponse:
         rows = list(selectors.projects_all()[:200])
     else:
         rows = list(selectors.projects_of(credit_codes=access.enterprises(user), agent=user)[:200])
+    staff = not everything and not rows
+    if staff:  # a department's reviewers and window: the projects their department is in
+        rows = list(
+            selectors.projects_of_departments(
+                reviewing=access.reviewer_departments(user),
+                intake=access.intake_departments(user),
+            )[:200]
+        )
     # "Your turn" is for the applicant: the zone's readers see every project, nobody's turn.
-    todo = set() if everything else selectors.applicant_todo([p.pk for p in rows])
+    todo = set() if everything or staff else selectors.applicant_todo([p.pk for p in rows])
     return render(
         http,
         "approvals/mine.html",
         {
             "projects": [(p, p.pk in todo) for p in rows],
+            "staff": staff,
+            "reviews": bool(access.reviewer_departments(user)),
+            "takes_in": bool(access.intake_departments(user)),
             "may_start": bool(access.enterprises(user)) or access.is_agent(user),
         },
     )

@@ -108,3 +108,28 @@ def test_the_pages_walk_one_project(on):
     assert "S1-02" not in queue and "S2-01" in queue
     board = _client(z.leadership).get("/approvals/dashboard/")
     assert board.status_code == 200 and 'data-testid="quick-start"' in board.content.decode()
+
+
+def test_department_staff_see_the_projects_their_department_is_in():
+    from .builders import start
+
+    z = zone()
+    project = start(z)
+    # Stage 1's lead department (fgw) takes in; its items go to several departments.
+    dept = project.items.values_list("department__code", flat=True)[0]
+    reviewer = _client(z.reviewers[dept]).get("/approvals/").content.decode()
+    assert project.number in reviewer and 'data-testid="staff-note"' in reviewer
+    assert "/approvals/queue/" in reviewer
+    window = _client(z.intake["fgw"]).get("/approvals/").content.decode()
+    assert project.number in window and "/approvals/intake/" in window
+    assert "/approvals/queue/" not in window.split('data-testid="staff-note"')[1].split("</p>")[0]
+    # A department without any item of the project does not see it.
+    from gaoxin.approvals.models import Department
+
+    idle = Department.objects.create(code="idle", name="无关部门")
+    from gaoxin.accounts import roles
+
+    from .builders import DEPT, person
+
+    stranger = person("rev-idle", roles.APPROVAL_REVIEWER, DEPT, idle.code)
+    assert project.number not in _client(stranger).get("/approvals/").content.decode()
