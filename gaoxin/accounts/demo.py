@@ -9,7 +9,7 @@ from django.db import transaction
 from gaoxin.common.actors import DEMO
 
 from . import roles, services
-from .models import User
+from .models import RoleGrant, User
 
 DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("admin", "管委会管理员（演示）", "demo-admin-2026", (roles.ZONE_ADMIN,)),
@@ -40,3 +40,27 @@ def load_demo_users() -> list[str]:
         )
         created.append(f"{username} ({', '.join(role_codes)})")
     return created
+
+
+def demo_user(username: str, display: str, role: str, kind: str = "", key: str = "") -> User:
+    """A desk's demo account (password demo-<username>-2026) holding `role`, within the scope
+    (`kind`, `key`) when given; created once, the grant added if missing."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = services.user_create(
+            actor=DEMO,
+            username=username,
+            password=f"demo-{username}-2026",
+            role_codes=[],
+            display_name=display,
+            validate_password=False,
+        )
+    RoleGrant.objects.get_or_create(
+        user=user,
+        role=role,
+        scope_kind=kind,
+        scope_key=key,
+        revoked_at__isnull=True,
+        defaults={"granted_by": None},
+    )
+    return user

@@ -13,8 +13,7 @@ from django.db import transaction
 
 from gaoxin.accounts import roles
 from gaoxin.accounts.choices import ScopeKind
-from gaoxin.accounts.models import RoleGrant, User
-from gaoxin.accounts.services import user_create
+from gaoxin.accounts.demo import demo_user as _user
 from gaoxin.common import workdays
 from gaoxin.common.actors import DEMO
 from gaoxin.registry.models import Enterprise
@@ -24,28 +23,6 @@ from .models import Project, ProjectItem, ProjectStage
 from .services.template import DEPARTMENTS
 
 YEAR = 2026
-
-
-def _user(username: str, display: str, role: str, kind: str = "", key: str = "") -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            actor=DEMO,
-            username=username,
-            password=f"demo-{username}-2026",
-            role_codes=[],
-            display_name=display,
-            validate_password=False,
-        )
-    RoleGrant.objects.get_or_create(
-        user=user,
-        role=role,
-        scope_kind=kind,
-        scope_key=key,
-        revoked_at__isnull=True,
-        defaults={"granted_by": None},
-    )
-    return user
 
 
 class _Walk:

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from gaoxin.accounts import roles
 from gaoxin.accounts.choices import ScopeKind
+from gaoxin.accounts.demo import demo_user as _user
 from gaoxin.accounts.models import RoleGrant, User
-from gaoxin.accounts.services import user_create
 from gaoxin.common import audit, workdays
 from gaoxin.common.actors import DEMO
 from gaoxin.registry import identifiers
@@ -69,28 +69,6 @@ def _polygon(index: int) -> dict[str, Any]:
     mid = round(y0 + height * (0.4 + 0.2 * ((index * 7) % 3) / 2), 5)
     ring = [[x0, y0], [x1, y0], [x1, mid], [x1, y1], [x0, y1], [x0, y0]]
     return {"type": "Polygon", "coordinates": [[[round(x, 5), round(y, 5)] for x, y in ring]]}
-
-
-def _user(username: str, display: str, role: str, kind: str, key: str) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            actor=DEMO,
-            username=username,
-            password=f"demo-{username}-2026",
-            role_codes=[],
-            display_name=display,
-            validate_password=False,
-        )
-    RoleGrant.objects.get_or_create(
-        user=user,
-        role=role,
-        scope_kind=kind,
-        scope_key=key,
-        revoked_at__isnull=True,
-        defaults={"granted_by": None},
-    )
-    return user
 
 
 @transaction.atomic

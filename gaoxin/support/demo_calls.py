@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from gaoxin.accounts import roles
 from gaoxin.accounts.choices import ScopeKind
-from gaoxin.accounts.models import RoleGrant, User
-from gaoxin.accounts.services import user_create
+from gaoxin.accounts.demo import demo_user as _user
+from gaoxin.accounts.models import User
 from gaoxin.common.actors import DEMO
 from gaoxin.registry.choices import BindingMethod
 from gaoxin.registry.models import Employment, Enterprise, IdentityBinding, Person
@@ -26,28 +26,6 @@ from .models import OpenCall
 from .services import calls
 
 CRITERIA = "技术先进性:40\n方案可行性:30\n团队能力:30"
-
-
-def _user(username: str, display: str, role: str, kind: str = "", key: str = "") -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = user_create(
-            actor=DEMO,
-            username=username,
-            password=f"demo-{username}-2026",
-            role_codes=[],
-            display_name=display,
-            validate_password=False,
-        )
-    RoleGrant.objects.get_or_create(
-        user=user,
-        role=role,
-        scope_kind=kind,
-        scope_key=key,
-        revoked_at__isnull=True,
-        defaults={"granted_by": None},
-    )
-    return user
 
 
 def _bind(user: User, person: Person) -> None:

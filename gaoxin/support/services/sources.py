@@ -27,6 +27,17 @@ _SECTOR_FIELDS = {
 }
 
 
+def _invalid(field_zh: str, field_en: str, value: str, zh: str, en: str) -> GaoxinError:
+    return GaoxinError(
+        errors.VALUE_INVALID,
+        field_zh=field_zh,
+        field_en=field_en,
+        value=value[:20],
+        reason_zh=zh,
+        reason_en=en,
+    )
+
+
 def _decimal(raw: object, field_zh: str, field_en: str, ceiling: Decimal) -> Decimal:
     text = str(raw if raw is not None else "").strip().replace(",", "")
     ensure(bool(text), errors.FIELD_REQUIRED, field_zh=field_zh, field_en=field_en)
@@ -35,23 +46,15 @@ def _decimal(raw: object, field_zh: str, field_en: str, ceiling: Decimal) -> Dec
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value < 0 or value >= ceiling:
-        raise GaoxinError(
-            errors.VALUE_INVALID,
-            field_zh=field_zh,
-            field_en=field_en,
-            value=text[:20],
-            reason_zh="应为不小于 0 的数，最多两位小数",
-            reason_en="a number of at least 0, with at most two decimals",
+        raise _invalid(
+            field_zh,
+            field_en,
+            text,
+            "应为不小于 0 的数，最多两位小数",
+            "a number of at least 0, with at most two decimals",
         )
     if value != value.quantize(Decimal("0.01")):
-        raise GaoxinError(
-            errors.VALUE_INVALID,
-            field_zh=field_zh,
-            field_en=field_en,
-            value=text[:20],
-            reason_zh="最多两位小数",
-            reason_en="at most two decimals",
-        )
+        raise _invalid(field_zh, field_en, text, "最多两位小数", "at most two decimals")
     return value
 
 
@@ -63,13 +66,12 @@ def _day(raw: object) -> date:
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
-        raise GaoxinError(
-            errors.VALUE_INVALID,
-            field_zh="出让日期",
-            field_en="Date sold",
-            value=text[:20],
-            reason_zh="应为 2000 至 2100 年间的日期，如 2025-06-15",
-            reason_en="a date from 2000 to 2100, e.g. 2025-06-15",
+        raise _invalid(
+            "出让日期",
+            "Date sold",
+            text,
+            "应为 2000 至 2100 年间的日期，如 2025-06-15",
+            "a date from 2000 to 2100, e.g. 2025-06-15",
         )
     return day
 
@@ -83,35 +85,22 @@ def land_sale_record(
     code = str(parcel or "").strip().upper()
     ensure(bool(code), errors.FIELD_REQUIRED, field_zh="地块编号", field_en="Parcel")
     if len(code) > 40:
-        raise GaoxinError(
-            errors.VALUE_INVALID,
-            field_zh="地块编号",
-            field_en="Parcel",
-            value=code[:20] + "…",
-            reason_zh="最多 40 个字符",
-            reason_en="at most 40 characters",
+        raise _invalid(
+            "地块编号", "Parcel", code[:19] + "…", "最多 40 个字符", "at most 40 characters"
         )
     day = _day(sold_on)
     kind = str(use or "").strip()
     if kind not in LandUse.values:
-        raise GaoxinError(
-            errors.VALUE_INVALID,
-            field_zh="用途",
-            field_en="Use",
-            value=kind[:20],
-            reason_zh="应为工业、商业、住宅或其他",
-            reason_en="industrial, commercial, residential or other",
+        raise _invalid(
+            "用途",
+            "Use",
+            kind,
+            "应为工业、商业、住宅或其他",
+            "industrial, commercial, residential or other",
         )
     area = _decimal(area_m2, "出让面积（平方米）", "Area sold (m²)", _AREA_MAX)
-    ensure(
-        area > 0,
-        errors.VALUE_INVALID,
-        field_zh="出让面积（平方米）",
-        field_en="Area sold (m²)",
-        value=str(area),
-        reason_zh="应大于 0",
-        reason_en="more than 0",
-    )
+    if area <= 0:
+        raise _invalid("出让面积（平方米）", "Area sold (m²)", str(area), "应大于 0", "more than 0")
     existing = LandSale.objects.select_for_update().filter(parcel=code).first()
     if existing is not None:
         raise GaoxinError(errors.PARCEL_EXISTS, parcel=code, sold_on=existing.sold_on.isoformat())
