@@ -51,6 +51,7 @@ def _input(http: HttpRequest) -> services.CallInput:
         eligibility=http.POST.get("eligibility", ""),
         deadline=http.POST.get("deadline", ""),
         criteria=http.POST.get("criteria", ""),
+        trim_from=http.POST.get("trim_from", "5"),
     )
 
 

@@ -107,6 +107,7 @@ class CallInput:
     eligibility: str
     deadline: object
     criteria: str
+    trim_from: object = 5  # drop highest and lowest per criterion from this many scores
 
 
 def _validated(data: CallInput) -> tuple[dict[str, object], list[tuple[str, int]]]:
@@ -141,7 +142,18 @@ def _validated(data: CallInput) -> tuple[dict[str, object], list[tuple[str, int]
         )
     ensure(2000 <= int(data.year) <= 2100, errors.YEAR_INVALID, value=str(data.year)[:10])
     deadline = parse_deadline(data.deadline)
+    trim = str(data.trim_from).strip()
+    if not trim.isdigit() or not 3 <= int(trim) <= 30:
+        raise GaoxinError(
+            errors.VALUE_INVALID,
+            field_zh="去掉最高分和最低分所需的评分数",
+            field_en="Scores needed before the highest and lowest are dropped",
+            value=trim[:10],
+            reason_zh="应为 3 至 30 的整数",
+            reason_en="a whole number from 3 to 30",
+        )
     fields = {
+        "trim_from": int(trim),
         "title": title[:200],
         "problem": problem[:8000],
         "outcome": outcome[:8000],

@@ -284,6 +284,8 @@ def test_confirmation_passing_the_ceiling_is_refused_and_nothing_is_written():
         ({"title": "  "}, errors.FIELD_REQUIRED, "榜单名称", "Title"),
         ({"eligibility": "teams"}, errors.CALL_ELIGIBILITY_PROGRAMME, "企业", "enterprises"),
         ({"programme_code": "nope"}, errors.UNKNOWN_PROGRAMME, "nope", "nope"),
+        ({"trim_from": "2"}, errors.VALUE_INVALID, "最高分", "highest and lowest"),
+        ({"trim_from": "五"}, errors.VALUE_INVALID, "3 至 30", "3 to 30"),
     ],
 )
 def test_bad_call_input_is_named_in_both_languages_and_nothing_is_written(override, code, zh, en):
@@ -367,3 +369,10 @@ def test_the_scheduler_closes_calls_whose_deadline_passed_and_only_those():
     assert OpenCall.objects.get(pk=later.pk).status == CallStatus.OPEN
     event = AuditEvent.objects.filter(action="support.call.close").get()
     assert event.actor is None and "scheduler" in event.actor_name
+
+
+def test_the_call_keeps_the_number_of_scores_its_rule_drops_from():
+    admin = open_call().z.admin
+    call = calls.call_create(actor=admin, data=call_input(trim_from="4"))
+    assert call.trim_from == 4
+    assert calls.call_create(actor=admin, data=call_input()).trim_from == 5
