@@ -53,11 +53,13 @@ def test_the_closing_report_charts_read_at_both_widths(
            })"""
     )
     assert sizes and min(sizes) >= smallest and max(sizes) <= largest, sizes
-    flags = page.get_by_test_id("shortfall")
-    assert flags.count() >= 1
-    first = flags.first
-    assert first.get_attribute("data-cause") == "too_few_eligible"
-    assert "园区重点产业职工" in first.inner_text() and "转入普通轮次" in first.inner_text()
+    # Which winners buy varies from one demo to the next (each registration's commitment is
+    # salted, so the draw differs), and so may a shortfall of purchases; the key-industry pool's
+    # shortage of eligible households does not (it comes from the registry).
+    flags = page.locator('[data-testid="shortfall"][data-cause="too_few_eligible"]')
+    assert flags.count() == 1
+    text = flags.first.inner_text()
+    assert "园区重点产业职工" in text and "转入普通轮次" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
 
 
