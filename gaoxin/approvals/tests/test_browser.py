@@ -164,9 +164,11 @@ def test_the_administrator_edits_and_publishes_the_template_on_a_phone(browser, 
     card.locator("input[name=limit_days]").fill("400")
     card.get_by_test_id("save-S1-02").click()
     assert "S1-02 法定时限" in admin.locator("ul.messages").inner_text()
+    # The refused form is open again with what was typed: corrected in place.
     card = admin.get_by_test_id("itemdef-S1-02")
-    card.get_by_text("修改事项").click()
-    card.locator("input[name=limit_days]").fill("6")
+    limit = card.locator("input[name=limit_days]")
+    assert limit.is_visible() and limit.input_value() == "400"
+    limit.fill("6")
     card.locator("select[name=doc_D01]").select_option("deferrable")
     card.get_by_test_id("save-S1-02").click()
     card = admin.get_by_test_id("itemdef-S1-02")
