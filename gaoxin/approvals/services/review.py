@@ -239,6 +239,30 @@ def compliance_check_record(
 
 
 @transaction.atomic
+def _storable(value: str, zh: str, en: str) -> None:
+    """A text from another system that the database can hold: no NUL (PostgreSQL refuses it
+    in text) and no lone surrogate (not UTF-8)."""
+    text = value or ""
+    try:
+        text.encode("utf-8")
+        bad = "\x00" in text
+    except UnicodeEncodeError:
+        bad = True
+    if bad:
+        shown = "".join(
+            ch if ch.isprintable() and not "\ud800" <= ch <= "\udfff" else f"\\u{ord(ch):04x}"
+            for ch in text[:20]
+        )
+        raise GaoxinError(
+            errors.VALUE_INVALID,
+            field_zh=zh,
+            field_en=en,
+            value=shown,
+            reason_zh="含有不允许的字符（NUL 或无效的 Unicode 字符）",
+            reason_en="it contains a character that is not allowed (NUL or invalid Unicode)",
+        )
+
+
 def decision_push(
     *,
     actor: Actor,
@@ -252,6 +276,15 @@ def decision_push(
     """A decision from a department's own system, once per its case number: the same case sent
     again changes nothing (returns the item, False); the case number reused for another decision
     is refused."""
+    for value, zh, en in (
+        (department, "部门", "department"),
+        (case_number, "案件号", "case number"),
+        (project_number, "项目编号", "project"),
+        (item_code, "事项", "item"),
+        (decision, "决定", "decision"),
+        (text, "说明", "text"),
+    ):
+        _storable(value, zh, en)
     case_number = (case_number or "").strip()
     ensure(bool(case_number), errors.FIELD_REQUIRED, field_zh="案件号", field_en="case number")
     dept = Department.objects.filter(code=department).first()

@@ -3,6 +3,7 @@ refused, the rules of the page hold, errors come in both languages."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -85,3 +86,26 @@ def test_a_department_system_decides_only_its_own_items(on):
     assert item(p, "S1-01").status == ItemStatus.IN_REVIEW
     got = api.get(f"/api/approvals/items/{p.number}/S1-02")
     assert got.status_code == 200 and got.json()["due_on"] == "2026-06-15"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("department", "zr\x00zy"),
+        ("case_number", "ZR\x00-1"),
+        ("text", "条件\udb06"),
+        ("item", "\x00"),
+    ],
+)
+def test_a_text_the_database_cannot_hold_is_refused_naming_the_field(field, value):
+    z = zone()
+    api = _client(z.reviewers["zrzy"])
+    body = {"department": "zrzy", "case_number": "ZR-1", "project": "XM1", "item": "S1-02"}
+    body |= {"decision": "approve", field: value}
+    raw = json.dumps(body)  # \u0000 and a lone surrogate as JSON escapes, as a client sends them
+    refused = api.post("/api/approvals/decisions", raw, content_type="application/json")
+    assert refused.status_code == 422, refused.content
+    answer = refused.json()
+    assert answer["code"] == "approvals.value_invalid"
+    assert "NUL" in answer["message_zh"] and "NUL" in answer["message_en"]
+    assert not ExternalDecision.objects.exists()
