@@ -166,6 +166,22 @@ def _validated(data: CallInput) -> tuple[dict[str, object], list[tuple[str, int]
     return fields, parse_criteria(data.criteria)
 
 
+def _terms_written(
+    actor: Actor, call: OpenCall, criteria: list[tuple[str, int]], action: str
+) -> None:
+    """The call's criteria in their published order, and the audit event of its terms."""
+    CallCriterion.objects.bulk_create(
+        CallCriterion(call=call, seq=i, name=name, weight=w)
+        for i, (name, w) in enumerate(criteria, start=1)
+    )
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=call,
+        after={"title": call.title, "reward": call.reward, "criteria": criteria},
+    )
+
+
 @transaction.atomic
 def call_create(*, actor: Actor, data: CallInput) -> OpenCall:
     """A draft call with its criteria; nothing is written if any field is wrong."""
@@ -174,16 +190,7 @@ def call_create(*, actor: Actor, data: CallInput) -> OpenCall:
     call = OpenCall.objects.create(number=f"~{timezone.now().timestamp()}", **fields)
     call.number = f"JB{call.year}-{call.pk:04d}"
     call.save(update_fields=["number"])
-    CallCriterion.objects.bulk_create(
-        CallCriterion(call=call, seq=i, name=name, weight=w)
-        for i, (name, w) in enumerate(criteria, start=1)
-    )
-    audit.record(
-        actor=actor,
-        action="support.call.created",
-        obj=call,
-        after={"title": call.title, "reward": call.reward, "criteria": criteria},
-    )
+    _terms_written(actor, call, criteria, "support.call.created")
     return call
 
 
@@ -203,16 +210,7 @@ def call_update(*, actor: Actor, pk: int, data: CallInput) -> OpenCall:
         setattr(call, name, value)
     call.save()
     call.criteria.all().delete()
-    CallCriterion.objects.bulk_create(
-        CallCriterion(call=call, seq=i, name=name, weight=w)
-        for i, (name, w) in enumerate(criteria, start=1)
-    )
-    audit.record(
-        actor=actor,
-        action="support.call.edited",
-        obj=call,
-        after={"title": call.title, "reward": call.reward, "criteria": criteria},
-    )
+    _terms_written(actor, call, criteria, "support.call.edited")
     return call
 
 
