@@ -26,11 +26,11 @@ test: install-dev system-deps
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed-base: requirements/base.txt requirements/build.txt pyproject.toml
+$(VENV)/.installed-base: requirements/base.txt requirements/build.txt pyproject.toml gaoxin/fairdraw/_speedups.c
 	scripts/bootstrap.sh base
 	@touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt requirements/build.txt pyproject.toml
+$(VENV)/.installed-dev: requirements/dev.txt requirements/build.txt pyproject.toml gaoxin/fairdraw/_speedups.c
 	scripts/bootstrap.sh dev
 	@touch $@ $(VENV)/.installed-base
 

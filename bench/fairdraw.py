@@ -108,10 +108,12 @@ def write_inputs(n: int, work: Path) -> tuple[Path, Path, Path, Path]:
     return roster, entropy, names, selection
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one process and the children it waited for."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=env
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -139,7 +141,12 @@ def floor(h: int) -> None:
     digests.sort()
 
 
-def measure(n: int, repeat: int, icann: Path | None, jobs: int | None) -> dict[str, Any]:
+PURE = {**os.environ, "FAIRDRAW_PURE": "1"}
+
+
+def measure(
+    n: int, repeat: int, icann: Path | None, jobs: int | None, pure: bool
+) -> dict[str, Any]:
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="fairdraw-bench-") as tmp:
         work = Path(tmp)
@@ -170,20 +177,24 @@ def measure(n: int, repeat: int, icann: Path | None, jobs: int | None) -> dict[s
         commands = {"run": run, "verify": verify, "floor": [python, __file__, "floor", str(h)]}
         if icann:
             commands["icann"] = [python, str(icann), str(names), str(selection)]
+        if pure:
+            commands["run_pure"], commands["verify_pure"] = run, verify
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(repeat):
             for name, command in commands.items():
-                samples[name].append(timed(command))
+                samples[name].append(timed(command, PURE if name.endswith("_pure") else None))
     result: dict[str, Any] = {"n": n, "digests": h}
     for name, values in samples.items():
         result[f"{name}_s"] = statistics.median(v[0] for v in values)
         result[f"{name}_mb"] = max(v[1] for v in values)
-    for name in ("run", "verify", "icann"):
+    for name in ("run", "verify", "icann", "run_pure", "verify_pure"):
         if name in samples:
             ratios = [a[0] / b[0] for a, b in zip(samples[name], samples["floor"], strict=True)]
             result[f"{name}_floor"] = statistics.median(ratios)
     if icann:
-        for name in ("run", "verify"):
+        for name in ("run", "verify", "run_pure", "verify_pure"):
+            if name not in samples:
+                continue
             ratios = [a[0] / b[0] for a, b in zip(samples[name], samples["icann"], strict=True)]
             result[f"{name}_icann"] = statistics.median(ratios)
     return result
@@ -199,6 +210,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--icann", type=Path, help="the ICANN tool's candidate-selection.py")
     parser.add_argument("--jobs", type=int, help="passed to fairdraw (default: every core)")
+    parser.add_argument(
+        "--pure",
+        action="store_true",
+        help="also time run and verify without the C loops (FAIRDRAW_PURE=1, as fairdraw.pyz)",
+    )
     args = parser.parse_args()
     if args.mode == "floor":
         floor(args.h)
@@ -207,13 +223,16 @@ def main() -> None:
     for size in args.sizes.split(","):
         n = parse_size(size)
         print(f"measuring {n:,} entries ...", file=sys.stderr, flush=True)
-        rows.append(measure(n, args.repeat, args.icann, args.jobs))
+        rows.append(measure(n, args.repeat, args.icann, args.jobs, args.pure))
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     load = os.getloadavg()
+    from gaoxin.fairdraw import speedups
+
+    built = "with its C loops" if speedups.NATIVE is not None else "WITHOUT its C loops (not built)"
     print(
         f"Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC on {os.cpu_count()} "
         f"cores ({cpu_model()}), Python {platform.python_version()}, load average at the end "
-        f"{load[0]:.1f}: `python bench/fairdraw.py {' '.join(sys.argv[1:])}`"
+        f"{load[0]:.1f}, fairdraw {built}: `python bench/fairdraw.py {' '.join(sys.argv[1:])}`"
     )
     print()
     icann = args.icann is not None
@@ -232,6 +251,27 @@ def main() -> None:
         if icann:
             line += f" {r['icann_s']:.2f} s | {r['run_icann']:.2f} | {r['verify_icann']:.2f} |"
         print(line + f" {r['run_mb']:,.0f} / {r['verify_mb']:,.0f} MB |")
+    if args.pure:
+        print()
+        print(
+            "Without the C loops (FAIRDRAW_PURE=1: the pure-Python code, as `fairdraw.pyz` runs):"
+        )
+        print()
+        head = "| N | run | verify | run ÷ floor | verify ÷ floor |"
+        rule = "|---:|---:|---:|---:|---:|"
+        if icann:
+            head += " run ÷ ICANN | verify ÷ ICANN |"
+            rule += "---:|---:|"
+        print(head + " peak RSS run / verify |")
+        print(rule + "---:|")
+        for r in rows:
+            line = (
+                f"| {r['n']:,} | {r['run_pure_s']:.2f} s | {r['verify_pure_s']:.2f} s "
+                f"| {r['run_pure_floor']:.2f} | {r['verify_pure_floor']:.2f} |"
+            )
+            if icann:
+                line += f" {r['run_pure_icann']:.2f} | {r['verify_pure_icann']:.2f} |"
+            print(line + f" {r['run_pure_mb']:,.0f} / {r['verify_pure_mb']:,.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -25,4 +25,16 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/build.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "requirements/$kind.txt"
+# fairdraw's C loops (gaoxin/fairdraw/_speedups.c) need a C compiler, Python's headers and
+# OpenSSL's; without them the install goes on and fairdraw runs its pure-Python code, slower.
+include=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+build=()
+command -v cc >/dev/null || build+=(gcc)
+[ -f /usr/include/openssl/sha.h ] || build+=(libssl-dev)
+[ -f "$include/Python.h" ] || build+=(python3-dev)
+if [ ${#build[@]} -gt 0 ]; then
+  echo "Installing ${build[*]} for fairdraw's C loops. 正在安装 ${build[*]}……" >&2
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${build[@]}" >/dev/null; } \
+    || echo "Could not install ${build[*]}: fairdraw will run without its C loops. 无法安装，fairdraw 将以纯 Python 运行（较慢）。" >&2
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -105,6 +105,108 @@ class Allocation:
         return found
 
 
+class _Members:
+    """Who takes part in each round: entries whose pools include the round's pool and who have
+    not won, ascending by position."""
+
+    def decided(self) -> bytearray:
+        """Each entry's last round (the one that decides it unless it wins earlier)."""
+        raise NotImplementedError
+
+    def participants(self, r: int, won: bytearray | None) -> Sequence[int]:
+        raise NotImplementedError
+
+    def last_round_of_some(self, r: int) -> bool:
+        """Whether round ``r`` is the last round of some of its members' pool sets."""
+        raise NotImplementedError
+
+    def not_won(self, won: bytearray) -> Sequence[int]:
+        return array("q", (i for i in range(len(won)) if not won[i]))
+
+
+class _GroupedMembers(_Members):
+    """From a pool set per entry: entries grouped by pool set (shared frozensets)."""
+
+    def __init__(self, poolsets: Sequence[frozenset[str]], rounds: Sequence[Any]) -> None:
+        self.groups: dict[frozenset[str], list[int]] = {}
+        for i, ps in enumerate(poolsets):
+            g = self.groups.get(ps)
+            if g is None:
+                self.groups[ps] = [i]
+            else:
+                g.append(i)
+        self.size = len(poolsets)
+        self.rounds = rounds
+        self.last_round = {
+            ps: max((r for r, spec in enumerate(rounds) if spec.pool in ps), default=-1)
+            for ps in self.groups
+        }
+
+    def decided(self) -> bytearray:
+        decided = bytearray(self.size)
+        for ps, g in self.groups.items():
+            lr = self.last_round[ps]
+            if lr > 0:
+                for i in g:
+                    decided[i] = lr
+        return decided
+
+    def _member_groups(self, r: int) -> list[frozenset[str]]:
+        pool = self.rounds[r].pool
+        return [ps for ps in self.groups if pool in ps]
+
+    def participants(self, r: int, won: bytearray | None) -> Sequence[int]:
+        member_groups = self._member_groups(r)
+        if len(member_groups) == 1:
+            cand = self.groups[member_groups[0]]
+        else:
+            cand = [i for ps in member_groups for i in self.groups[ps]]
+            cand.sort()
+        return list(cand) if won is None else [i for i in cand if not won[i]]
+
+    def last_round_of_some(self, r: int) -> bool:
+        return any(self.last_round[ps] == r for ps in self._member_groups(r))
+
+
+class _CodedMembers(_Members):
+    """From a byte per entry naming its pool set, with ``select(flags, value, among)`` (the C
+    loops) picking positions: no Python loop over the entries."""
+
+    def __init__(
+        self,
+        codes: bytes,
+        poolsets: Sequence[frozenset[str]],
+        rounds: Sequence[Any],
+        select: Callable[[bytes, int, Any], array[int]],
+    ) -> None:
+        self.codes, self.poolsets, self.rounds, self.select = codes, poolsets, rounds, select
+        self.last_round = [
+            max((r for r, spec in enumerate(rounds) if spec.pool in ps), default=-1)
+            for ps in poolsets
+        ]
+
+    def _table(self, values: Sequence[int]) -> bytes:
+        return bytes(values) + bytes(256 - len(values))
+
+    def decided(self) -> bytearray:
+        return bytearray(self.codes.translate(self._table([max(0, r) for r in self.last_round])))
+
+    def participants(self, r: int, won: bytearray | None) -> Sequence[int]:
+        pool = self.rounds[r].pool
+        flags = self.codes.translate(self._table([pool in ps for ps in self.poolsets]))
+        if won is not None:  # in the round and not yet won, byte by byte (each 0 or 1)
+            both = int.from_bytes(flags, "little") & ~int.from_bytes(won, "little")
+            flags = both.to_bytes(len(flags), "little")
+        return self.select(flags, 1, None)
+
+    def last_round_of_some(self, r: int) -> bool:
+        pool = self.rounds[r].pool
+        return any(lr == r and pool in ps for lr, ps in zip(self.last_round, self.poolsets))  # noqa: B905
+
+    def not_won(self, won: bytearray) -> Sequence[int]:
+        return self.select(won, 0, None)
+
+
 def allocate(
     encoded_regnos: Sequence[bytes] | range,
     poolsets: Sequence[frozenset[str]],
@@ -113,6 +215,7 @@ def allocate(
     progress: Progress | None = None,
     *,
     hasher: KeyHasher | None = None,
+    codes: tuple[bytes | array[int], Sequence[frozenset[str]]] | None = None,
 ) -> Allocation:
     """Run the rounds of ``config`` over entries given in registration-number order.
 
@@ -120,6 +223,8 @@ def allocate(
     pools (shared frozenset objects make grouping cheap). Spec §8 states the rules.
     ``hasher(prefix, positions)`` computes keys instead of ``keys_for`` over
     ``encoded_regnos`` (which then only gives the count), e.g. on every core.
+    ``codes`` (a pool-set code per entry and the pool sets they name) lets a hasher with a
+    ``select`` (the C loops) find each round's participants without a loop here.
     """
     n = len(encoded_regnos)
     regnos = cast("Sequence[bytes]", encoded_regnos)  # only read when no hasher is given
@@ -128,26 +233,18 @@ def allocate(
     key_blob: Callable[[bytes, Sequence[int]], bytes] = getattr(hasher, "blob", None) or (
         lambda p, positions: b"".join(hash_keys(p, positions))
     )
+    #: ``order_of(keys)``: (positions by key, rank of each position), or None to sort here.
+    order_of: Callable[[bytes], Any] = getattr(hasher, "order", None) or (lambda keys: None)
 
     rounds = config.rounds
-    groups: dict[frozenset[str], list[int]] = {}
-    for i, ps in enumerate(poolsets):
-        g = groups.get(ps)
-        if g is None:
-            groups[ps] = [i]
-        else:
-            g.append(i)
-    last_round = {
-        ps: max((r for r, spec in enumerate(rounds) if spec.pool in ps), default=-1)
-        for ps in groups
-    }
+    select = getattr(hasher, "select", None)
+    members: _Members
+    if codes is not None and isinstance(codes[0], bytes) and select is not None:
+        members = _CodedMembers(codes[0], codes[1], rounds, select)
+    else:
+        members = _GroupedMembers(poolsets, rounds)
     won = bytearray(n)
-    decided = bytearray(n)
-    for ps, g in groups.items():
-        lr = last_round[ps]
-        if lr > 0:
-            for i in g:
-                decided[i] = lr
+    decided = members.decided()
     shared: list[bytes] | None = None
     if config.key_mode == "shared":
         shared = hash_keys(key_prefix(seed, round_key_name(config, "*")), range(n))
@@ -156,28 +253,26 @@ def allocate(
     remainder: tuple[int, Sequence[int]] | None = None
     any_won = False
     for r, spec in enumerate(rounds):
-        member_groups = [ps for ps in groups if spec.pool in ps]
-        if len(member_groups) == 1:
-            cand = groups[member_groups[0]]
-        else:
-            cand = [i for ps in member_groups for i in groups[ps]]
-            cand.sort()
-        parts = [i for i in cand if not won[i]] if any_won else list(cand)
+        parts = members.participants(r, won if any_won else None)
         prefix = key_prefix(seed, spec.name)
         seats = config.seats(r, allocated)
         take = min(seats, len(parts))
         outcome = RoundOutcome(spec.name, spec.pool, spec.rule.text(), seats, len(parts))
-        full = spec.is_remainder or any(last_round[ps] == r for ps in member_groups)
+        full = spec.is_remainder or members.last_round_of_some(r)
         if full:
             held = KeyBlob(
                 key_blob(prefix, parts) if shared is None else b"".join(shared[i] for i in parts)
             )  # 32 bytes a key, not an object each
-            keys = held[:]  # objects only while sorting
-            order: Sequence[int] = array("q", sorted_positions(keys))  # no int object each
-            del keys
-            inv = array("q", bytes(8 * len(parts)))  # ranks
-            for pos, j in enumerate(order, 1):
-                inv[j] = pos
+            ranked = order_of(held.blob)
+            if ranked is not None:
+                order, inv = ranked
+            else:
+                keys = held[:]  # objects only while sorting
+                order = array("q", sorted_positions(keys))  # no int object each
+                del keys
+                inv = array("q", bytes(8 * len(parts)))  # ranks
+                for pos, j in enumerate(order, 1):
+                    inv[j] = pos
             top = order[:take]
             outcome.members, outcome.ranks, outcome.keys = array("q", parts), inv, held
             if spec.is_remainder:
@@ -219,7 +314,7 @@ def allocate(
             allocated += 1
     waitlist: list[int] = []
     if config.waitlist_length > 0:
-        losers = array("q", (i for i in range(n) if not won[i]))
+        losers = members.not_won(won)
         if shared is None:
             best = smallest(key_prefix(seed, WAITLIST_KEY_NAME), losers, config.waitlist_length)
             waitlist = [losers[j] for _, j in best]

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
-from . import parallel
+from . import parallel, speedups
 from .merkle import EMPTY_ROOT
 from .ordering import smallest_positions
 from .roster import (
@@ -137,20 +138,32 @@ def _canonical_fast(path: str | Path, known: frozenset[str] | None, jobs: int) -
         return None
     if not data.endswith(b"\n"):
         data += b"\n"
-    lines = data.splitlines(keepends=True)  # no CR in the file: only LF splits
-    del data
-    header = lines[0].removeprefix(b"\xef\xbb\xbf") if lines else b""
-    if header != _HEADER + b"\n" or len(lines) < 2 or b"\n" in lines:
-        return None
-    del lines[0]
-    lines.sort()  # canonical lines sort as their registration numbers (',' is below them all)
-    roster = _from_lines(lines)
-    del lines
-    scans = list(
-        parallel.fork_map(
-            _scan, parallel.spans(len(roster), jobs, at_least=_MIN_SPAN), roster, jobs
-        )
-    )
+    native = speedups.NATIVE
+    if native is not None:
+        first = data.find(b"\n") + 1
+        if data[:first].removeprefix(b"\xef\xbb\xbf") != _HEADER + b"\n":
+            return None
+        found = native.sort_lines(data, first)  # as below: None for no line or an empty one
+        del data
+        if found is None:
+            return None
+        roster = Roster(found[0], array("q"), array("q"), b"", [])
+        roster.offsets.frombytes(found[1])
+    else:
+        lines = data.splitlines(keepends=True)  # no CR in the file: only LF splits
+        del data
+        header = lines[0].removeprefix(b"\xef\xbb\xbf") if lines else b""
+        if header != _HEADER + b"\n" or len(lines) < 2 or b"\n" in lines:
+            return None
+        del lines[0]
+        lines.sort()  # canonical lines sort as their registration numbers (',' is below them)
+        roster = _from_lines(lines)
+        del lines
+    spans = parallel.spans(len(roster), jobs, at_least=_MIN_SPAN)
+    if native is not None:
+        scans = parallel.thread_map(lambda span: _scan_native(native, roster, span), spans, jobs)
+    else:
+        scans = list(parallel.fork_map(_scan, spans, roster, jobs))
     if any(s is None for s in scans):
         return None
     table: dict[bytes, int] = {}
@@ -209,24 +222,47 @@ def _scan(span: tuple[int, int]) -> tuple[bytes, bytes, bytes, list[bytes]] | No
     return b"".join(leaves), ends.tobytes(), bytes(codes), list(table)
 
 
+def _scan_native(
+    native: Any, roster: Roster, span: tuple[int, int]
+) -> tuple[bytes, bytes, bytes, list[bytes]] | None:
+    """What :func:`_scan` gives, from the C loops (the interpreter's lock released)."""
+    found = native.scan(roster.blob, roster.offsets, *span)
+    if found is None:
+        return None
+    ends, codes, pools = found
+    return native.leaves(roster.blob, roster.offsets, *span), ends, codes, pools
+
+
+def _spanned(function: Any, *head: Any) -> Any:
+    """``span -> function(*head, start, stop)``: a C loop over one span, for ``thread_map``."""
+    return lambda span: function(*head, *span)
+
+
 # -- Merkle root over leaf digests, level by level on every core ------------------------------
 
 
 def merkle_root(roster: Roster, jobs: int = 1) -> bytes:
     """RFC 6962 MTH of the roster (spec §4), from its leaves (hashed here if not yet)."""
+    native = speedups.NATIVE
     if roster.leaves is None:
-        roster.leaves = b"".join(
-            parallel.fork_map(
-                _leaf_span, parallel.spans(len(roster), jobs, at_least=_MIN_SPAN), roster, jobs
-            )
-        )
+        spans = parallel.spans(len(roster), jobs, at_least=_MIN_SPAN)
+        if native is not None:
+            blob, offsets = roster.blob, roster.offsets
+            leaves = parallel.thread_map(_spanned(native.leaves, blob, offsets), spans, jobs)
+        else:
+            leaves = list(parallel.fork_map(_leaf_span, spans, roster, jobs))
+        roster.leaves = b"".join(leaves)
     level = roster.leaves
     if not level:
         return EMPTY_ROOT
     while len(level) > 32:
         pairs = len(level) // 64
         spans = parallel.spans(pairs, jobs, at_least=_MIN_SPAN)
-        nodes = b"".join(parallel.fork_map(_node_span, spans, level, jobs))
+        if native is not None:
+            parts = parallel.thread_map(_spanned(native.nodes, level), spans, jobs)
+        else:
+            parts = list(parallel.fork_map(_node_span, spans, level, jobs))
+        nodes = b"".join(parts)
         if len(level) % 64:
             nodes += level[-32:]  # a lone last node moves up unchanged
         level = nodes
@@ -257,6 +293,9 @@ class KeyHasher:
     def __init__(self, roster: Roster, jobs: int) -> None:
         self.roster = roster
         self.jobs = jobs
+        self.native: Any = speedups.NATIVE
+        #: ``select(flags, value, among)`` for ``allocate``, with the C loops only.
+        self.select = self._select if self.native is not None else None
 
     def __call__(self, prefix: bytes, positions: Sequence[int]) -> list[bytes]:
         blob = self.blob(prefix, positions)
@@ -265,6 +304,20 @@ class KeyHasher:
     def blob(self, prefix: bytes, positions: Sequence[int]) -> bytes:
         """The keys of ``positions``, 32 bytes each, in one byte string."""
         count = len(positions)
+        native = speedups.NATIVE
+        if native is not None:
+            roster = self.roster
+            chosen: array[int] | None
+            if isinstance(positions, range) and positions.start == 0 and positions.step == 1:
+                chosen = None  # every entry from the first
+            elif isinstance(positions, array) and positions.typecode == "q":
+                chosen = positions
+            else:
+                chosen = array("q", positions)
+            blob, offsets, ends = roster.blob, roster.offsets, roster.ends
+            spans = parallel.spans(count, self.jobs, at_least=_MIN_SPAN)
+            hash_span = _spanned(native.keys, prefix, blob, offsets, ends, chosen)
+            return b"".join(parallel.thread_map(hash_span, spans, self.jobs))
         if count < 2 * _MIN_SPAN or self.jobs <= 1:
             return _keys((prefix, positions), self.roster)
         tasks = [
@@ -278,6 +331,12 @@ class KeyHasher:
     ) -> list[tuple[bytes, int]]:
         """The ``count`` smallest keys with their index in ``positions``, by (key, index):
         each worker keeps only its own smallest, so the round's keys are never all held."""
+        native = speedups.NATIVE
+        if native is not None:
+            blob = self.blob(prefix, positions)
+            picked = array("q")
+            picked.frombytes(native.smallest(blob, count))
+            return [(blob[32 * j : 32 * j + 32], j) for j in picked]
         total = len(positions)
         if total < 2 * _MIN_SPAN or self.jobs <= 1:
             return _smallest((prefix, positions, 0, count), self.roster)
@@ -290,6 +349,24 @@ class KeyHasher:
             best.extend(part)
         best.sort()
         return best[:count]
+
+    def _select(self, flags: bytes, value: int, among: Sequence[int] | None) -> array[int]:
+        """The positions ``p`` (of ``among``, or all) with ``flags[p] == value``."""
+        found = array("q")
+        found.frombytes(self.native.select(flags, value, among))
+        return found
+
+    def order(self, blob: bytes) -> tuple[array[int], array[int]] | None:
+        """Positions sorted by (key, position) and each position's rank, for the keys in
+        ``blob`` (32 bytes each); None without the C loops (the caller sorts)."""
+        native = speedups.NATIVE
+        if native is None:
+            return None
+        order, ranks = array("q"), array("q")
+        by_key, rank_of = native.order(blob)
+        order.frombytes(by_key)
+        ranks.frombytes(rank_of)
+        return order, ranks
 
 
 def _smallest_task(task: tuple[bytes, Sequence[int], int, int]) -> list[tuple[bytes, int]]:

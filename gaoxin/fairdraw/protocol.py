@@ -17,7 +17,7 @@ from .columns import merkle_root as columns_merkle_root
 from .config import DrawConfig
 from .entropy import EntropyDeclaration, derive_seed
 from .errors import InputError
-from .results import ResultRow, parse_results, result_lines, write_results
+from .results import ResultRow, parse_results, result_blocks, write_results
 from .roster import RosterEntry, load_json_text, read_text
 
 Progress = Callable[[str], None]
@@ -51,11 +51,13 @@ class Prepared:
             seed,
             progress,
             hasher=KeyHasher(roster, self.jobs),
+            codes=(roster.codes, roster.poolsets),
         )
 
-    def result_chunks(self, alloc: Allocation, config: DrawConfig) -> Iterator[str]:
+    def result_chunks(self, alloc: Allocation, config: DrawConfig) -> Iterator[bytes]:
         names = [r.name for r in config.rounds]
-        return result_lines(self.roster.line, alloc, names, jobs=self.jobs)
+        roster = self.roster
+        return result_blocks(roster.blob, roster.offsets, alloc, names, jobs=self.jobs)
 
 
 def prepare_roster(
@@ -115,7 +117,7 @@ class DrawResult:
         """Unit-choice order (选房顺序号) of all winners: position 1 first."""
         return [self._regno(i) for i in self.allocation.choice]
 
-    def results_chunks(self) -> Iterator[str]:
+    def results_chunks(self) -> Iterator[bytes]:
         return self.prepared.result_chunks(self.allocation, self.config)
 
     def results_bytes(self) -> bytes:

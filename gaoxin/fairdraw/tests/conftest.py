@@ -54,3 +54,17 @@ def roster() -> list[RosterEntry]:
 @pytest.fixture
 def entropy() -> EntropyDeclaration:
     return make_entropy()
+
+
+@pytest.fixture(params=["C loops", "pure Python"])
+def speed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once with fairdraw's C loops (``_speedups``) and once without: both must
+    give the same bytes. The C run is skipped only where the module could not be built."""
+    from gaoxin.fairdraw import speedups
+
+    if request.param == "C loops":
+        if speedups.NATIVE is None:
+            pytest.skip("fairdraw's C loops are not built here (no C compiler or OpenSSL headers)")
+    else:
+        monkeypatch.setattr(speedups, "NATIVE", None)
+    return str(request.param)

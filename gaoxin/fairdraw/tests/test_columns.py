@@ -45,7 +45,7 @@ KNOWN = frozenset({"general", "first_home", "key_industry"})
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("name", sorted(GOOD))
 def test_every_accepted_file_gives_the_checking_parsers_roster(
-    name: str, jobs: int, tmp_path: Path
+    name: str, jobs: int, speed: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "roster.csv"
     path.write_bytes(GOOD[name].encode("utf-8"))
@@ -59,7 +59,9 @@ def test_every_accepted_file_gives_the_checking_parsers_roster(
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_every_refused_file_gets_the_checking_parsers_error(name: str, tmp_path: Path) -> None:
+def test_every_refused_file_gets_the_checking_parsers_error(
+    name: str, speed: str, tmp_path: Path
+) -> None:
     path = tmp_path / "roster.csv"
     path.write_bytes(BAD[name].encode("utf-8"))
     with pytest.raises(InputError) as expected:

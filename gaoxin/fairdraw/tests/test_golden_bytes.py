@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from gaoxin.fairdraw import columns, identity_commitment, parallel, results
+from gaoxin.fairdraw import columns, identity_commitment, parallel, results, speedups
 from gaoxin.fairdraw.__main__ import main
 from gaoxin.fairdraw.roster import load_roster, roster_csv
 
@@ -118,7 +118,7 @@ def _produce(case: str, work: Path, jobs: int = 1) -> tuple[str, str, str]:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_files_are_byte_for_byte_those_of_before(case: str, tmp_path: Path) -> None:
+def test_the_files_are_byte_for_byte_those_of_before(case: str, speed: str, tmp_path: Path) -> None:
     assert SECRET  # the entropy is the shared fixture's, revealed with this notary secret
     assert _produce(case, tmp_path) == EXPECTED[case]
 
@@ -128,6 +128,8 @@ def test_the_files_are_byte_for_byte_those_of_before(case: str, tmp_path: Path) 
 def test_many_processes_give_the_same_bytes_as_one(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """(The pure-Python code forks; the C loops use threads, tested below.)"""
+    monkeypatch.setattr(speedups, "NATIVE", None)
     """Three workers, with pieces small enough that even these rosters are cut into many
     (roster scan, Merkle levels, every round's keys, the results file's chunks)."""
     forks: list[int] = []
@@ -146,3 +148,24 @@ def test_many_processes_give_the_same_bytes_as_one(
     )
     assert _produce(case, tmp_path, jobs=3) == EXPECTED[case]
     assert forks and max(forks) == 3  # the work did go to three processes
+
+
+@pytest.mark.skipif(speedups.NATIVE is None, reason="fairdraw's C loops are not built here")
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_many_threads_running_the_c_loops_give_the_same_bytes_as_one(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The C loops on three threads, cut into many small pieces, give the recorded bytes."""
+    pools: list[int] = []
+    real = parallel.thread_map
+
+    def counting(function: Any, tasks: Any, jobs: int) -> Any:
+        if jobs > 1 and len(tasks) > 1:
+            pools.append(min(jobs, len(tasks)))
+        return real(function, tasks, jobs)
+
+    monkeypatch.setattr(columns, "_MIN_SPAN", 37)
+    monkeypatch.setattr(results, "_CHUNK", 101)
+    monkeypatch.setattr(parallel, "thread_map", counting)
+    assert _produce(case, tmp_path, jobs=3) == EXPECTED[case]
+    assert pools and max(pools) == 3  # the work did go to three threads
