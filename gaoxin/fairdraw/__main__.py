@@ -412,8 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_jobs,
         default=available_cores(),
-        help="processes hashing at once (default: every core, here %(default)s); the result "
-        "is the same for any number",
+        help="workers hashing at once: threads running the C loops where they are built, else "
+        "processes (default: every core, here %(default)s); the result is the same for any "
+        "number",
     )
     p.set_defaults(func=cmd_run)
 
@@ -433,8 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_jobs,
         default=available_cores(),
-        help="processes hashing at once (default: every core, here %(default)s); the result "
-        "is the same for any number",
+        help="workers hashing at once: threads running the C loops where they are built, else "
+        "processes (default: every core, here %(default)s); the result is the same for any "
+        "number",
     )
     p.set_defaults(func=cmd_verify)
 
