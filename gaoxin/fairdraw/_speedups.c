@@ -67,6 +67,25 @@ check_offsets(const int64_t *o, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t bl
     return 0;
 }
 
+/* ---------------------------------------------------------------- digests */
+
+/* The context after a prefix, computed once per call and copied for every message. */
+static void
+start_after(SHA256_CTX *base, const void *prefix, size_t len)
+{
+    SHA256_Init(base);
+    SHA256_Update(base, prefix, len);
+}
+
+/* SHA-256(prefix || message) into out (32 bytes), from the context after the prefix. */
+static void
+digest_after(const SHA256_CTX *base, const unsigned char *message, size_t len, unsigned char *out)
+{
+    SHA256_CTX ctx = *base;
+    SHA256_Update(&ctx, message, len);
+    SHA256_Final(out, &ctx);
+}
+
 /* ---------------------------------------------------------------- leaves(blob, offsets, a, b) */
 
 PyDoc_STRVAR(leaves_doc,
@@ -93,15 +112,10 @@ speedups_leaves(PyObject *self, PyObject *args)
         unsigned char *dst = (unsigned char *)PyBytes_AS_STRING(out);
         const unsigned char *src = (const unsigned char *)blob.buf;
         Py_BEGIN_ALLOW_THREADS
-        SHA256_CTX base, ctx;
-        SHA256_Init(&base);
-        SHA256_Update(&base, "\x00", 1);
-        for (Py_ssize_t i = start; i < stop; i++) {
-            ctx = base;
-            SHA256_Update(&ctx, src + o[i], (size_t)(o[i + 1] - 1 - o[i]));
-            SHA256_Final(dst, &ctx);
-            dst += 32;
-        }
+        SHA256_CTX base;
+        start_after(&base, "\x00", 1);
+        for (Py_ssize_t i = start; i < stop; i++, dst += 32)
+            digest_after(&base, src + o[i], (size_t)(o[i + 1] - 1 - o[i]), dst);
         Py_END_ALLOW_THREADS
     }
 done:
@@ -133,15 +147,10 @@ speedups_nodes(PyObject *self, PyObject *args)
         unsigned char *dst = (unsigned char *)PyBytes_AS_STRING(out);
         const unsigned char *src = (const unsigned char *)level.buf;
         Py_BEGIN_ALLOW_THREADS
-        SHA256_CTX base, ctx;
-        SHA256_Init(&base);
-        SHA256_Update(&base, "\x01", 1);
-        for (Py_ssize_t j = start; j < stop; j++) {
-            ctx = base;
-            SHA256_Update(&ctx, src + 64 * j, 64);
-            SHA256_Final(dst, &ctx);
-            dst += 32;
-        }
+        SHA256_CTX base;
+        start_after(&base, "\x01", 1);
+        for (Py_ssize_t j = start; j < stop; j++, dst += 32)
+            digest_after(&base, src + 64 * j, 64, dst);
         Py_END_ALLOW_THREADS
     }
 done:
@@ -200,20 +209,16 @@ speedups_keys(PyObject *self, PyObject *args)
         int64_t bad = 0;
         int failed = 0;
         Py_BEGIN_ALLOW_THREADS
-        SHA256_CTX base, ctx;
-        SHA256_Init(&base);
-        SHA256_Update(&base, prefix.buf, (size_t)prefix.len);
-        for (Py_ssize_t k = start; k < stop; k++) {
+        SHA256_CTX base;
+        start_after(&base, prefix.buf, (size_t)prefix.len);
+        for (Py_ssize_t k = start; k < stop; k++, dst += 32) {
             int64_t i = p ? p[k] : k;
             if (i < 0 || i >= lines || o[i] < 0 || e[i] < o[i] || e[i] > blob.len) {
                 bad = i;  /* changed by another thread since the check above */
                 failed = 1;
                 break;
             }
-            ctx = base;
-            SHA256_Update(&ctx, src + o[i], (size_t)(e[i] - o[i]));
-            SHA256_Final(dst, &ctx);
-            dst += 32;
+            digest_after(&base, src + o[i], (size_t)(e[i] - o[i]), dst);
         }
         Py_END_ALLOW_THREADS
         if (failed) {
