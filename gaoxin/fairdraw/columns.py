@@ -329,8 +329,9 @@ class KeyHasher:
     def smallest(
         self, prefix: bytes, positions: Sequence[int], count: int
     ) -> list[tuple[bytes, int]]:
-        """The ``count`` smallest keys with their index in ``positions``, by (key, index):
-        each worker keeps only its own smallest, so the round's keys are never all held."""
+        """The ``count`` smallest keys with their index in ``positions``, by (key, index).
+        With the C loops the round's keys are held as one byte string (32 bytes each) while
+        the C heap picks them; without, each worker keeps only its own smallest."""
         native = speedups.NATIVE
         if native is not None:
             blob = self.blob(prefix, positions)

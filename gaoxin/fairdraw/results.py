@@ -152,7 +152,7 @@ def result_blocks(
 
 def _rows(native: Any, state: tuple[Any, ...], span: tuple[int, int]) -> bytes:
     blob, offsets, decided, won, rounds, waitlist, choice = state
-    return bytes(native.rows(blob, offsets, *span, decided, won, rounds, waitlist, choice))
+    return native.rows(blob, offsets, *span, decided, won, rounds, waitlist, choice)
 
 
 def _int64(values: Sequence[int]) -> array[int]:
