@@ -236,42 +236,49 @@ def main() -> None:
     )
     print()
     icann = args.icann is not None
-    head = "| N | H digests | run | verify | floor | run ÷ floor | verify ÷ floor |"
-    rule = "|---:|---:|---:|---:|---:|---:|---:|"
-    if icann:
-        head += " ICANN tool | run ÷ ICANN | verify ÷ ICANN |"
-        rule += "---:|---:|---:|"
-    print(head + " peak RSS run / verify |")
-    print(rule + "---:|")
-    for r in rows:
-        line = (
-            f"| {r['n']:,} | {r['digests']:,} | {r['run_s']:.2f} s | {r['verify_s']:.2f} s "
-            f"| {r['floor_s']:.2f} s | {r['run_floor']:.2f} | {r['verify_floor']:.2f} |"
-        )
-        if icann:
-            line += f" {r['icann_s']:.2f} s | {r['run_icann']:.2f} | {r['verify_icann']:.2f} |"
-        print(line + f" {r['run_mb']:,.0f} / {r['verify_mb']:,.0f} MB |")
+    print_table(rows, "", icann)
     if args.pure:
         print()
         print(
             "Without the C loops (FAIRDRAW_PURE=1: the pure-Python code, as `fairdraw.pyz` runs):"
         )
         print()
-        head = "| N | run | verify | run ÷ floor | verify ÷ floor |"
-        rule = "|---:|---:|---:|---:|---:|"
-        if icann:
-            head += " run ÷ ICANN | verify ÷ ICANN |"
-            rule += "---:|---:|"
-        print(head + " peak RSS run / verify |")
-        print(rule + "---:|")
-        for r in rows:
-            line = (
-                f"| {r['n']:,} | {r['run_pure_s']:.2f} s | {r['verify_pure_s']:.2f} s "
-                f"| {r['run_pure_floor']:.2f} | {r['verify_pure_floor']:.2f} |"
-            )
-            if icann:
-                line += f" {r['run_pure_icann']:.2f} | {r['verify_pure_icann']:.2f} |"
-            print(line + f" {r['run_pure_mb']:,.0f} / {r['verify_pure_mb']:,.0f} MB |")
+        print_table(rows, "_pure", icann)
+
+
+def print_table(rows: list[dict[str, Any]], kind: str, icann: bool) -> None:
+    """One Markdown table of the measurements of ``run{kind}`` and ``verify{kind}``; the
+    digests, floor and ICANN times are given once, in the main table (``kind`` empty)."""
+    columns: list[tuple[str, Any]] = [("N", lambda r: f"{r['n']:,}")]
+    if not kind:
+        columns.append(("H digests", lambda r: f"{r['digests']:,}"))
+    columns += [
+        ("run", lambda r: f"{r[f'run{kind}_s']:.2f} s"),
+        ("verify", lambda r: f"{r[f'verify{kind}_s']:.2f} s"),
+    ]
+    if not kind:
+        columns.append(("floor", lambda r: f"{r['floor_s']:.2f} s"))
+    columns += [
+        ("run ÷ floor", lambda r: f"{r[f'run{kind}_floor']:.2f}"),
+        ("verify ÷ floor", lambda r: f"{r[f'verify{kind}_floor']:.2f}"),
+    ]
+    if icann:
+        if not kind:
+            columns.append(("ICANN tool", lambda r: f"{r['icann_s']:.2f} s"))
+        columns += [
+            ("run ÷ ICANN", lambda r: f"{r[f'run{kind}_icann']:.2f}"),
+            ("verify ÷ ICANN", lambda r: f"{r[f'verify{kind}_icann']:.2f}"),
+        ]
+    columns.append(
+        (
+            "peak RSS run / verify",
+            lambda r: f"{r[f'run{kind}_mb']:,.0f} / {r[f'verify{kind}_mb']:,.0f} MB",
+        )
+    )
+    print("| " + " | ".join(name for name, _ in columns) + " |")
+    print("|" + "---:|" * len(columns))
+    for r in rows:
+        print("| " + " | ".join(cell(r) for _, cell in columns) + " |")
 
 
 if __name__ == "__main__":
